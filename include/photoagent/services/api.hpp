@@ -1,0 +1,40 @@
+#pragma once
+// One authenticated JSON conversation with a service: adds the token, sends
+// through the retrying client, and turns failures into util::Error.
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "photoagent/net/retry.hpp"
+#include "photoagent/services/service.hpp"
+
+namespace photoagent::services {
+
+class Api {
+ public:
+  Api(const net::Client& client, Service service, std::string token,
+      std::string base = {});  // base defaults to base_url(service)
+
+  // Sends METHOD base+path with a JSON body (empty: none). Returns the
+  // response when its status is 2xx or listed in `accept`; throws otherwise.
+  // `action` completes "refused to ..." in error messages.
+  net::Response call(std::string_view method, std::string_view path, std::string_view action,
+                     std::string body = {}, std::initializer_list<long> accept = {},
+                     net::Request extra = {}) const;
+
+  // Same, for a prepared request whose url, method and body are already set.
+  net::Response send(net::Request req, std::string_view action,
+                     std::initializer_list<long> accept = {}) const;
+
+  const std::string& base() const { return base_; }
+  Service service() const { return service_; }
+
+ private:
+  const net::Client& client_;
+  Service service_;
+  std::string token_;
+  std::string base_;
+};
+
+}  // namespace photoagent::services

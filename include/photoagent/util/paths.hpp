@@ -1,0 +1,24 @@
+#pragma once
+// Where photoagent keeps its files (XDG base directories, DESIGN §3).
+
+#include <filesystem>
+#include <string>
+
+namespace photoagent::util {
+
+// $PHOTOAGENT_HOME, else $XDG_DATA_HOME/photoagent, else ~/.local/share/photoagent.
+std::filesystem::path data_home();
+
+// $PHOTOAGENT_CONFIG_DIR, else $XDG_CONFIG_HOME/photoagent, else ~/.config/photoagent.
+std::filesystem::path config_home();
+
+// The folder of one profile: config_home() for "default", else config_home()/profiles/NAME.
+std::filesystem::path profile_dir(const std::string& profile);
+
+// $HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface (as huggingface_hub).
+std::filesystem::path hf_home();
+
+// Creates the folder and its parents with the given mode for new folders.
+void ensure_dir(const std::filesystem::path& dir, unsigned mode = 0700);
+
+}  // namespace photoagent::util

@@ -1,0 +1,42 @@
+#pragma once
+// A profile's settings: PROFILE_DIR/config.json, a flat map of dotted keys.
+// Every key photoagent reads is in the key table (config_keys()), so `config
+// set` can reject typos and `config list` can explain each one.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace photoagent::workflows {
+
+struct ConfigKey {
+  std::string name;
+  std::string description;
+  std::string default_value;  // "" when none
+};
+
+const std::vector<ConfigKey>& config_keys();
+
+class Config {
+ public:
+  explicit Config(std::filesystem::path file);  // a missing file is an empty config
+  ~Config();
+  Config(Config&&) noexcept;
+  Config& operator=(Config&&) noexcept;
+
+  std::optional<std::string> get(const std::string& key) const;  // stored value only
+  std::string get_or_default(const std::string& key) const;
+  void set(const std::string& key, const std::string& value);    // validates, saves atomically
+  bool unset(const std::string& key);                             // saves; false when absent
+  std::vector<std::pair<std::string, std::string>> entries() const;
+  const std::filesystem::path& file() const { return file_; }
+
+ private:
+  void save() const;
+  std::filesystem::path file_;
+  struct Data;
+  std::unique_ptr<Data> data_;
+};
+
+}  // namespace photoagent::workflows

@@ -1,0 +1,241 @@
+// The only translation unit that includes CLI11 (DESIGN §9: compile time).
+// It declares every command's flags and hands the parsed options struct to
+// the command's run function; commands themselves never see CLI11.
+
+#include "app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <ostream>
+
+#include "commands/config.hpp"
+#include "commands/login.hpp"
+#include "commands/not_built.hpp"
+#include "commands/project.hpp"
+#include "photoagent/util/error.hpp"
+
+namespace photoagent::cli {
+namespace {
+
+constexpr const char* kRootFooter = R"(Examples:
+  photoagent login --replicate
+  photoagent project create ada --kind person --trigger TOK_ADA
+  photoagent upload ada ~/photos/ada/
+  photoagent train ada --notify me@example.com --hf-repo me/ada-lora
+  photoagent generate ada "on a sailboat at golden hour" --style headshot -n 4 -o out/
+
+Exit codes:
+  0 ok  1 error  2 usage  3 not found  4 auth  5 remote service
+  6 partial failure  8 still running  130 interrupted  143 terminated
+
+Environment:
+  REPLICATE_API_TOKEN, HF_TOKEN, SENDGRID_API_KEY   secrets (win over stored ones)
+  PHOTOAGENT_PROFILE, PHOTOAGENT_PROJECT            profile and default project
+  PHOTOAGENT_HOME, PHOTOAGENT_CONFIG_DIR            data and config folders (XDG by default)
+  REPLICATE_API_BASE_URL, HF_ENDPOINT, SENDGRID_API_BASE_URL   service addresses
+  NO_COLOR, CLICOLOR_FORCE, PHOTOAGENT_FORCE_TTY    output style)";
+
+struct Parsed {
+  GlobalOptions global;
+  LoginOptions login;
+  LogoutOptions logout;
+  ProjectCreateOptions project_create;
+  ProjectOptions project;
+  ConfigOptions config;
+};
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// CLI11 2.1 has no "did you mean"; an unknown first word gets one here.
+void check_command_name(const CLI::App& app, const std::vector<std::string>& args) {
+  if (args.empty() || args[0].empty() || args[0][0] == '-') return;
+  std::string best;
+  std::size_t best_d = 99;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->get_name() == args[0]) return;
+    auto d = edit_distance(sub->get_name(), args[0]);
+    if (d < best_d) best_d = d, best = sub->get_name();
+  }
+  throw util::usage_error("unknown command '" + args[0] + "'",
+                          best_d <= 2 ? "Did you mean 'photoagent " + best + "'?"
+                                      : "Run 'photoagent --help' for the list of commands.");
+}
+
+CLI::App* add_command(CLI::App& parent, const char* name, const char* description, const char* footer) {
+  auto* c = parent.add_subcommand(name, description);
+  if (footer != nullptr) c->footer(footer);
+  return c;
+}
+
+void wire_login(CLI::App& app, Parsed& p, CLI::App*& login, CLI::App*& logout) {
+  login = add_command(app, "login", "Store and verify a Replicate, Hugging Face or SendGrid secret", R"(Examples:
+  photoagent login --replicate                     # asks for the token (no echo)
+  printf %s "$HF_TOKEN" | photoagent login --huggingface --with-token
+  photoagent login --sendgrid --from me@example.com --to me@example.com
+  photoagent login --status --json
+
+The secret is checked with the service before it is saved to credentials.json
+(mode 0600). Tokens in REPLICATE_API_TOKEN, HF_TOKEN, SENDGRID_API_KEY win
+over stored ones. A secret is never accepted as a command-line argument.)");
+  login->add_flag("--replicate", p.login.replicate, "Log in to Replicate (training and generation)");
+  login->add_flag("--huggingface", p.login.huggingface, "Log in to Hugging Face (where LoRA weights are kept)");
+  login->add_flag("--sendgrid", p.login.sendgrid, "Log in to SendGrid (completion emails)");
+  login->add_flag("--with-token", p.login.with_token, "Read the secret from standard input");
+  login->add_option("--from", p.login.from, "SendGrid: sender address (a verified sender)");
+  login->add_option("--to", p.login.to, "SendGrid: default recipient (default: the sender)");
+  login->add_flag("--status", p.login.status, "Show each service: configured, source, account, valid");
+  login->add_flag("--offline", p.login.offline, "With --status: do not contact the services");
+
+  logout = add_command(app, "logout", "Remove stored secrets (all, or the services named)", R"(Examples:
+  photoagent logout --replicate
+  photoagent logout          # every service
+
+This removes the local copy only; revoke a token on the service's site.)");
+  logout->add_flag("--replicate", p.logout.replicate, "Remove the Replicate token");
+  logout->add_flag("--huggingface", p.logout.huggingface, "Remove the Hugging Face token");
+  logout->add_flag("--sendgrid", p.logout.sendgrid, "Remove the SendGrid key");
+}
+
+struct ProjectCommands {
+  CLI::App *create = nullptr, *list = nullptr, *show = nullptr, *use = nullptr, *del = nullptr;
+};
+
+ProjectCommands wire_project(CLI::App& app, Parsed& p) {
+  auto* project = add_command(app, "project", "Create, list, show, select and delete projects", R"(Examples:
+  photoagent project create ada --kind person --trigger TOK_ADA
+  photoagent project list
+  photoagent project use ada
+  photoagent project delete ada --yes)");
+  project->require_subcommand(1);
+  ProjectCommands c;
+  c.create = add_command(*project, "create", "Create a project (a person or a product to train on)", R"(Examples:
+  photoagent project create ada --kind person
+  photoagent project create mug --kind product --trigger TOK_MUG --hf-repo me/mug-lora
+
+NAME becomes the Replicate model and Hugging Face repo name: lowercase
+letters, digits, '-', '_', '.'. The trigger word defaults to TOK_<NAME>.)");
+  c.create->add_option("name", p.project_create.name, "Project name")->required();
+  c.create->add_option("--kind", p.project_create.kind, "person or product")
+      ->required()
+      ->transform(CLI::IsMember({"person", "product"}, CLI::ignore_case));
+  c.create->add_option("--trigger", p.project_create.trigger, "Trigger word the LoRA learns (default TOK_<NAME>)");
+  c.create->add_option("--description", p.project_create.description, "Free text");
+  c.create->add_option("--hf-repo", p.project_create.hf_repo, "Hugging Face repo for the weights (OWNER/NAME)");
+
+  c.list = add_command(*project, "list", "List projects (* marks the default)", nullptr);
+  c.show = add_command(*project, "show", "Show one project (default: the default project)", nullptr);
+  c.show->add_option("name,-p,--project", p.project.name, "Project name");
+  c.use = add_command(*project, "use", "Make a project the default for later commands", nullptr);
+  c.use->add_option("name,-p,--project", p.project.name, "Project name")->required();
+  c.del = add_command(*project, "delete", "Delete a project and its cached images", nullptr);
+  c.del->add_option("name,-p,--project", p.project.name, "Project name")->required();
+  c.del->add_flag("-y,--yes", p.project.yes, "Do not ask for confirmation");
+  return c;
+}
+
+CLI::App* wire_config(CLI::App& app, Parsed& p) {
+  auto* config = add_command(app, "config", "Read and change settings", R"(Examples:
+  photoagent config list --all
+  photoagent config set sendgrid.to me@example.com
+  photoagent config path)");
+  config->add_option("verb", p.config.verb, "get, set, unset, list or path")
+      ->required()
+      ->check(CLI::IsMember({"get", "set", "unset", "list", "path"}));
+  config->add_option("key", p.config.key, "Setting name");
+  config->add_option("value", p.config.value, "New value (set)");
+  config->add_flag("--all", p.config.all, "list: every known key with its default and meaning");
+  return config;
+}
+
+int dispatch(CLI::App& app, Context& ctx, Parsed& p, CLI::App* login, CLI::App* logout,
+             const ProjectCommands& pc, CLI::App* config, const std::vector<CLI::App*>& later) {
+  if (login->parsed()) return run_login(ctx, p.login);
+  if (logout->parsed()) return run_logout(ctx, p.logout);
+  if (pc.create->parsed()) return run_project_create(ctx, p.project_create);
+  if (pc.list->parsed()) return run_project_list(ctx);
+  if (pc.show->parsed()) return run_project_show(ctx, p.project);
+  if (pc.use->parsed()) return run_project_use(ctx, p.project);
+  if (pc.del->parsed()) return run_project_delete(ctx, p.project);
+  if (config->parsed()) {
+    const bool needs_key = p.config.verb == "get" || p.config.verb == "set" || p.config.verb == "unset";
+    if (needs_key && p.config.key.empty()) throw util::usage_error("config " + p.config.verb + " needs a KEY");
+    if (p.config.verb == "set" && p.config.value.empty()) throw util::usage_error("config set needs a VALUE");
+    return run_config(ctx, p.config);
+  }
+  for (auto* c : later)
+    if (c->parsed()) return run_not_built(ctx, c->get_name());
+  ctx.io.out << app.help();
+  return 0;
+}
+
+}  // namespace
+
+int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::Transport> transport) {
+  Parsed p;
+  CLI::App app{"photoagent: train a personal Flux LoRA on Replicate and generate photos from a terminal",
+               "photoagent"};
+  app.fallthrough();  // global flags may follow the subcommand
+  app.footer(kRootFooter);
+  app.set_version_flag("--version", "photoagent " PHOTOAGENT_VERSION);
+  app.add_flag("--json", p.global.json, "Machine-readable output on stdout");
+  app.add_flag("--debug", p.global.debug, "Trace HTTP on stderr (secrets redacted)");
+  app.add_flag("-q,--quiet", p.global.quiet, "Only results and errors");
+  app.add_option("--profile", p.global.profile, "Use a named profile (own credentials and config)");
+
+  CLI::App *login = nullptr, *logout = nullptr;
+  wire_login(app, p, login, logout);
+  auto pc = wire_project(app, p);
+  auto* config = wire_config(app, p);
+  std::vector<CLI::App*> later;
+  for (auto [name, what] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"upload", "Add photos to a project (captions, categories, tags)"},
+           {"train", "Train a Flux LoRA on Replicate from a project's photos"},
+           {"status", "Show trainings and pending predictions"},
+           {"generate", "Generate images from a prompt or a batch file"},
+           {"search", "Search everything photoagent has made or seen"}}) {
+    auto* c = app.add_subcommand(name, what);
+    c->fallthrough(false);
+    c->allow_extras();  // any arguments: the command says it is not built yet
+    later.push_back(c);
+  }
+
+  try {
+    check_command_name(app, args);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 pops from the back
+    try {
+      app.parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e, io.out, io.err);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e, io.out, io.err);
+    } catch (const CLI::CallForVersion& e) {
+      return app.exit(e, io.out, io.err);
+    } catch (const CLI::ParseError& e) {
+      std::string where = "photoagent";
+      for (const auto* sub = &app; !sub->get_subcommands().empty();) {
+        sub = sub->get_subcommands().front();
+        where += " " + sub->get_name();
+      }
+      throw util::usage_error(e.what(), "Run '" + where + " --help' for usage.");
+    }
+    Context ctx(io, p.global);
+    if (transport) ctx.set_transport(std::move(transport));
+    return dispatch(app, ctx, p, login, logout, pc, config, later);
+  } catch (const util::Error& e) {
+    io.err << red(io, "error:") << " " << e.message() << "\n";
+    if (!e.hint().empty()) io.err << e.hint() << "\n";
+    return e.exit_code();
+  }
+}
+
+}  // namespace photoagent::cli

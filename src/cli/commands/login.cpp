@@ -1,0 +1,195 @@
+#include "login.hpp"
+
+#include <iostream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "../output/json.hpp"
+#include "../output/prompt.hpp"
+#include "../output/table.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/redact.hpp"
+#include "photoagent/util/strings.hpp"
+#include "photoagent/workflows/login.hpp"
+
+namespace photoagent::cli {
+using nlohmann::json;
+using services::Service;
+
+namespace {
+
+constexpr Service kAll[] = {Service::replicate, Service::huggingface, Service::sendgrid};
+
+const char* key_of(Service s) {
+  return s == Service::replicate ? "replicate" : s == Service::huggingface ? "huggingface" : "sendgrid";
+}
+
+const char* token_page(Service s) {
+  switch (s) {
+    case Service::replicate: return "https://replicate.com/account/api-tokens";
+    case Service::huggingface: return "https://huggingface.co/settings/tokens (a write token)";
+    case Service::sendgrid: return "https://app.sendgrid.com/settings/api_keys (Mail Send access)";
+  }
+  return "";
+}
+
+std::string read_secret(Context& ctx, Service s, bool with_token) {
+  std::string secret;
+  if (with_token) {
+    secret = util::trim(std::string(std::istreambuf_iterator<char>(ctx.io.in), {}));
+    if (secret.empty()) throw util::usage_error("--with-token read nothing from standard input");
+  } else if (ctx.io.can_prompt()) {
+    ctx.io.err << "Create a token at " << token_page(s) << "\n";
+    secret = prompt_secret(ctx.io, "Paste your " + std::string(services::display_name(s)) + " token: ");
+    if (secret.empty()) throw util::usage_error("no token entered");
+  } else {
+    throw util::usage_error("no terminal to ask for the token",
+                            "Pipe it in: printf %s \"$TOKEN\" | photoagent login " +
+                                std::string(services::login_flag(s)) + " --with-token");
+  }
+  if (secret.find_first_of(" \t\r\n") != std::string::npos)
+    throw util::usage_error("the token contains white space; paste only the token");
+  return secret;
+}
+
+workflows::MailAddresses mail_addresses(Context& ctx, const LoginOptions& o) {
+  workflows::MailAddresses m{o.from, o.to};
+  if (m.from.empty()) m.from = ctx.config().get_or_default("sendgrid.from");
+  if (m.from.empty() && ctx.io.can_prompt())
+    m.from = prompt_line(ctx.io, "Sender address (a verified SendGrid sender): ");
+  if (m.from.empty())
+    throw util::usage_error("SendGrid needs a sender address", "Pass --from you@example.com (a verified sender).");
+  if (m.to.empty()) m.to = ctx.config().get_or_default("sendgrid.to");
+  if (m.to.empty()) m.to = m.from;
+  for (const auto& a : {m.from, m.to})
+    if (!workflows::plausible_email(a)) throw util::usage_error("'" + a + "' is not an email address");
+  return m;
+}
+
+void report_login(Context& ctx, Service s, const workflows::Verified& v, const std::string& where) {
+  if (!v.warning.empty()) warn(ctx.io, v.warning);
+  if (ctx.global.json) {
+    print_json(ctx.io, {{"service", key_of(s)}, {"account", v.account}, {"detail", v.detail}, {"saved_to", where}});
+  } else if (!ctx.global.quiet) {
+    ctx.io.err << green(ctx.io, "\u2713") << " Logged in to " << services::display_name(s) << " as "
+               << bold(ctx.io, v.account) << (v.detail.empty() ? "" : " (" + v.detail + ")") << "\n"
+               << "  " << where << "\n";
+  }
+}
+
+int login_one(Context& ctx, Service s, const LoginOptions& o) {
+  auto& creds = ctx.credentials();
+  auto existing = creds.find(s);
+  const std::string var(services::token_env_var(s));
+  if (existing && existing->from_env) {
+    // The environment would win over anything stored, so storing would mislead.
+    if (s != Service::sendgrid || (o.from.empty() && o.to.empty()))
+      throw util::failure(var + " is set in the environment and takes precedence over a stored token",
+                          "Unset it to store a token with 'photoagent login', or keep using it.");
+    auto mail = mail_addresses(ctx, o);
+    auto v = workflows::verify_credential(ctx.http({existing->secret}), s, existing->secret, mail);
+    ctx.config().set("sendgrid.from", mail.from);
+    ctx.config().set("sendgrid.to", mail.to);
+    report_login(ctx, s, v, "using " + var + " from the environment; sender and recipient saved to " +
+                                ctx.config().file().string());
+    return 0;
+  }
+  workflows::MailAddresses mail;
+  if (s == Service::sendgrid) mail = mail_addresses(ctx, o);
+  const std::string secret = read_secret(ctx, s, o.with_token);
+  auto v = workflows::verify_credential(ctx.http({secret}), s, secret, mail);
+  creds.save(s, secret, v.account);
+  if (s == Service::sendgrid) {
+    ctx.config().set("sendgrid.from", mail.from);
+    ctx.config().set("sendgrid.to", mail.to);
+  }
+  report_login(ctx, s, v, "token saved to " + creds.file().string());
+  return 0;
+}
+
+int login_status(Context& ctx, const LoginOptions& o) {
+  json rows = json::array();
+  int worst = 0;
+  Table table({"service", "status", "account", "source", "token"});
+  for (Service s : kAll) {
+    json row = {{"service", key_of(s)}, {"configured", false}, {"source", nullptr}, {"location", nullptr},
+                {"account", nullptr}, {"valid", nullptr}, {"token", nullptr}, {"error", nullptr}};
+    std::string status = "not configured", source_text;
+    try {
+      if (auto c = ctx.credentials().find(s)) {
+        row["configured"] = true;
+        row["source"] = c->from_env ? "env" : "file";
+        row["location"] = c->source.substr(c->source.find(' ') + 1);
+        row["token"] = util::mask_token(c->secret);
+        source_text = c->source;
+        if (!c->account.empty()) row["account"] = c->account;
+        status = "configured";
+        if (!o.offline) {
+          workflows::MailAddresses mail{ctx.config().get_or_default("sendgrid.from"),
+                                        ctx.config().get_or_default("sendgrid.to")};
+          auto v = workflows::verify_credential(ctx.http({c->secret}), s, c->secret, mail);
+          row["account"] = v.account;
+          row["valid"] = true;
+          status = green(ctx.io, "\u2713 logged in");
+        }
+      }
+    } catch (const util::Error& e) {
+      row["valid"] = false;
+      row["error"] = e.message();
+      status = red(ctx.io, "\u2717 ") + e.message();
+      worst = std::max(worst, e.exit_code());
+    }
+    table.add({std::string(services::display_name(s)), status,
+               row["account"].is_string() ? row["account"].get<std::string>() : "", source_text,
+               row["token"].is_string() ? row["token"].get<std::string>() : ""});
+    rows.push_back(std::move(row));
+  }
+  if (ctx.global.json) print_json(ctx.io, rows);
+  else table.print(ctx.io);
+  return worst;
+}
+
+}  // namespace
+
+int run_login(Context& ctx, const LoginOptions& o) {
+  if (o.status) return login_status(ctx, o);
+  std::vector<Service> chosen;
+  if (o.replicate) chosen.push_back(Service::replicate);
+  if (o.huggingface) chosen.push_back(Service::huggingface);
+  if (o.sendgrid) chosen.push_back(Service::sendgrid);
+  if (chosen.empty())
+    throw util::usage_error("choose the service to log in to",
+                            "Use 'photoagent login --replicate', '--huggingface' or '--sendgrid'; "
+                            "'photoagent login --status' shows where you stand.");
+  if (chosen.size() > 1 && o.with_token)
+    throw util::usage_error("--with-token reads one secret, so name one service");
+  if (!o.sendgrid && (!o.from.empty() || !o.to.empty()))
+    throw util::usage_error("--from and --to go with --sendgrid");
+  for (Service s : chosen) login_one(ctx, s, o);
+  return 0;
+}
+
+int run_logout(Context& ctx, const LogoutOptions& o) {
+  std::vector<Service> chosen;
+  if (o.replicate) chosen.push_back(Service::replicate);
+  if (o.huggingface) chosen.push_back(Service::huggingface);
+  if (o.sendgrid) chosen.push_back(Service::sendgrid);
+  if (chosen.empty()) chosen.assign(std::begin(kAll), std::end(kAll));
+  json removed = json::array();
+  for (Service s : chosen) {
+    if (ctx.credentials().remove(s)) removed.push_back(key_of(s));
+    if (auto c = ctx.credentials().find(s); c && c->from_env)
+      warn(ctx.io, std::string(services::token_env_var(s)) + " is still set, so " +
+                       std::string(services::display_name(s)) + " stays logged in through the environment");
+  }
+  if (ctx.global.json) {
+    print_json(ctx.io, {{"removed", removed}});
+  } else if (!ctx.global.quiet) {
+    if (removed.empty()) ctx.io.err << "No stored credentials to remove.\n";
+    for (const auto& r : removed) ctx.io.err << "Removed the stored " << r.get<std::string>() << " credentials.\n";
+    if (!removed.empty()) ctx.io.err << "The tokens themselves still work; revoke them on the services' sites.\n";
+  }
+  return 0;
+}
+
+}  // namespace photoagent::cli

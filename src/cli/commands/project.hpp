@@ -1,0 +1,28 @@
+#pragma once
+// photoagent project create|list|show|use|delete
+
+#include <string>
+
+#include "../context.hpp"
+
+namespace photoagent::cli {
+
+struct ProjectCreateOptions {
+  std::string name;
+  std::string kind;
+  std::string trigger;
+  std::string description;
+  std::string hf_repo;
+};
+int run_project_create(Context& ctx, const ProjectCreateOptions& o);
+
+struct ProjectOptions {
+  std::string name;  // empty: the default project (show)
+  bool yes = false;  // delete without asking
+};
+int run_project_list(Context& ctx);
+int run_project_show(Context& ctx, const ProjectOptions& o);
+int run_project_use(Context& ctx, const ProjectOptions& o);
+int run_project_delete(Context& ctx, const ProjectOptions& o);
+
+}  // namespace photoagent::cli

@@ -1,0 +1,56 @@
+#include "context.hpp"
+
+#include <ostream>
+#include <regex>
+
+#include "photoagent/util/env.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/paths.hpp"
+
+namespace photoagent::cli {
+
+Context::Context(Io& io_, GlobalOptions g) : io(io_), global(std::move(g)) {
+  profile_ = !global.profile.empty() ? global.profile : util::env("PHOTOAGENT_PROFILE").value_or("default");
+  static const std::regex shape("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+  if (!std::regex_match(profile_, shape))
+    throw util::usage_error("'" + profile_ + "' is not a valid profile name",
+                            "Use letters, digits, '.', '_' or '-'.");
+}
+
+Context::~Context() = default;
+
+workflows::Config& Context::config() {
+  if (!config_) config_ = std::make_unique<workflows::Config>(util::profile_dir(profile_) / "config.json");
+  return *config_;
+}
+
+workflows::CredentialStore& Context::credentials() {
+  if (!credentials_) credentials_ = std::make_unique<workflows::CredentialStore>(util::profile_dir(profile_));
+  return *credentials_;
+}
+
+store::Database& Context::db() {
+  if (!db_) db_ = std::make_unique<store::Database>(util::data_home());
+  return *db_;
+}
+
+const net::Client& Context::http(const std::vector<std::string>& secrets) {
+  if (http_) return *http_;
+  if (!transport_) {
+    net::TraceOptions trace{global.debug, secrets};
+    if (global.debug) {
+      for (auto s : {services::Service::replicate, services::Service::huggingface, services::Service::sendgrid}) {
+        try {
+          if (auto c = credentials().find(s)) trace.secrets.push_back(c->secret);
+        } catch (const util::Error&) {
+          // An unreadable credentials file is reported by the command that needs it.
+        }
+      }
+    }
+    transport_ = net::make_curl_transport(std::move(trace));
+  }
+  http_ = std::make_unique<net::Client>(transport_);
+  return *http_;
+}
+
+}  // namespace photoagent::cli

@@ -1,0 +1,52 @@
+#pragma once
+// Everything a command may need, built lazily so a command pays only for
+// what it uses (no database for `login`, no network for `project list`).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "output/io.hpp"
+#include "photoagent/net/retry.hpp"
+#include "photoagent/store/database.hpp"
+#include "photoagent/workflows/config.hpp"
+#include "photoagent/workflows/credentials.hpp"
+
+namespace photoagent::cli {
+
+struct GlobalOptions {
+  bool json = false;
+  bool debug = false;
+  bool quiet = false;
+  std::string profile;  // --profile, else PHOTOAGENT_PROFILE, else "default"
+};
+
+class Context {
+ public:
+  Context(Io& io, GlobalOptions global);
+  ~Context();
+
+  Io& io;
+  GlobalOptions global;
+
+  const std::string& profile() const { return profile_; }
+  workflows::Config& config();
+  workflows::CredentialStore& credentials();
+  store::Database& db();
+  // The HTTP client. `secrets` are redacted from --debug traces in addition
+  // to every credential photoagent can find.
+  const net::Client& http(const std::vector<std::string>& secrets = {});
+
+  // Tests inject a transport instead of libcurl.
+  void set_transport(std::shared_ptr<net::Transport> t) { transport_ = std::move(t); }
+
+ private:
+  std::string profile_;
+  std::unique_ptr<workflows::Config> config_;
+  std::unique_ptr<workflows::CredentialStore> credentials_;
+  std::unique_ptr<store::Database> db_;
+  std::shared_ptr<net::Transport> transport_;
+  std::unique_ptr<net::Client> http_;
+};
+
+}  // namespace photoagent::cli

@@ -1,0 +1,37 @@
+#include "photoagent/services/api.hpp"
+
+#include <algorithm>
+
+namespace photoagent::services {
+
+Api::Api(const net::Client& client, Service service, std::string token, std::string base)
+    : client_(client), service_(service), token_(std::move(token)),
+      base_(base.empty() ? base_url(service) : std::move(base)) {}
+
+net::Response Api::call(std::string_view method, std::string_view path, std::string_view action,
+                        std::string body, std::initializer_list<long> accept, net::Request req) const {
+  req.method = std::string(method);
+  req.url = base_ + std::string(path);
+  if (!body.empty()) {
+    req.body = std::move(body);
+    req.header("Content-Type", "application/json");
+  }
+  return send(std::move(req), action, accept);
+}
+
+net::Response Api::send(net::Request req, std::string_view action, std::initializer_list<long> accept) const {
+  req.header("Authorization", "Bearer " + token_);
+  req.header("Accept", "application/json");
+  net::Response r;
+  try {
+    r = client_.send(req);
+  } catch (const net::TransportError& e) {
+    throw_unreachable(service_, e);
+  }
+  const bool ok = (r.status >= 200 && r.status < 300) ||
+                  std::find(accept.begin(), accept.end(), r.status) != accept.end();
+  if (!ok) throw_http_error(service_, r, action);
+  return r;
+}
+
+}  // namespace photoagent::services

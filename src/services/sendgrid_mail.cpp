@@ -1,0 +1,41 @@
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "photoagent/services/sendgrid.hpp"
+#include "photoagent/util/error.hpp"
+
+namespace photoagent::services::sendgrid {
+using nlohmann::json;
+
+std::optional<std::vector<std::string>> scopes(const Api& api) {
+  auto r = api.call("GET", "/v3/scopes", "list the key's scopes", {}, {403});
+  if (r.status == 403) return std::nullopt;
+  json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("scopes") || !j["scopes"].is_array())
+    throw util::remote_error("SendGrid answered /v3/scopes with something unexpected");
+  std::vector<std::string> out;
+  for (const auto& s : j["scopes"])
+    if (s.is_string()) out.push_back(s.get<std::string>());
+  return out;
+}
+
+std::string send_mail(const Api& api, const Mail& m, bool sandbox) {
+  json content = json::array({{{"type", "text/plain"}, {"value", m.text}}});
+  // SendGrid insists on text/plain first, then text/html.
+  if (!m.html.empty()) content.push_back({{"type", "text/html"}, {"value", m.html}});
+  json body = {
+      {"personalizations", json::array({{{"to", json::array({{{"email", m.to}}})}}})},
+      {"from", {{"email", m.from}, {"name", "photoagent"}}},
+      {"subject", m.subject},
+      {"content", content},
+      {"categories", json::array({"photoagent"})},
+      {"tracking_settings", {{"click_tracking", {{"enable", false}}}}},
+      {"mail_settings", {{"sandbox_mode", {{"enable", sandbox}}}}},
+  };
+  net::Request req;
+  req.idempotent = false;  // no idempotency key: never resend after an ambiguous failure
+  auto r = api.call("POST", "/v3/mail/send", "send the email", body.dump(), {}, std::move(req));
+  return r.header("x-message-id").value_or("");
+}
+
+}  // namespace photoagent::services::sendgrid

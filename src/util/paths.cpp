@@ -1,0 +1,44 @@
+#include "photoagent/util/paths.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "photoagent/util/env.hpp"
+#include "photoagent/util/error.hpp"
+
+namespace photoagent::util {
+namespace fs = std::filesystem;
+
+namespace {
+fs::path home() {
+  if (auto h = env("HOME")) return *h;
+  throw failure("HOME is not set, so photoagent cannot find its folders",
+                "Set HOME, or PHOTOAGENT_HOME and PHOTOAGENT_CONFIG_DIR.");
+}
+
+fs::path xdg(const char* own, const char* xdg_var, const char* fallback, const char* leaf) {
+  if (auto v = env(own)) return *v;
+  if (auto v = env(xdg_var)) return fs::path(*v) / leaf;
+  return home() / fallback / leaf;
+}
+}  // namespace
+
+fs::path data_home() { return xdg("PHOTOAGENT_HOME", "XDG_DATA_HOME", ".local/share", "photoagent"); }
+fs::path config_home() { return xdg("PHOTOAGENT_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", "photoagent"); }
+fs::path hf_home() { return xdg("HF_HOME", "XDG_CACHE_HOME", ".cache", "huggingface"); }
+
+fs::path profile_dir(const std::string& profile) {
+  if (profile.empty() || profile == "default") return config_home();
+  return config_home() / "profiles" / profile;
+}
+
+void ensure_dir(const fs::path& dir, unsigned mode) {
+  if (dir.empty() || fs::is_directory(dir)) return;
+  ensure_dir(dir.parent_path(), mode);
+  if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
+    throw failure("cannot create folder " + dir.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace photoagent::util

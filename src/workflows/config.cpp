@@ -1,0 +1,78 @@
+#include "photoagent/workflows/config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/file.hpp"
+#include "photoagent/util/paths.hpp"
+
+namespace photoagent::workflows {
+using nlohmann::json;
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys{
+      {"default_project", "project used when a command names none (set by 'project use')", ""},
+      {"sendgrid.from", "sender address of notification emails (a verified SendGrid sender)", ""},
+      {"sendgrid.to", "default recipient of notification emails", ""},
+  };
+  return keys;
+}
+
+struct Config::Data {
+  json values = json::object();
+};
+
+Config::Config(std::filesystem::path file) : file_(std::move(file)), data_(std::make_unique<Data>()) {
+  if (!std::filesystem::exists(file_)) return;
+  json j = json::parse(util::read_file(file_, 4u << 20), nullptr, false);
+  if (!j.is_object())
+    throw util::failure(file_.string() + " is not a JSON object",
+                        "Fix or remove it; 'photoagent config list' shows what it should hold.");
+  data_->values = std::move(j);
+}
+Config::~Config() = default;
+Config::Config(Config&&) noexcept = default;
+Config& Config::operator=(Config&&) noexcept = default;
+
+std::optional<std::string> Config::get(const std::string& key) const {
+  auto it = data_->values.find(key);
+  if (it == data_->values.end()) return std::nullopt;
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string Config::get_or_default(const std::string& key) const {
+  if (auto v = get(key)) return *v;
+  for (const auto& k : config_keys())
+    if (k.name == key) return k.default_value;
+  return "";
+}
+
+void Config::set(const std::string& key, const std::string& value) {
+  bool known = false;
+  for (const auto& k : config_keys()) known = known || k.name == key;
+  if (!known)
+    throw util::usage_error("'" + key + "' is not a configuration key",
+                            "See the keys with 'photoagent config list --all'.");
+  data_->values[key] = value;
+  save();
+}
+
+bool Config::unset(const std::string& key) {
+  if (data_->values.erase(key) == 0) return false;
+  save();
+  return true;
+}
+
+std::vector<std::pair<std::string, std::string>> Config::entries() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto it = data_->values.begin(); it != data_->values.end(); ++it)
+    out.emplace_back(it.key(), it->is_string() ? it->get<std::string>() : it->dump());
+  return out;
+}
+
+void Config::save() const {
+  util::ensure_dir(file_.parent_path());
+  util::write_file_atomic(file_, data_->values.dump(2) + "\n", 0644);
+}
+
+}  // namespace photoagent::workflows

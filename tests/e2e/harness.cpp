@@ -1,0 +1,196 @@
+#include "harness.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <thread>
+
+#define DOCTEST_CONFIG_NO_SHORT_MACRO_NAMES
+#include <doctest/doctest.h>
+
+namespace e2e {
+namespace fs = std::filesystem;
+
+nlohmann::json Result::json() const {
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  if (j.is_discarded()) FAIL("stdout is not JSON: [" + out + "] stderr: [" + err + "]");
+  return j;
+}
+
+namespace {
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (auto& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+}  // namespace
+
+Result run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                   const std::string& input, int timeout_s) {
+  int in[2], out[2], err[2];
+  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
+  std::vector<std::string> args = argv, envs;
+  for (const auto& [k, v] : env) envs.push_back(k + "=" + v);
+  auto cargs = c_strings(args);
+  auto cenv = c_strings(envs);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    execve(cargs[0], cargs.data(), cenv.data());
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  signal(SIGPIPE, SIG_IGN);
+  std::size_t written = 0;
+  if (input.empty()) close(in[1]);
+  Result r;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  bool out_open = true, err_open = true, in_open = !input.empty();
+  while (out_open || err_open) {
+    std::vector<pollfd> fds;
+    if (out_open) fds.push_back({out[0], POLLIN, 0});
+    if (err_open) fds.push_back({err[0], POLLIN, 0});
+    if (in_open) fds.push_back({in[1], POLLOUT, 0});
+    if (poll(fds.data(), fds.size(), 200) < 0) continue;
+    for (auto& p : fds) {
+      if (p.fd == in[1] && (p.revents & (POLLOUT | POLLERR))) {
+        ssize_t n = write(in[1], input.data() + written, input.size() - written);
+        if (n > 0) written += static_cast<std::size_t>(n);
+        if (n < 0 || written == input.size()) {
+          close(in[1]);
+          in_open = false;
+        }
+      } else if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+        char buf[65536];
+        ssize_t n = read(p.fd, buf, sizeof buf);
+        if (n <= 0) {
+          close(p.fd);
+          (p.fd == out[0] ? out_open : err_open) = false;
+        } else {
+          (p.fd == out[0] ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+        }
+      }
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      r.err += "\n[harness: killed after " + std::to_string(timeout_s) + " s]";
+      break;
+    }
+  }
+  if (in_open) close(in[1]);
+  if (out_open) close(out[0]);
+  if (err_open) close(err[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "photoagent-e2e-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+FakeCloud::FakeCloud(const std::vector<std::string>& extra_args) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC)) throw std::runtime_error("pipe");
+  std::vector<std::string> args{FAKECLOUD_BIN, "--port", "0"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  auto cargs = c_strings(args);
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(out[1], 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (!getenv("FAKECLOUD_VERBOSE")) dup2(devnull, 2);
+    execv(cargs[0], cargs.data());
+    _exit(127);
+  }
+  close(out[1]);
+  // The first line of stdout is the origin.
+  std::string line;
+  char c;
+  pollfd p{out[0], POLLIN, 0};
+  while (line.find('\n') == std::string::npos && poll(&p, 1, 10000) > 0 && read(out[0], &c, 1) == 1) line += c;
+  close(out[0]);
+  if (line.empty() || line.rfind("http://", 0) != 0) FAIL("fakecloud did not start: [" << line << "]");
+  origin_ = line.substr(0, line.find('\n'));
+}
+
+FakeCloud::~FakeCloud() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+namespace {
+Result curl(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"/usr/bin/curl", "-sS", "--max-time", "20"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, {{"PATH", "/usr/bin:/bin"}});
+}
+}  // namespace
+
+nlohmann::json FakeCloud::get(const std::string& path) const {
+  auto r = curl({origin_ + path});
+  if (r.code != 0) FAIL("GET " << path << " failed: " << r.err);
+  return r.json();
+}
+
+nlohmann::json FakeCloud::post(const std::string& path, const nlohmann::json& body) const {
+  auto r = curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary", body.dump(), origin_ + path});
+  if (r.code != 0) FAIL("POST " << path << " failed: " << r.err);
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  return j.is_discarded() ? nlohmann::json(r.out) : j;
+}
+
+Sandbox::Sandbox(const FakeCloud& cloud) {
+  env = {
+      {"HOME", dir_.path().string()},
+      {"PATH", "/usr/bin:/bin"},
+      {"PHOTOAGENT_HOME", data_dir().string()},
+      {"PHOTOAGENT_CONFIG_DIR", config_dir().string()},
+      {"HF_HOME", (dir_.path() / "hf").string()},
+      {"REPLICATE_API_BASE_URL", cloud.origin() + "/v1"},
+      {"HF_ENDPOINT", cloud.origin()},
+      {"SENDGRID_API_BASE_URL", cloud.origin()},
+      {"NO_COLOR", "1"},
+  };
+  if (const char* asan = getenv("ASAN_OPTIONS")) env["ASAN_OPTIONS"] = asan;
+  if (const char* ubsan = getenv("UBSAN_OPTIONS")) env["UBSAN_OPTIONS"] = ubsan;
+}
+
+Result Sandbox::run(const std::vector<std::string>& args, const std::string& input,
+                    const std::map<std::string, std::string>& extra_env, int timeout_s) const {
+  auto e = env;
+  for (const auto& [k, v] : extra_env) {
+    if (v.empty()) e.erase(k);
+    else e[k] = v;
+  }
+  std::vector<std::string> argv{PHOTOAGENT_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, e, input, timeout_s);
+}
+
+}  // namespace e2e
