@@ -1,0 +1,45 @@
+// Fault injection. A rule fires on a matching request (by rate, or for the
+// next `count` matches) and does one of:
+//   status      answer a service-shaped error (429 with Retry-After, 5xx); no effect
+//   drop        close the connection before the handler runs; no effect
+//   drop_after  run the handler (the request takes effect), then close, no answer
+//   hold        run the handler, then hold the answer for `ms`
+//   slow        wait `ms`, then run the handler and answer
+//   truncate    run the handler, send headers with the full Content-Length and
+//               only part of the body, then close
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+
+#include "app.hpp"
+
+namespace fakecloud {
+
+struct FaultHit {
+  std::string kind;
+  json spec;
+};
+
+// Picks the first rule that matches and fires; the caller holds app.mu.
+std::optional<FaultHit> pick_fault(App& app, const std::string& route_key,
+                                   const std::string& method, const std::string& path);
+// True when a route/latency selector ("*", exact key, "METHOD /path", "prefix*") matches.
+bool selector_matches(const std::string& sel, const std::string& route_key,
+                      const std::string& method, const std::string& path);
+
+// Fills res with the fault's status answer, shaped like the service at `path`.
+void answer_status_fault(const FaultHit& hit, const httplib::Request& req, httplib::Response& res);
+
+// Closes the client connection of `req` with no HTTP answer. cpp-httplib gives
+// handlers no socket, so the socket is found by its (local, peer) ports; see faults.cpp.
+// `rst` sends a TCP reset instead of a FIN.
+bool drop_connection(const httplib::Request& req, bool rst);
+
+// Writes `res` by hand with its full Content-Length but only part of the body,
+// then closes the connection.
+bool send_truncated(const httplib::Request& req, const httplib::Response& res, const json& spec);
+
+}  // namespace fakecloud
