@@ -1,0 +1,251 @@
+#include "photoagent/image/decode.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "photoagent/util/error.hpp"
+#include "stb_png.hpp"
+#include "tj.hpp"
+
+namespace photoagent::image {
+namespace {
+
+using util::Error;
+using util::ExitCode;
+
+std::string mb(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+  return buf;
+}
+
+std::string megapixels(std::uint64_t px) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f megapixels", static_cast<double>(px) / 1e6);
+  return buf;
+}
+
+void check_file_size(std::size_t size, const Limits& limits) {
+  if (size > limits.max_file_bytes)
+    throw Error(ExitCode::error, "file is " + mb(static_cast<double>(size)) + "; the limit is " +
+                                     mb(static_cast<double>(limits.max_file_bytes)),
+                "downscale or re-compress it first, e.g. `convert in.png -resize 8000x8000 -quality 92 out.jpg`");
+}
+
+void check_dimensions(std::uint64_t w, std::uint64_t h, const Limits& limits) {
+  if (w == 0 || h == 0) throw Error(ExitCode::error, "image header declares an empty image (" +
+                                                        std::to_string(w) + "x" + std::to_string(h) + ")");
+  if (w > limits.max_side || h > limits.max_side || w * h > limits.max_pixels)
+    throw Error(ExitCode::error,
+                "image is " + std::to_string(w) + "x" + std::to_string(h) + " pixels (" + megapixels(w * h) +
+                    "); the limit is " + std::to_string(limits.max_side) + " pixels per side and " +
+                    megapixels(limits.max_pixels),
+                "downscale it first, e.g. `convert in.jpg -resize 8000x8000 out.jpg`");
+}
+
+// ---- PNG header: signature, IHDR, and the chunks before the first IDAT ----
+
+std::uint32_t be32(const unsigned char* p) {
+  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
+}
+
+Error bad_png(const std::string& why) {
+  return Error(ExitCode::error, "not a valid PNG: " + why, "the file may be truncated or damaged; re-export it");
+}
+
+ImageInfo probe_png(std::span<const unsigned char> b) {
+  // 8 signature + 4 length + 4 type + 13 data + 4 CRC
+  if (b.size() < 33) throw bad_png("file too short for a PNG header");
+  if (be32(b.data() + 8) != 13 || std::memcmp(b.data() + 12, "IHDR", 4) != 0)
+    throw bad_png("the first chunk is not IHDR");
+  ImageInfo info;
+  info.format = Format::png;
+  const unsigned char* ihdr = b.data() + 16;
+  std::uint32_t w = be32(ihdr), h = be32(ihdr + 4);
+  int depth = ihdr[8], color = ihdr[9];
+  if (w > 0x7fffffffu || h > 0x7fffffffu) throw bad_png("width or height above 2^31");
+  const bool depth_ok = (color == 0 && (depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16)) ||
+                        (color == 3 && (depth == 1 || depth == 2 || depth == 4 || depth == 8)) ||
+                        ((color == 2 || color == 4 || color == 6) && (depth == 8 || depth == 16));
+  if (!depth_ok)
+    throw bad_png("invalid colour type " + std::to_string(color) + " with bit depth " + std::to_string(depth));
+  if (ihdr[10] != 0 || ihdr[11] != 0 || ihdr[12] > 1) throw bad_png("unknown compression, filter or interlace method");
+  info.width = w;
+  info.height = h;
+  info.bit_depth = depth;
+  info.grayscale = color == 0 || color == 4;
+  info.has_alpha = color == 4 || color == 6;
+  // tRNS (transparency for grey, RGB and palette images) must precede IDAT.
+  std::size_t off = 33;
+  while (off + 8 <= b.size()) {
+    const std::uint32_t len = be32(b.data() + off);
+    const unsigned char* type = b.data() + off + 4;
+    if (std::memcmp(type, "IDAT", 4) == 0 || std::memcmp(type, "IEND", 4) == 0) break;
+    if (std::memcmp(type, "tRNS", 4) == 0) {
+      info.has_alpha = true;
+      break;
+    }
+    if (len > b.size() - off - 8) break;  // truncated: the decoder reports it
+    off += std::size_t{8} + len + 4;     // length + type + data + CRC
+  }
+  return info;
+}
+
+ImageInfo probe_jpeg(std::span<const unsigned char> b, tjhandle h, int* colorspace) {
+  int w = 0, hh = 0, subsamp = 0, cs = 0;
+  if (tjDecompressHeader3(h, b.data(), static_cast<unsigned long>(b.size()), &w, &hh, &subsamp, &cs) != 0)
+    throw Error(ExitCode::error, "not a valid JPEG: " + detail::tj_error(h),
+                "the file may be truncated or damaged; re-export it");
+  // A tables-only stream (or one cut before its frame header) "succeeds" with 0x0.
+  if (w <= 0 || hh <= 0)
+    throw Error(ExitCode::error, "not a valid JPEG: no frame header before the end of the data",
+                "the file may be truncated or damaged; re-export it");
+  ImageInfo info;
+  info.format = Format::jpeg;
+  info.width = static_cast<std::uint32_t>(w);
+  info.height = static_cast<std::uint32_t>(hh);
+  info.grayscale = cs == TJCS_GRAY;
+  if (colorspace != nullptr) *colorspace = cs;
+  return info;
+}
+
+detail::TjHandle make_decompressor() {
+  detail::TjHandle h(tjInitDecompress());
+  if (!h) throw Error(ExitCode::error, "cannot initialise the JPEG decoder: " + detail::tj_error(nullptr));
+  return h;
+}
+
+// (c*a + 255*(255-a) + 127) / 255 for 0 <= x <= 255*255, exact.
+inline unsigned char over_white(unsigned c, unsigned a) {
+  unsigned x = c * a + 255u * (255u - a) + 128u;
+  return static_cast<unsigned char>((x + (x >> 8)) >> 8);
+}
+
+RgbImage decode_png(std::span<const unsigned char> b, const ImageInfo& info) {
+  if (b.size() > static_cast<std::size_t>(INT_MAX)) throw bad_png("file larger than 2 GB");
+  const int req = info.has_alpha ? 4 : 3;
+  int w = 0, h = 0;
+  const char* reason = "unknown error";
+  unsigned char* raw = detail::stb_load_png(b.data(), static_cast<int>(b.size()), req, &w, &h, &reason);
+  if (raw == nullptr) throw bad_png(reason);
+  const std::size_t px = std::size_t(w) * std::size_t(h);
+  PixelBuffer buf(raw, px * req, &detail::stb_free);
+  if (static_cast<std::uint32_t>(w) != info.width || static_cast<std::uint32_t>(h) != info.height)
+    throw bad_png("decoded size differs from the header");
+  if (req == 4) {
+    // Composite over white, in place (RGBA -> RGB, writing never overtakes reading).
+    unsigned char* p = buf.data();
+    for (std::size_t i = 0; i < px; ++i) {
+      const unsigned char* s = p + 4 * i;
+      const unsigned a = s[3];
+      unsigned char r = over_white(s[0], a), g = over_white(s[1], a), bl = over_white(s[2], a);
+      unsigned char* d = p + 3 * i;
+      d[0] = r;
+      d[1] = g;
+      d[2] = bl;
+    }
+    buf.truncate(px * 3);
+  }
+  RgbImage img;
+  img.width = info.width;
+  img.height = info.height;
+  img.pixels = std::move(buf);
+  return img;
+}
+
+RgbImage decode_jpeg(std::span<const unsigned char> b, const ImageInfo& info, int colorspace, tjhandle h,
+                     std::uint32_t target_long_side, bool accept_warnings) {
+  const int shift = jpeg_scale_shift(std::max(info.width, info.height), target_long_side);
+  const tjscalingfactor sf{1, 1 << shift};
+  const int w = TJSCALED(static_cast<int>(info.width), sf);
+  const int hh = TJSCALED(static_cast<int>(info.height), sf);
+  const bool cmyk = colorspace == TJCS_CMYK || colorspace == TJCS_YCCK;
+  const int pf = cmyk ? TJPF_CMYK : TJPF_RGB;
+  const std::size_t bpp = cmyk ? 4 : 3;
+  PixelBuffer buf = PixelBuffer::allocate(std::size_t(w) * std::size_t(hh) * bpp);
+  int flags = TJFLAG_LIMITSCANS;  // progressive CPU bombs: > 500 scans is an error
+  if (!accept_warnings) flags |= TJFLAG_STOPONWARNING;
+  if (tjDecompress2(h, b.data(), static_cast<unsigned long>(b.size()), buf.data(), w, 0, hh, pf, flags) != 0) {
+    const bool warning = tjGetErrorCode(h) == TJERR_WARNING;
+    if (!(warning && accept_warnings)) {
+      if (warning)
+        throw Error(ExitCode::error, "corrupt or truncated JPEG (" + detail::tj_error(h) + ")",
+                    "re-copy the file if a transfer was interrupted, or re-save it with an image editor");
+      throw Error(ExitCode::error, "cannot decode JPEG: " + detail::tj_error(h),
+                  "re-save it as a baseline 8-bit JPEG with an image editor");
+    }
+  }
+  if (cmyk) {
+    // Adobe-style inverted CMYK (what Photoshop writes): R = C*K/255, ...
+    unsigned char* p = buf.data();
+    const std::size_t px = std::size_t(w) * std::size_t(hh);
+    for (std::size_t i = 0; i < px; ++i) {
+      const unsigned char* s = p + 4 * i;
+      const unsigned k = s[3];
+      unsigned char r = static_cast<unsigned char>((s[0] * k + 127) / 255);
+      unsigned char g = static_cast<unsigned char>((s[1] * k + 127) / 255);
+      unsigned char bl = static_cast<unsigned char>((s[2] * k + 127) / 255);
+      unsigned char* d = p + 3 * i;
+      d[0] = r;
+      d[1] = g;
+      d[2] = bl;
+    }
+    buf.truncate(px * 3);
+  }
+  RgbImage img;
+  img.width = static_cast<std::uint32_t>(w);
+  img.height = static_cast<std::uint32_t>(hh);
+  img.pixels = std::move(buf);
+  return img;
+}
+
+ImageInfo probe_impl(std::span<const unsigned char> bytes, const Limits& limits, tjhandle* jpeg_handle_out,
+                     detail::TjHandle* holder, int* colorspace) {
+  check_file_size(bytes.size(), limits);
+  const Format f = sniff(bytes);
+  require_supported(f, bytes.size());
+  ImageInfo info;
+  if (f == Format::png) {
+    info = probe_png(bytes);
+  } else {
+    *holder = make_decompressor();
+    info = probe_jpeg(bytes, holder->get(), colorspace);
+    if (jpeg_handle_out != nullptr) *jpeg_handle_out = holder->get();
+  }
+  check_dimensions(info.width, info.height, limits);
+  return info;
+}
+
+}  // namespace
+
+int jpeg_scale_shift(std::uint32_t long_side, std::uint32_t target_long_side) noexcept {
+  if (target_long_side == 0) return 0;
+  int k = 0;
+  // TJSCALED rounds up: ceil(long_side / 2^k).
+  while (k < 3) {
+    const std::uint64_t next = (std::uint64_t{long_side} + (std::uint64_t{1} << (k + 1)) - 1) >> (k + 1);
+    if (next < target_long_side) break;
+    ++k;
+  }
+  return k;
+}
+
+ImageInfo probe(std::span<const unsigned char> bytes, const Limits& limits) {
+  detail::TjHandle holder;
+  return probe_impl(bytes, limits, nullptr, &holder, nullptr);
+}
+
+RgbImage decode(std::span<const unsigned char> bytes, const Limits& limits, std::uint32_t target_long_side,
+                bool accept_jpeg_warnings) {
+  detail::TjHandle holder;
+  tjhandle h = nullptr;
+  int colorspace = TJCS_RGB;
+  const ImageInfo info = probe_impl(bytes, limits, &h, &holder, &colorspace);
+  if (info.format == Format::png) return decode_png(bytes, info);
+  return decode_jpeg(bytes, info, colorspace, h, target_long_side, accept_jpeg_warnings);
+}
+
+}  // namespace photoagent::image
