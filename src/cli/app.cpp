@@ -33,6 +33,7 @@ Environment:
   PHOTOAGENT_PROFILE, PHOTOAGENT_PROJECT            profile and default project
   PHOTOAGENT_HOME, PHOTOAGENT_CONFIG_DIR            data and config folders (XDG by default)
   REPLICATE_API_BASE_URL, HF_ENDPOINT, SENDGRID_API_BASE_URL   service addresses
+  PHOTOAGENT_RETRIES                                retries of a failed request (default 5)
   NO_COLOR, CLICOLOR_FORCE, PHOTOAGENT_FORCE_TTY    output style)";
 
 struct Parsed {

@@ -1,5 +1,6 @@
 #include "context.hpp"
 
+#include <algorithm>
 #include <ostream>
 #include <regex>
 
@@ -49,7 +50,15 @@ const net::Client& Context::http(const std::vector<std::string>& secrets) {
     }
     transport_ = net::make_curl_transport(std::move(trace));
   }
-  http_ = std::make_unique<net::Client>(transport_);
+  net::RetryPolicy policy;
+  if (auto v = util::env("PHOTOAGENT_RETRIES")) {  // retries after the first attempt
+    try {
+      policy.max_attempts = 1 + std::clamp(std::stoi(*v), 0, 20);
+    } catch (...) {
+      throw util::usage_error("PHOTOAGENT_RETRIES must be a number from 0 to 20, not '" + *v + "'");
+    }
+  }
+  http_ = std::make_unique<net::Client>(transport_, policy);
   return *http_;
 }
 

@@ -19,7 +19,14 @@ bool is_loopback_host(std::string_view authority) {
   if (host.starts_with("[")) return host.starts_with("[::1]");
   host = host.substr(0, host.find(':'));
   host = util::to_lower(host);
-  return host == "localhost" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  // 127.0.0.0/8 as a dotted quad only: "127.0.0.1.example.com" is not loopback.
+  int parts = 0;
+  for (const auto& p : util::split(host, '.', false)) {
+    if (p.empty() || p.size() > 3 || p.find_first_not_of("0123456789") != std::string::npos) return false;
+    ++parts;
+  }
+  return parts == 4 && host.starts_with("127.");
 }
 
 std::string checked_base_url(std::string url, std::string_view source) {
