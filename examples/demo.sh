@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The whole photoagent flow, end to end, against the local emulator of
+# Replicate, Hugging Face and SendGrid (tests/fakecloud): nothing leaves
+# this machine and no real account is needed. Installs and builds first.
+#
+#   bash examples/demo.sh            # everything in a throw-away folder
+#   KEEP=1 bash examples/demo.sh     # keep the folder to look around afterwards
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/install-deps.sh
+if [ ! -x build/photoagent ] || [ ! -x build/tests/fakecloud/fakecloud ] || [ -n "$(find src include tests/fakecloud -newer build/photoagent -print -quit 2>/dev/null)" ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j"$(nproc)" --target photoagent fakecloud
+fi
+root=$(pwd)
+pa="$root/build/photoagent"
+work=$(mktemp -d /tmp/photoagent-demo-XXXXXX)
+cleanup() {
+  [ -n "${cloud_pid:-}" ] && kill "$cloud_pid" 2>/dev/null || true
+  if [ -z "${KEEP:-}" ]; then rm -rf "$work"; else echo "kept: $work" >&2; fi
+}
+trap cleanup EXIT
+
+# A private home for this run: photoagent's cache, config and credentials.
+export HOME="$work/home" PHOTOAGENT_HOME="$work/home/data" PHOTOAGENT_CONFIG_DIR="$work/home/config"
+mkdir -p "$HOME"
+unset REPLICATE_API_TOKEN HF_TOKEN SENDGRID_API_KEY PHOTOAGENT_PROFILE PHOTOAGENT_PROJECT
+
+# Start the emulator on a free port; its first line is its address.
+coproc CLOUD { exec "$root/build/tests/fakecloud/fakecloud" --port 0; }
+cloud_pid=$CLOUD_PID
+read -r origin <&"${CLOUD[0]}"
+export REPLICATE_API_BASE_URL="$origin/v1" HF_ENDPOINT="$origin" SENDGRID_API_BASE_URL="$origin"
+
+step() { printf '\n\033[1m$ photoagent %s\033[0m\n' "$*"; }
+run() { step "$@"; "$pa" "$@"; }
+
+echo "emulator at $origin; data in $work"
+step "login --replicate --with-token   (token on stdin, never in argv)"
+printf %s r8_good | "$pa" login --replicate --with-token
+step "login --huggingface --with-token"
+printf %s hf_good | "$pa" login --huggingface --with-token
+step "login --sendgrid --with-token --from studio@example.com --to ada@example.com"
+printf %s SG.good | "$pa" login --sendgrid --with-token --from studio@example.com --to ada@example.com
+run login --status
+step "login --replicate --with-token   (a wrong token: exit 4, nothing stored)"
+printf %s r8_wrong | "$pa" login --replicate --with-token || echo "exit code $?"
+
+run project create ada --kind person --trigger TOK_ADA --hf-repo ada-hf/ada-lora
+run project create mug --kind product
+run project list
+run project use ada
+run project show --json
+run project delete mug --yes
+
+echo
+echo "Demo complete: login and projects. (upload, train, generate and search arrive with the next issues.)"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds and runs every test, as CI does (.ci/run calls exactly this):
+#   1. an ASan+UBSan build: unit tests and the end-to-end suite;
+#   2. a Release build: everything (unit, layering, e2e).
+# The last lines are ctest's summary of the Release run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/install-deps.sh
+jobs=$(nproc)
+
+san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS="$san_flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+cmake --build build-asan -j"$jobs"
+echo "== sanitizer run (ASan+UBSan) =="
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan -L 'unit|e2e' -j"$jobs" --output-on-failure
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+echo "== release run =="
+ctest --test-dir build -j"$jobs" --output-on-failure
