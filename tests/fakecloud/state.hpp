@@ -61,6 +61,8 @@ struct Job {
   std::string destination;
   std::string new_version;
   int image_count = 0;
+  int caption_count = 0;
+  bool settled = false;  // trained version added to the destination
   json webhook = nullptr;
 };
 
