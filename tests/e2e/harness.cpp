@@ -12,7 +12,6 @@
 #include <stdexcept>
 #include <thread>
 
-#define DOCTEST_CONFIG_NO_SHORT_MACRO_NAMES
 #include <doctest/doctest.h>
 
 namespace e2e {
@@ -20,7 +19,7 @@ namespace fs = std::filesystem;
 
 nlohmann::json Result::json() const {
   auto j = nlohmann::json::parse(out, nullptr, false);
-  if (j.is_discarded()) FAIL("stdout is not JSON: [" + out + "] stderr: [" + err + "]");
+  if (j.is_discarded()) FAIL((std::string("stdout is not JSON: [") + out + "] stderr: [" + err + "]"));
   return j;
 }
 
@@ -114,7 +113,9 @@ TempDir::~TempDir() {
 FakeCloud::FakeCloud(const std::vector<std::string>& extra_args) {
   int out[2];
   if (pipe2(out, O_CLOEXEC)) throw std::runtime_error("pipe");
-  std::vector<std::string> args{FAKECLOUD_BIN, "--port", "0"};
+  // FAKECLOUD_BIN in the environment picks another build of the emulator.
+  const char* bin = getenv("FAKECLOUD_BIN") ? getenv("FAKECLOUD_BIN") : FAKECLOUD_BIN;
+  std::vector<std::string> args{bin, "--port", "0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   auto cargs = c_strings(args);
   pid_ = fork();
@@ -132,7 +133,7 @@ FakeCloud::FakeCloud(const std::vector<std::string>& extra_args) {
   pollfd p{out[0], POLLIN, 0};
   while (line.find('\n') == std::string::npos && poll(&p, 1, 10000) > 0 && read(out[0], &c, 1) == 1) line += c;
   close(out[0]);
-  if (line.empty() || line.rfind("http://", 0) != 0) FAIL("fakecloud did not start: [" << line << "]");
+  if (line.empty() || line.rfind("http://", 0) != 0) FAIL((std::string("fakecloud did not start: [") + line + "]"));
   origin_ = line.substr(0, line.find('\n'));
 }
 
@@ -154,13 +155,13 @@ Result curl(const std::vector<std::string>& args) {
 
 nlohmann::json FakeCloud::get(const std::string& path) const {
   auto r = curl({origin_ + path});
-  if (r.code != 0) FAIL("GET " << path << " failed: " << r.err);
+  if (r.code != 0) FAIL((std::string("GET ") + path + " failed: " + r.err));
   return r.json();
 }
 
 nlohmann::json FakeCloud::post(const std::string& path, const nlohmann::json& body) const {
   auto r = curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary", body.dump(), origin_ + path});
-  if (r.code != 0) FAIL("POST " << path << " failed: " << r.err);
+  if (r.code != 0) FAIL((std::string("POST ") + path + " failed: " + r.err));
   auto j = nlohmann::json::parse(r.out, nullptr, false);
   return j.is_discarded() ? nlohmann::json(r.out) : j;
 }
