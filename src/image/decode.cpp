@@ -78,18 +78,31 @@ ImageInfo probe_png(std::span<const unsigned char> b) {
   info.bit_depth = depth;
   info.grayscale = color == 0 || color == 4;
   info.has_alpha = color == 4 || color == 6;
-  // tRNS (transparency for grey, RGB and palette images) must precede IDAT.
+  // Walk every chunk header (not the data) up to IEND. This finds tRNS
+  // (transparency for grey, RGB and palette images; it precedes IDAT) and
+  // refuses two inputs that Debian's stb_image 2.27 mishandles: a chunk whose
+  // length runs past the end of the file (stb reallocates the claimed length,
+  // up to 2 GB, before noticing the data is missing) and a zero-length first
+  // IDAT (stb then memcpy()s to a null pointer, undefined behaviour). Legal
+  // encoders never write either.
   std::size_t off = 33;
+  bool seen_idat = false;
   while (off + 8 <= b.size()) {
     const std::uint32_t len = be32(b.data() + off);
     const unsigned char* type = b.data() + off + 4;
-    if (std::memcmp(type, "IDAT", 4) == 0 || std::memcmp(type, "IEND", 4) == 0) break;
-    if (std::memcmp(type, "tRNS", 4) == 0) {
+    std::string name(reinterpret_cast<const char*>(type), 4);
+    for (char& c : name)
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) c = '?';  // safe to print
+    if (name == "IEND") break;
+    if (len > 0x7fffffffu || std::uint64_t{len} + 12 > b.size() - off)
+      throw bad_png("the file is truncated (chunk \"" + name + "\" runs past the end)");
+    if (name == "IDAT") {
+      if (!seen_idat && len == 0) throw bad_png("empty first IDAT chunk");
+      seen_idat = true;
+    } else if (name == "tRNS" && !seen_idat) {
       info.has_alpha = true;
-      break;
     }
-    if (len > b.size() - off - 8) break;  // truncated: the decoder reports it
-    off += std::size_t{8} + len + 4;     // length + type + data + CRC
+    off += std::size_t{12} + len;  // length + type + data + CRC
   }
   return info;
 }
@@ -127,10 +140,26 @@ inline unsigned char over_white(unsigned c, unsigned a) {
 RgbImage decode_png(std::span<const unsigned char> b, const ImageInfo& info) {
   if (b.size() > static_cast<std::size_t>(INT_MAX)) throw bad_png("file larger than 2 GB");
   const int req = info.has_alpha ? 4 : 3;
+  // No legitimate allocation of stb's PNG decoder exceeds twice the filtered
+  // scanline data, the 16-bit RGBA output, or twice the file; a deflate bomb
+  // (far more output than the image needs) fails at this cap instead of
+  // growing towards 4 GB.
+  const std::uint64_t w64 = info.width, h64 = info.height;
+  const std::uint64_t scanlines = h64 * (1 + (w64 * 4 * std::uint64_t(info.bit_depth) + 7) / 8) + 7 * h64;
+  const std::uint64_t cap =
+      std::max({2 * scanlines, w64 * h64 * 8, 2 * std::uint64_t(b.size())}) + (std::uint64_t{1} << 16);
   int w = 0, h = 0;
   const char* reason = "unknown error";
-  unsigned char* raw = detail::stb_load_png(b.data(), static_cast<int>(b.size()), req, &w, &h, &reason);
-  if (raw == nullptr) throw bad_png(reason);
+  unsigned char* raw =
+      detail::stb_load_png(b.data(), static_cast<int>(b.size()), req, static_cast<std::size_t>(cap), &w, &h, &reason);
+  if (raw == nullptr) {
+    const std::string r = reason;
+    if (r == "outofmem")
+      throw bad_png("its compressed data expands beyond what a " + std::to_string(info.width) + "x" +
+                    std::to_string(info.height) + " image needs (or memory ran out)");
+    if (r == "outofdata") throw bad_png("the file is truncated");
+    throw bad_png("corrupt data (" + r + ")");
+  }
   const std::size_t px = std::size_t(w) * std::size_t(h);
   PixelBuffer buf(raw, px * req, &detail::stb_free);
   if (static_cast<std::uint32_t>(w) != info.width || static_cast<std::uint32_t>(h) != info.height)

@@ -206,3 +206,49 @@ inline const unsigned char* pixel(const RgbImage& img, std::uint32_t x, std::uin
 }
 
 }  // namespace photoagent::image::test
+
+namespace photoagent::image::test {
+
+// A zlib stream that inflates to `n` zero bytes using fixed-Huffman
+// back-references (about 13 bits per 258 bytes): a deflate bomb.
+inline Bytes zlib_zero_bomb(std::size_t n) {
+  Bytes out{0x78, 0x01};
+  std::uint32_t acc = 0;
+  int bits = 0;
+  auto put = [&](std::uint32_t v, int len) {  // LSB-first
+    for (int i = 0; i < len; ++i) {
+      acc |= ((v >> i) & 1u) << bits;
+      if (++bits == 8) {
+        out.push_back(static_cast<unsigned char>(acc));
+        acc = 0;
+        bits = 0;
+      }
+    }
+  };
+  auto huff = [&](std::uint32_t code, int len) {  // Huffman codes go MSB-first
+    for (int i = len - 1; i >= 0; --i) put((code >> i) & 1u, 1);
+  };
+  put(1, 1);  // BFINAL
+  put(1, 2);  // BTYPE = fixed Huffman
+  std::size_t done = 0;
+  if (n > 0) {
+    huff(0x30, 8);  // literal 0
+    done = 1;
+  }
+  while (n - done >= 258) {
+    huff(0xC5, 8);  // length symbol 285 = 258
+    huff(0, 5);     // distance symbol 0 = 1
+    done += 258;
+  }
+  while (done < n) {
+    huff(0x30, 8);
+    ++done;
+  }
+  huff(0, 7);  // end of block (256)
+  if (bits) out.push_back(static_cast<unsigned char>(acc));
+  const std::uint32_t a = 1, b = static_cast<std::uint32_t>(n % 65521);
+  put_be32(out, b << 16 | a);
+  return out;
+}
+
+}  // namespace photoagent::image::test

@@ -129,6 +129,43 @@ TEST_SUITE("image::decode") {
     CHECK(contains(error_of([&] { (void)probe(zero, Limits{}); }), "empty image"));
   }
 
+  TEST_CASE("PNG inputs that Debian's stb_image 2.27 mishandles are refused first") {
+    // A chunk claiming 2 GB in a tiny file (stb would allocate the claim).
+    Bytes claim = test::png_header_only(16, 16);
+    const std::size_t idat = 8 + 25;  // after the signature and IHDR
+    REQUIRE(std::string(claim.begin() + std::ptrdiff_t(idat) + 4, claim.begin() + std::ptrdiff_t(idat) + 8) == "IDAT");
+    claim[idat] = 0x7f;
+    const std::string m = error_of([&] { (void)decode(claim, Limits{}); });
+    CHECK(contains(m, "truncated"));
+    CHECK(contains(m, "IDAT"));
+    // A zero-length first IDAT (stb would memcpy to a null pointer).
+    Bytes empty_idat{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    test::put_chunk(empty_idat, "IHDR", test::png_ihdr(1, 1, 8, 2));
+    test::put_chunk(empty_idat, "IDAT", {});
+    test::put_chunk(empty_idat, "IDAT", test::zlib_stored(Bytes{0, 1, 2, 3}));
+    test::put_chunk(empty_idat, "IEND", {});
+    CHECK(contains(error_of([&] { (void)decode(empty_idat, Limits{}); }), "empty first IDAT"));
+  }
+
+  TEST_CASE("a deflate bomb fails at the allocation cap instead of inflating") {
+    // Sanity: the bomb encoder is right (a 64x4 grey image of zeros decodes).
+    Bytes small{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    test::put_chunk(small, "IHDR", test::png_ihdr(64, 4, 8, 0));
+    test::put_chunk(small, "IDAT", test::zlib_zero_bomb(4 * 65));
+    test::put_chunk(small, "IEND", {});
+    const RgbImage ok = decode(small, Limits{});
+    CHECK(ok.width == 64);
+    CHECK(int(test::pixel(ok, 63, 3)[0]) == 0);
+    // 16x16 needs 784 bytes of scanlines; the stream inflates to 200 MB.
+    Bytes bomb{0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    test::put_chunk(bomb, "IHDR", test::png_ihdr(16, 16, 8, 2));
+    test::put_chunk(bomb, "IDAT", test::zlib_zero_bomb(200'000'000));
+    test::put_chunk(bomb, "IEND", {});
+    CHECK(bomb.size() < 1'400'000);
+    const std::string m = error_of([&] { (void)decode(bomb, Limits{}); });
+    CHECK(contains(m, "expands beyond what a 16x16 image needs"));
+  }
+
   TEST_CASE("RGBA PNG is flattened on white, not stripped of alpha") {
     // 2x2: transparent black, half-transparent red, opaque blue, 25% green.
     const Bytes px{0, 0, 0, 0, 255, 0, 0, 128, 0, 0, 255, 255, 0, 255, 0, 64};

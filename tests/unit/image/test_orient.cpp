@@ -45,7 +45,8 @@ bool same(const RgbImage& a, const RgbImage& b) {
 TEST_SUITE("image::orient") {
   TEST_CASE("all 8 orientations follow the EXIF mapping") {
     // 150x70 crosses the 64-pixel tile boundaries of the transposing path.
-    for (auto [w, h] : {std::pair{3u, 2u}, {150u, 70u}, {1u, 5u}}) {
+    for (auto sz : {std::pair{3u, 2u}, {150u, 70u}, {1u, 5u}}) {
+      const std::uint32_t w = sz.first, h = sz.second;
       const RgbImage src = coords(w, h);
       for (int o = 1; o <= 8; ++o) {
         CAPTURE(o);

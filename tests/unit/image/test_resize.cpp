@@ -45,8 +45,9 @@ TEST_SUITE("image::resize") {
 
   TEST_CASE("weights sum to exactly one and windows stay inside the source") {
     for (Filter f : {Filter::mitchell, Filter::catmull_rom, Filter::lanczos3}) {
-      for (auto [in, out] : {std::pair{2000u, 1536u}, {4000u, 1152u}, {7u, 3u}, {1u, 1u}, {5u, 1u}, {3u, 10u},
+      for (auto io : {std::pair{2000u, 1536u}, {4000u, 1152u}, {7u, 3u}, {1u, 1u}, {5u, 1u}, {3u, 10u},
                              {1u, 4u}, {1536u, 1536u}}) {
+        const std::uint32_t in = io.first, out = io.second;
         const detail::Taps t = detail::make_taps(in, out, f);
         CAPTURE(in);
         CAPTURE(out);
@@ -72,7 +73,8 @@ TEST_SUITE("image::resize") {
       flat.pixels.data()[i + 2] = 255;
     }
     for (Filter f : {Filter::mitchell, Filter::catmull_rom, Filter::lanczos3}) {
-      for (auto [w, h] : {std::pair{150u, 99u}, {37u, 13u}, {1u, 1u}, {600u, 400u}}) {
+      for (auto sz : {std::pair{150u, 99u}, {37u, 13u}, {1u, 1u}, {600u, 400u}}) {
+        const std::uint32_t w = sz.first, h = sz.second;
         const RgbImage r = resize(flat, w, h, f);
         REQUIRE(r.width == w);
         REQUIRE(r.height == h);

@@ -1,0 +1,60 @@
+// libFuzzer harness for the image input path: sniff, EXIF orientation (JPEG
+// walker and TIFF parser), header probe + limits, and the whole prepare()
+// pipeline (decode, resize, orientation, encode). Anything other than a
+// util::Error escaping, a sanitizer report, a leak or an inconsistent result
+// is a finding. See README.md for how to build and run it.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+
+#include "photoagent/image/decode.hpp"
+#include "photoagent/image/exif.hpp"
+#include "photoagent/image/prepare.hpp"
+#include "photoagent/image/sniff.hpp"
+#include "photoagent/util/error.hpp"
+
+using namespace photoagent::image;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::span<const unsigned char> bytes(data, size);
+
+  const Format f = sniff(bytes);
+  (void)format_name(f);
+  const int o = jpeg_exif_orientation(bytes);
+  if (o < 1 || o > 8) std::abort();
+  const int t = tiff_exif_orientation(bytes);  // the input as a raw TIFF/EXIF blob
+  if (t < 1 || t > 8) std::abort();
+
+  // Small limits keep each execution fast and bounded in memory; the limit
+  // logic itself is what is under test for larger claims.
+  PrepareOptions opt;
+  opt.limits.max_pixels = 4'000'000;
+  opt.limits.max_side = 8192;
+  opt.limits.max_file_bytes = 1 << 20;
+  // The last byte picks the target size, the filter and the warning policy so
+  // that the DCT-scaled paths (1/1 ... 1/8) and all resamplers are reached.
+  const unsigned char knob = size ? data[size - 1] : 0;
+  static constexpr std::uint32_t kSides[] = {16, 64, 100, 256, 1, 7, 333, 1536};
+  opt.max_side = kSides[knob & 7];
+  opt.filter = (knob >> 3) % 3 == 0 ? Filter::catmull_rom : (knob >> 3) % 3 == 1 ? Filter::mitchell : Filter::lanczos3;
+  opt.accept_jpeg_warnings = (knob & 0x80) != 0;
+  opt.jpeg.quality = 75;
+
+  try {
+    const ImageInfo info = probe(bytes, opt.limits);
+    if (info.width == 0 || info.height == 0 || std::uint64_t{info.width} * info.height > opt.limits.max_pixels)
+      std::abort();  // probe() must enforce the limits it was given
+  } catch (const photoagent::util::Error&) {
+  }
+  try {
+    const Prepared p = prepare(bytes, opt);
+    const std::uint32_t long_side = p.width > p.height ? p.width : p.height;
+    const std::uint32_t source_long = p.source_width > p.source_height ? p.source_width : p.source_height;
+    if (p.jpeg.size() < 4 || p.width == 0 || p.height == 0) std::abort();
+    if (long_side > opt.max_side || long_side > source_long) std::abort();  // resized down, never up
+  } catch (const photoagent::util::Error&) {
+  }
+  return 0;
+}
