@@ -153,6 +153,18 @@ void install_fallbacks(httplib::Server& server, App& app) {
     return httplib::Server::HandlerResponse::Handled;
   };
   server.set_error_handler(fallback);
+  // A request with neither Content-Length nor Transfer-Encoding has no body
+  // (RFC 9112 §6.3), but cpp-httplib 0.11 reads such a POST until EOF and
+  // answers 400 after the read timeout (`curl -X POST` without -d). Declare
+  // the empty body before the body is read. The Request is a non-const local
+  // of httplib, so writing through const_cast is well-defined.
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
+         req.method == "DELETE") &&
+        !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+      const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   if (app.verbose)
     server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       std::cerr << "fakecloud: " << req.method << " " << req.target << " -> " << res.status
