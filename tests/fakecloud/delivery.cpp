@@ -24,7 +24,7 @@ void register_delivery(Router& r) {
     const std::string& file = c.p("file");
     if (j.training) {
       if (file != "trained_model.tar") return c.send_text(404, "Not found\n", "text/plain");
-      return c.send_text(200, make_weights_tar(j), "application/x-tar");
+      return c.send_download(make_weights_tar(j), "application/x-tar");
     }
     int index = -1;
     std::string suffix = "." + j.ext;
@@ -38,7 +38,7 @@ void register_delivery(Router& r) {
     std::string type;
     uint64_t seed = fnv1a(j.prompt) ^ (j.seed * 1000003ULL + static_cast<uint64_t>(index));
     std::string bytes = render_image(j.ext, j.width, j.height, seed, type);
-    c.send_text(200, bytes, type.c_str());
+    c.send_download(bytes, type.c_str());
   });
 }
 

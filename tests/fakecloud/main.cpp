@@ -163,6 +163,16 @@ void install_fallbacks(httplib::Server& server, App& app) {
          req.method == "DELETE") &&
         !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
       const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+    // cpp-httplib caps form-urlencoded bodies at 8 KiB (413). libcurl labels
+    // any CURLOPT_POSTFIELDS body that way unless told otherwise, and the real
+    // services (S3 behind LFS URLs, the APIs) do not care, so neither do we.
+    // Nothing here parses forms; the original type stays visible to handlers.
+    if (req.get_header_value("Content-Type") == "application/x-www-form-urlencoded") {
+      auto& r = const_cast<httplib::Request&>(req);
+      r.headers.erase("Content-Type");
+      r.set_header("Content-Type", "application/octet-stream");
+      r.set_header("X-Fakecloud-Original-Content-Type", "application/x-www-form-urlencoded");
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   if (app.verbose)

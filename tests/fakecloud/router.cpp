@@ -17,6 +17,10 @@ void Ctx::send_text(int status, const std::string& body, const char* type) const
   res.set_content(body, type);
 }
 
+void Ctx::send_download(const std::string& body, const char* type) const {
+  send_text(req.ranges.empty() ? 200 : 206, body, type);
+}
+
 void replicate_problem(const Ctx& c, int status, const std::string& detail,
                        const std::string& title, const json& extra) {
   json b = json::object();

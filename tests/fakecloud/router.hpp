@@ -45,6 +45,9 @@ struct Ctx {
   const std::string& p(const std::string& name) const { return params.at(name); }
   void send_json(int status, const json& body, const char* type = "application/json") const;
   void send_text(int status, const std::string& body, const char* type) const;
+  // 200, or 206 when the request has a Range (cpp-httplib cuts the body and
+  // adds Content-Range, but only says 206 if the handler does).
+  void send_download(const std::string& body, const char* type) const;
 };
 
 using Handler = std::function<void(Ctx&)>;

@@ -99,9 +99,10 @@ struct HfCommit {
   std::map<std::string, HfBlob> files;  // full snapshot of the tree
 };
 
-struct HfMultipart {
+// An upload announced by the LFS batch call; parts == 0 means a basic PUT.
+struct HfPendingUpload {
   size_t size = 0, chunk = 0, parts = 0;
-  std::map<int, std::string> data;  // part number -> bytes
+  std::map<int, std::string> data;  // part number -> bytes (multipart)
 };
 
 struct HfRepo {
@@ -112,7 +113,7 @@ struct HfRepo {
   TimePoint created;
   std::vector<HfCommit> commits;  // head = back()
   std::map<std::string, std::shared_ptr<const std::string>> lfs;  // oid -> bytes
-  std::map<std::string, HfMultipart> multipart;                   // oid -> in-progress
+  std::map<std::string, HfPendingUpload> pending;                 // oid -> announced upload
 };
 
 struct HfState {

@@ -259,4 +259,13 @@ std::string url_encode(std::string_view s) {
   return out;
 }
 
+std::string etag_quote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out += s;
+  out += '"';
+  return out;
+}
+
 }  // namespace fakecloud

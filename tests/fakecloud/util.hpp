@@ -53,5 +53,8 @@ bool starts_with(std::string_view s, std::string_view p);
 bool ends_with(std::string_view s, std::string_view p);
 bool is_hex64(std::string_view s);
 std::string url_encode(std::string_view s);
+// "\"" + s + "\"" (an ETag); a function because GCC 12 raises a false
+// -Wrestrict on that concatenation.
+std::string etag_quote(std::string_view s);
 
 }  // namespace fakecloud
