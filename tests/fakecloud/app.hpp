@@ -16,10 +16,11 @@ namespace fakecloud {
 // A fault rule as configured, plus how often it has fired.
 struct FaultRule {
   json spec;
-  std::string route;  // "POST /v1/predictions", "*", "GET /_delivery/*", ...
+  std::vector<std::string> routes;  // "POST /v1/predictions", "*", "GET /_delivery/*", ...
   std::string kind;   // status | drop | drop_after | hold | slow | truncate
   double rate = 1.0;
   long remaining = -1;  // -1: unlimited (rate only); else fires for the next N matches
+  long skip = 0;        // matches to let through before the rule may fire
   long hits = 0;
 };
 

@@ -71,7 +71,16 @@ std::string apply_config_patch(App& app, const json& patch) {
       if (!f.is_object()) return "each fault must be an object";
       FaultRule r;
       r.spec = f;
-      r.route = f.value("route", std::string("*"));
+      const json& route = f.value("route", json("*"));
+      if (route.is_string()) r.routes.push_back(route);
+      else if (route.is_array())
+        for (const auto& x : route)
+          if (x.is_string()) r.routes.push_back(x);
+      if (r.routes.empty()) return "fault route must be a string or an array of strings";
+      if (f.contains("skip")) {
+        if (!f["skip"].is_number_integer()) return "fault skip must be an integer";
+        r.skip = f["skip"].get<long>();
+      }
       r.kind = f.value("kind", std::string("status"));
       if (!kKinds.count(r.kind)) return "unknown fault kind: " + r.kind;
       if (f.contains("count")) {

@@ -15,7 +15,8 @@ json stats(const App& app) {
   s["faults_by_kind"] = app.counters.faults_by_kind;
   json rules = json::array();
   for (const auto& r : app.faults)
-    rules.push_back({{"route", r.route}, {"kind", r.kind}, {"hits", r.hits},
+    rules.push_back({{"route", r.routes.size() == 1 ? json(r.routes[0]) : json(r.routes)},
+                     {"kind", r.kind}, {"hits", r.hits}, {"skip", r.skip},
                      {"remaining", r.remaining < 0 ? json(nullptr) : json(r.remaining)}});
   s["faults"] = rules;
   return s;

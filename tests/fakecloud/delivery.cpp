@@ -36,8 +36,7 @@ void register_delivery(Router& r) {
     }
     if (index < 0 || index >= j.num_outputs) return c.send_text(404, "Not found\n", "text/plain");
     std::string type;
-    uint64_t seed = fnv1a(j.prompt) ^ (j.seed * 1000003ULL + static_cast<uint64_t>(index));
-    std::string bytes = render_image(j.ext, j.width, j.height, seed, type);
+    std::string bytes = render_image(j.ext, j.width, j.height, output_seed(j, index), type);
     c.send_download(bytes, type.c_str());
   });
 }

@@ -37,8 +37,13 @@ bool selector_matches(const std::string& sel, const std::string& route_key,
 std::optional<FaultHit> pick_fault(App& app, const std::string& route_key,
                                    const std::string& method, const std::string& path) {
   for (auto& r : app.faults) {
-    if (!selector_matches(r.route, route_key, method, path)) continue;
-    if (r.remaining == 0) continue;
+    bool match = false;
+    for (const auto& sel : r.routes) match = match || selector_matches(sel, route_key, method, path);
+    if (!match || r.remaining == 0) continue;
+    if (r.skip > 0) {
+      --r.skip;
+      continue;
+    }
     if (r.rate < 1.0 && std::uniform_real_distribution<double>(0, 1)(app.rng) >= r.rate) continue;
     if (r.remaining > 0) --r.remaining;
     ++r.hits;

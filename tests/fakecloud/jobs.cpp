@@ -153,6 +153,10 @@ JobView view_job(const Job& j, TimePoint now) {
   return v;
 }
 
+uint64_t output_seed(const Job& j, int index) {
+  return fnv1a(j.prompt) ^ (j.seed * 1000003ULL + static_cast<uint64_t>(index));
+}
+
 bool is_terminal(const std::string& s) {
   return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted";
 }

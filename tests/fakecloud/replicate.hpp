@@ -57,6 +57,8 @@ json paginate(const Ctx& c, const std::vector<std::pair<long, json>>& items, lon
 bool time_filter(const Ctx& c, std::optional<TimePoint>& after, std::optional<TimePoint>& before);
 
 // images.cpp / weights.cpp ----------------------------------------------------
+// Seed of output `index`: a function of the prompt and the input seed only.
+uint64_t output_seed(const Job& j, int index);
 // Deterministic picture for (prompt, seed): returns bytes, sets the content type.
 std::string render_image(const std::string& ext, int w, int h, uint64_t seed,
                          std::string& content_type);

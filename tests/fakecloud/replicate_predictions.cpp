@@ -174,6 +174,15 @@ void create(Ctx& c, const std::string& model_path) {
     out["completed_at"] = nullptr;
     out["metrics"] = json::object();
   }
+  if (wait_s > 0 && out["output"].is_array() && c.app.cfg_bool("sync_data_uri_outputs", false) &&
+      (j.kind == "images" || j.kind == "trainer")) {
+    // The sync API briefly answered with data: URIs instead of delivery URLs (replicate.md §2.2).
+    for (int i = 0; i < static_cast<int>(out["output"].size()); ++i) {
+      std::string type;
+      std::string bytes = render_image(j.ext, j.width, j.height, output_seed(j, i), type);
+      out["output"][static_cast<size_t>(i)] = "data:" + type + ";base64," + base64_encode(bytes);
+    }
+  }
   if (!applied.empty()) c.res.set_header("Preference-Applied", applied);
   c.send_json(201, out);
 }
