@@ -9,9 +9,11 @@
 #include <ostream>
 
 #include "commands/config.hpp"
+#include "commands/images.hpp"
 #include "commands/login.hpp"
 #include "commands/not_built.hpp"
 #include "commands/project.hpp"
+#include "commands/upload.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::cli {
@@ -43,6 +45,11 @@ struct Parsed {
   ProjectCreateOptions project_create;
   ProjectOptions project;
   ConfigOptions config;
+  UploadOptions upload;
+  ImagesOptions images;
+  ImageEditOptions image_edit;
+  ImageRmOptions image_rm;
+  std::string edit_caption, edit_category, edit_tags;
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -109,6 +116,8 @@ This removes the local copy only; revoke a token on the service's site.)");
 
 struct ProjectCommands {
   CLI::App *create = nullptr, *list = nullptr, *show = nullptr, *use = nullptr, *del = nullptr;
+  CLI::App *images = nullptr, *image_edit = nullptr, *image_rm = nullptr;
+  CLI::Option *caption = nullptr, *category = nullptr, *tags = nullptr;
 };
 
 ProjectCommands wire_project(CLI::App& app, Parsed& p) {
@@ -141,7 +150,45 @@ letters, digits, '-', '_', '.'. The trigger word defaults to TOK_<NAME>.)");
   c.del = add_command(*project, "delete", "Delete a project and its cached images", nullptr);
   c.del->add_option("name,-p,--project", p.project.name, "Project name")->required();
   c.del->add_flag("-y,--yes", p.project.yes, "Do not ask for confirmation");
+
+  c.images = add_command(*project, "images", "List a project's images (id, file, size, category, tags, caption)",
+                         nullptr);
+  c.images->add_option("name,-p,--project", p.images.project, "Project name (default: the default project)");
+  auto* image = add_command(*project, "image", "Edit or remove one image", R"(Examples:
+  photoagent project image edit 12 --caption "TOK_ADA smiling, outdoors" --category candid --tags smile,outdoor
+  photoagent project image rm 12)");
+  image->require_subcommand(1);
+  c.image_edit = add_command(*image, "edit", "Change an image's caption, category or tags", nullptr);
+  c.image_edit->add_option("id", p.image_edit.id, "Image id (see 'project images')")->required();
+  c.caption = c.image_edit->add_option("--caption", p.edit_caption, "New caption (\"\" clears it)");
+  c.category = c.image_edit->add_option("--category", p.edit_category, "New category (\"\" clears it)");
+  c.tags = c.image_edit->add_option("--tags", p.edit_tags, "New tags, comma-separated (replace the old ones)");
+  c.image_rm = add_command(*image, "rm", "Remove an image from its project", nullptr);
+  c.image_rm->add_option("id", p.image_rm.id, "Image id")->required();
   return c;
+}
+
+CLI::App* wire_upload(CLI::App& app, Parsed& p) {
+  auto* up = add_command(app, "upload", "Add photos to a project (captions, categories, tags)", R"(Examples:
+  photoagent upload ada ~/photos/ada/                  # folders are searched recursively
+  photoagent upload ada front.jpg side.png --category headshot --tags studio
+  photoagent upload -p mug shots/*.jpg --caption "TOK_MUG on a wooden table"
+  photoagent upload ada ~/photos/ada/ --json | jq '.failed'
+
+Each photo is checked (type by content, size, dimensions), turned upright
+(EXIF), flattened to RGB, resized to --max-side and stored as JPEG. A caption
+comes from --caption, else from NAME.txt beside the photo. Uploading the same
+file twice adds nothing. Exit 6 when some files failed, 1 when all did.)");
+  up->add_option("-p,--project", p.upload.project, "Project (default: the default project)");
+  up->add_option("paths", p.upload.args, "[PROJECT] then files or folders")->required();
+  up->add_option("--caption", p.upload.caption, "Caption for every photo (else NAME.txt beside it)");
+  up->add_option("--category", p.upload.category, "Category, e.g. headshot, full-body (person); front, detail (product)");
+  up->add_option("--tags", p.upload.tags, "Tags, comma-separated");
+  up->add_flag("--auto-caption", p.upload.auto_caption, "Caption photos with a captioning model on Replicate");
+  up->add_flag("--auto-tags", p.upload.auto_tags, "Tag photos with a model on Replicate");
+  up->add_option("--max-side", p.upload.max_side, "Long side of stored photos in pixels (default 1536)");
+  up->add_option("-j,--jobs", p.upload.jobs, "Files processed at once (default: one per core)");
+  return up;
 }
 
 CLI::App* wire_config(CLI::App& app, Parsed& p) {
@@ -159,7 +206,7 @@ CLI::App* wire_config(CLI::App& app, Parsed& p) {
 }
 
 int dispatch(CLI::App& app, Context& ctx, Parsed& p, CLI::App* login, CLI::App* logout,
-             const ProjectCommands& pc, CLI::App* config, const std::vector<CLI::App*>& later) {
+             const ProjectCommands& pc, CLI::App* config, CLI::App* upload, const std::vector<CLI::App*>& later) {
   if (login->parsed()) return run_login(ctx, p.login);
   if (logout->parsed()) return run_logout(ctx, p.logout);
   if (pc.create->parsed()) return run_project_create(ctx, p.project_create);
@@ -167,6 +214,15 @@ int dispatch(CLI::App& app, Context& ctx, Parsed& p, CLI::App* login, CLI::App* 
   if (pc.show->parsed()) return run_project_show(ctx, p.project);
   if (pc.use->parsed()) return run_project_use(ctx, p.project);
   if (pc.del->parsed()) return run_project_delete(ctx, p.project);
+  if (pc.images->parsed()) return run_project_images(ctx, p.images);
+  if (pc.image_edit->parsed()) {
+    if (pc.caption->count()) p.image_edit.caption = p.edit_caption;
+    if (pc.category->count()) p.image_edit.category = p.edit_category;
+    if (pc.tags->count()) p.image_edit.tags = p.edit_tags;
+    return run_image_edit(ctx, p.image_edit);
+  }
+  if (pc.image_rm->parsed()) return run_image_rm(ctx, p.image_rm);
+  if (upload->parsed()) return run_upload(ctx, p.upload);
   if (config->parsed()) {
     const bool needs_key = p.config.verb == "get" || p.config.verb == "set" || p.config.verb == "unset";
     if (needs_key && p.config.key.empty()) throw util::usage_error("config " + p.config.verb + " needs a KEY");
@@ -196,10 +252,10 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
   CLI::App *login = nullptr, *logout = nullptr;
   wire_login(app, p, login, logout);
   auto pc = wire_project(app, p);
+  auto* upload = wire_upload(app, p);
   auto* config = wire_config(app, p);
   std::vector<CLI::App*> later;
   for (auto [name, what] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"upload", "Add photos to a project (captions, categories, tags)"},
            {"train", "Train a Flux LoRA on Replicate from a project's photos"},
            {"status", "Show trainings and pending predictions"},
            {"generate", "Generate images from a prompt or a batch file"},
@@ -231,7 +287,7 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
     }
     Context ctx(io, p.global);
     if (transport) ctx.set_transport(std::move(transport));
-    return dispatch(app, ctx, p, login, logout, pc, config, later);
+    return dispatch(app, ctx, p, login, logout, pc, config, upload, later);
   } catch (const util::Error& e) {
     io.err << red(io, "error:") << " " << e.message() << "\n";
     if (!e.hint().empty()) io.err << e.hint() << "\n";

@@ -14,6 +14,14 @@ const std::vector<ConfigKey>& config_keys() {
       {"default_project", "project used when a command names none (set by 'project use')", ""},
       {"sendgrid.from", "sender address of notification emails (a verified SendGrid sender)", ""},
       {"sendgrid.to", "default recipient of notification emails", ""},
+      {"categories.person", "photo categories of person projects", "headshot,half-body,full-body,profile,candid"},
+      {"categories.product", "photo categories of product projects", "front,back,side,detail,in-use"},
+      {"upload.max_side", "long side of stored photos in pixels (--max-side)", "1536"},
+      {"upload.recommended", "photos a project should have for training", "15"},
+      {"upload.minimum", "photos a project needs before training", "10"},
+      {"limits.max_megapixels", "refuse images larger than this (megapixels, at most 100)", "100"},
+      {"limits.max_side", "refuse images with a side longer than this (pixels, at most 20000)", "20000"},
+      {"limits.max_file_mb", "refuse files larger than this (MB, at most 50)", "50"},
   };
   return keys;
 }
@@ -61,6 +69,19 @@ bool Config::unset(const std::string& key) {
   if (data_->values.erase(key) == 0) return false;
   save();
   return true;
+}
+
+long Config::get_number(const std::string& key, long min, long max) const {
+  const std::string v = get_or_default(key);
+  try {
+    std::size_t used = 0;
+    long n = std::stol(v, &used);
+    if (used == v.size() && n >= min && n <= max) return n;
+  } catch (...) {
+  }
+  throw util::usage_error("config " + key + " is '" + v + "', not a number from " + std::to_string(min) + " to " +
+                              std::to_string(max),
+                          "Fix it with 'photoagent config set " + key + " N'.");
 }
 
 std::vector<std::pair<std::string, std::string>> Config::entries() const {

@@ -27,6 +27,8 @@ class Config {
 
   std::optional<std::string> get(const std::string& key) const;  // stored value only
   std::string get_or_default(const std::string& key) const;
+  // The value as a whole number in [min, max]; util::Error (exit 2) otherwise.
+  long get_number(const std::string& key, long min, long max) const;
   void set(const std::string& key, const std::string& value);    // validates, saves atomically
   bool unset(const std::string& key);                             // saves; false when absent
   std::vector<std::pair<std::string, std::string>> entries() const;

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/config.hpp"
@@ -21,6 +22,13 @@ std::string default_trigger(const std::string& name);
 // The project a command acts on: the given name, else PHOTOAGENT_PROJECT,
 // else config default_project. Throws (exit 3 / 2) when none or unknown.
 store::Project resolve_project(store::Database& db, const Config& config, const std::string& name);
+
+// DESIGN §9 positional rule for `cmd [PROJECT] ARGS...`: with no -p, the
+// first argument is the project only when it names an existing project and
+// is not an existing file or folder (and more arguments follow). Removes it
+// from `args` and returns the project to use.
+store::Project take_project_argument(store::Database& db, const Config& config, const std::string& flag_value,
+                                     std::vector<std::string>& args);
 
 // The name of the default project, if one is set (env first, then config).
 std::optional<std::string> default_project_name(const Config& config);

@@ -1,0 +1,28 @@
+#pragma once
+// photoagent project images [NAME] | project image edit ID | project image rm ID
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "../context.hpp"
+
+namespace photoagent::cli {
+
+struct ImagesOptions {
+  std::string project;
+};
+int run_project_images(Context& ctx, const ImagesOptions& o);
+
+struct ImageEditOptions {
+  std::int64_t id = 0;
+  std::optional<std::string> caption, category, tags;
+};
+int run_image_edit(Context& ctx, const ImageEditOptions& o);
+
+struct ImageRmOptions {
+  std::int64_t id = 0;
+};
+int run_image_rm(Context& ctx, const ImageRmOptions& o);
+
+}  // namespace photoagent::cli

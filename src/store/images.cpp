@@ -1,0 +1,158 @@
+#include "photoagent/store/images.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/file.hpp"
+#include "photoagent/util/paths.hpp"
+
+namespace photoagent::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes, i.width,"
+    " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at"
+    " FROM images i JOIN projects p ON p.id = i.project_id";
+
+Image read_row(SQLite::Statement& q) {
+  Image i;
+  i.id = q.getColumn(0).getInt64();
+  i.project_id = q.getColumn(1).getInt64();
+  i.project = q.getColumn(2).getString();
+  i.sha256 = q.getColumn(3).getString();
+  i.source_sha256 = q.getColumn(4).getString();
+  i.path = q.getColumn(5).getString();
+  i.original_name = q.getColumn(6).getString();
+  i.bytes = q.getColumn(7).getInt64();
+  i.width = q.getColumn(8).getInt();
+  i.height = q.getColumn(9).getInt();
+  i.caption = q.getColumn(10).getString();
+  i.category = q.getColumn(11).getString();
+  i.tags = q.getColumn(12).getString();
+  i.source = q.getColumn(13).getString();
+  i.created_at = q.getColumn(14).getString();
+  return i;
+}
+
+bool referenced(Database& db, const std::string& relative_path) {
+  SQLite::Statement q(db.sql(), "SELECT 1 FROM images WHERE path = ? LIMIT 1");
+  q.bind(1, relative_path);
+  return q.executeStep();
+}
+
+}  // namespace
+
+std::string blob_path(const std::string& sha256, std::string_view ext) {
+  return "images/" + sha256.substr(0, 2) + "/" + sha256 + "." + std::string(ext);
+}
+
+std::string write_blob(const fs::path& data_dir, const std::string& sha256, std::string_view ext,
+                       std::string_view bytes) {
+  const std::string rel = blob_path(sha256, ext);
+  const fs::path full = data_dir / rel;
+  std::error_code ec;
+  if (fs::exists(full, ec) && fs::file_size(full, ec) == bytes.size()) return rel;
+  util::ensure_dir(full.parent_path(), 0755);
+  util::write_file_atomic(full, bytes, 0644);
+  return rel;
+}
+
+void remove_blob_if_unreferenced(Database& db, const std::string& relative_path) {
+  if (relative_path.empty() || referenced(db, relative_path)) return;
+  std::error_code ec;
+  fs::remove(db.data_dir() / relative_path, ec);
+}
+
+std::optional<Image> insert_image(Database& db, const Image& img) {
+  auto tx = db.write_transaction();
+  if (find_image_by_source(db, img.project_id, img.source_sha256)) return std::nullopt;
+  SQLite::Statement ins(db.sql(),
+                        "INSERT INTO images (project_id, sha256, source_sha256, path, original_name, bytes, width,"
+                        " height, caption, category, tags, source, created_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, img.project_id);
+  ins.bind(2, img.sha256);
+  ins.bind(3, img.source_sha256);
+  ins.bind(4, img.path);
+  ins.bind(5, img.original_name);
+  ins.bind(6, img.bytes);
+  ins.bind(7, img.width);
+  ins.bind(8, img.height);
+  ins.bind(9, img.caption);
+  if (img.category.empty()) ins.bind(10); else ins.bind(10, img.category);
+  ins.bind(11, img.tags);
+  ins.bind(12, img.source);
+  ins.bind(13, img.created_at);
+  ins.exec();
+  const auto id = db.sql().getLastInsertRowid();
+  tx.commit();
+  return find_image(db, id);
+}
+
+std::optional<Image> find_image(Database& db, std::int64_t id) {
+  SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return read_row(q);
+}
+
+std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id, const std::string& source_sha256) {
+  SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.project_id = ? AND i.source_sha256 = ?");
+  q.bind(1, project_id);
+  q.bind(2, source_sha256);
+  if (!q.executeStep()) return std::nullopt;
+  return read_row(q);
+}
+
+std::vector<Image> list_images(Database& db, std::int64_t project_id) {
+  SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.project_id = ? ORDER BY i.id");
+  q.bind(1, project_id);
+  std::vector<Image> out;
+  while (q.executeStep()) out.push_back(read_row(q));
+  return out;
+}
+
+Image update_image(Database& db, std::int64_t id, const ImageEdit& e) {
+  auto tx = db.write_transaction();
+  auto set = [&](const char* column, const std::optional<std::string>& v, bool null_when_empty) {
+    if (!v) return;
+    SQLite::Statement u(db.sql(), std::string("UPDATE images SET ") + column + " = ? WHERE id = ?");
+    if (null_when_empty && v->empty()) u.bind(1); else u.bind(1, *v);
+    u.bind(2, id);
+    u.exec();
+  };
+  set("caption", e.caption, false);
+  set("category", e.category, true);
+  set("tags", e.tags, false);
+  tx.commit();
+  auto img = find_image(db, id);
+  if (!img) throw util::not_found("no image with id " + std::to_string(id));
+  return *img;
+}
+
+std::optional<std::string> delete_image(Database& db, std::int64_t id) {
+  auto tx = db.write_transaction();
+  auto img = find_image(db, id);
+  if (!img) throw util::not_found("no image with id " + std::to_string(id),
+                                  "List a project's images with 'photoagent project images NAME'.");
+  SQLite::Statement del(db.sql(), "DELETE FROM images WHERE id = ?");
+  del.bind(1, id);
+  del.exec();
+  const bool still_used = referenced(db, img->path);
+  tx.commit();
+  if (still_used) return std::nullopt;
+  return img->path;
+}
+
+std::vector<std::pair<std::string, int>> category_counts(Database& db, std::int64_t project_id) {
+  SQLite::Statement q(db.sql(),
+                      "SELECT COALESCE(category, ''), COUNT(*) FROM images WHERE project_id = ? GROUP BY 1");
+  q.bind(1, project_id);
+  std::vector<std::pair<std::string, int>> out;
+  while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());
+  return out;
+}
+
+}  // namespace photoagent::store
