@@ -81,15 +81,14 @@ std::string apply_config_patch(App& app, const json& patch) {
         if (!f["skip"].is_number_integer()) return "fault skip must be an integer";
         r.skip = f["skip"].get<long>();
       }
-      r.kind = f.value("kind", std::string("status"));
+      r.kind = jstr(f, "kind", "status");
       if (!kKinds.count(r.kind)) return "unknown fault kind: " + r.kind;
       if (f.contains("count")) {
         if (!f["count"].is_number_integer()) return "fault count must be an integer";
         r.remaining = f["count"].get<long>();
-        r.rate = f.value("rate", 1.0);
-      } else {
-        r.rate = f.value("rate", 1.0);
       }
+      if (f.contains("rate") && !f["rate"].is_number()) return "fault rate must be a number";
+      r.rate = f.contains("rate") ? f["rate"].get<double>() : 1.0;
       if (r.rate < 0 || r.rate > 1) return "fault rate must be within 0..1";
       rules.push_back(std::move(r));
     }
@@ -113,7 +112,7 @@ void reset_state(App& app) {
   app.config = app.initial_config;
   app.config["faults"] = json::array();
   apply_config_patch(app, json{{"faults", app.initial_config.value("faults", json::array())}});
-  app.rng.seed(app.config.value("seed", 1));
+  app.rng.seed(static_cast<uint64_t>(jlong(app.config, "seed", 1)));
   seed_models(app);
 }
 

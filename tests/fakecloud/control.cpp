@@ -27,10 +27,10 @@ json mail_json(const Mail& m) {
   for (const auto& p : m.body.value("personalizations", json::array()))
     if (p.is_object())
       for (const auto& t : p.value("to", json::array()))
-        if (t.is_object()) to.push_back(t.value("email", ""));
-  std::string subject = m.body.value("subject", "");
+        if (t.is_object()) to.push_back(jstr(t, "email", ""));
+  std::string subject = jstr(m.body, "subject", "");
   if (subject.empty() && !m.body.value("personalizations", json::array()).empty())
-    subject = m.body["personalizations"][0].value("subject", "");
+    subject = jstr(m.body["personalizations"][0], "subject", "");
   return json{{"message_id", m.message_id}, {"received_at", iso(m.at)}, {"sandbox", m.sandbox},
               {"key", m.key_kind},          {"to", to},               {"subject", subject},
               {"body", m.body}};

@@ -49,7 +49,7 @@ std::optional<FaultHit> pick_fault(App& app, const std::string& route_key,
     ++r.hits;
     app.bump("faults_injected");
     app.counters.faults_by_kind[r.kind] += 1;
-    return FaultHit{r.kind, r.spec};
+    return FaultHit{r.kind, r.spec, sample_ms(r.spec.value("ms", json(1000)), app.rng, 1000)};
   }
   return std::nullopt;
 }
@@ -87,8 +87,8 @@ static std::string proxy_html(int status) {
 
 void answer_status_fault(const FaultHit& hit, const httplib::Request& req, httplib::Response& res) {
   const json& s = hit.spec;
-  int status = s.value("status", 500);
-  long retry_after = s.value("retry_after", 1L);
+  int status = static_cast<int>(jlong(s, "status", 500));
+  long retry_after = jlong(s, "retry_after", 1);
   res.status = status;
   const std::string& path = req.path;
   bool replicate = starts_with(path, "/v1/");
@@ -131,7 +131,7 @@ void answer_status_fault(const FaultHit& hit, const httplib::Request& req, httpl
   }
   if (s.contains("body")) {
     body = s["body"].is_string() ? s["body"].get<std::string>() : s["body"].dump();
-    type = s.value("content_type", s["body"].is_string() ? "text/plain" : "application/json");
+    type = jstr(s, "content_type", s["body"].is_string() ? "text/plain" : "application/json");
   }
   if (s.contains("headers") && s["headers"].is_object())
     for (auto& [k, v] : s["headers"].items())
@@ -205,7 +205,7 @@ bool send_truncated(const httplib::Request& req, const httplib::Response& res, c
     if (n <= 0) break;
     off += static_cast<size_t>(n);
   }
-  close_fd_softly(fd, spec.value("rst", false));
+  close_fd_softly(fd, jbool(spec, "rst", false));
   return true;
 }
 

@@ -21,6 +21,7 @@ namespace fakecloud {
 struct FaultHit {
   std::string kind;
   json spec;
+  long ms = 0;  // hold/slow delay, drawn when the rule fired
 };
 
 // Picks the first rule that matches and fires; the caller holds app.mu.

@@ -30,7 +30,7 @@ void commit(Ctx& c) {
   if (lines.empty() || lines[0]["key"] != "header")
     return hf_error(c, 400, "The first line must be the commit header");
   const json& header = lines[0]["value"];
-  std::string summary = header.value("summary", json("")).is_string() ? header.value("summary", "") : "";
+  std::string summary = jstr(header, "summary");
   if (summary.empty()) return hf_error(c, 400, "Commit summary is required");
 
   std::lock_guard<std::mutex> lock(c.app.mu);
@@ -39,21 +39,21 @@ void commit(Ctx& c) {
   const HfCommit* head = hf_rev(*repo, c.p("rev"));
   if (!head || (c.p("rev") != "main" && c.p("rev") != "refs/heads/main"))
     return hf_error(c, 404, "Invalid rev id: " + c.p("rev"), "RevisionNotFound");
-  std::string parent = header.value("parentCommit", json("")).is_string() ? header.value("parentCommit", "") : "";
+  std::string parent = jstr(header, "parentCommit");
   if (!parent.empty() && parent != head->oid)
     return hf_error(c, 412, "A commit has happened since. Please refresh and try again.");
 
-  HfCommit next{"", summary, header.value("description", json("")).is_string() ? header.value("description", "") : "",
+  HfCommit next{"", summary, jstr(header, "description"),
                 Clock::now(), head->files};
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::string key = lines[i]["key"];
     const json& v = lines[i]["value"];
-    std::string path = v.value("path", json("")).is_string() ? v.value("path", "") : "";
+    std::string path = jstr(v, "path");
     if (path.empty() || path.front() == '/' || path.find("..") != std::string::npos)
       return hf_error(c, 400, "Invalid path in commit: \"" + path + "\"");
     if (key == "file") {
-      std::string content = v.value("content", json("")).is_string() ? v.value("content", "") : "";
-      if (v.value("encoding", "base64") == "base64") {
+      std::string content = jstr(v, "content");
+      if (jstr(v, "encoding", "base64") == "base64") {
         auto decoded = base64_decode(content);
         if (!decoded) return hf_error(c, 400, "Invalid base64 content for " + path);
         content = std::move(*decoded);
@@ -63,7 +63,7 @@ void commit(Ctx& c) {
                                 "https://huggingface.co/docs/hub/xet to store binary files. Offending file: - " + path);
       next.files[path] = hf_make_blob(std::move(content), false);
     } else if (key == "lfsFile") {
-      std::string oid = v.value("oid", "");
+      std::string oid = jstr(v, "oid", "");
       auto obj = repo->lfs.find(oid);
       if (obj == repo->lfs.end())
         return hf_error(c, 400, "Your push was rejected because an LFS pointer pointed to a file that "

@@ -44,9 +44,10 @@ void preupload(Ctx& c) {
   if (!head) return hf_error(c, 404, "Invalid rev id: " + c.p("rev"), "RevisionNotFound");
   json out = json::array();
   for (const auto& f : b["files"]) {
-    std::string path = f.value("path", "");
+    if (!f.is_object()) return hf_error(c, 400, "Invalid file entry in preupload request");
+    std::string path = jstr(f, "path", "");
     size_t size = f.value("size", json(0)).is_number_unsigned() ? f["size"].get<size_t>() : 0;
-    std::string sample = base64_decode(f.value("sample", "")).value_or("");
+    std::string sample = base64_decode(jstr(f, "sample", "")).value_or("");
     json e = {{"path", path},
               {"uploadMode", hf_wants_lfs(path, size, sample) ? "lfs" : "regular"},
               {"shouldIgnore", false}};
@@ -61,7 +62,7 @@ void batch(Ctx& c) {
   json b = json::parse(c.req.body, nullptr, false);
   if (b.is_discarded() || !b.is_object() || !b.value("objects", json()).is_array())
     return c.send_json(422, json{{"message", "Invalid batch request"}}, kLfsType);
-  std::string op = b.value("operation", "");
+  std::string op = jstr(b, "operation", "");
   if (op != "upload" && op != "download")
     return c.send_json(422, json{{"message", "Invalid operation: " + op}}, kLfsType);
   bool offers_multipart = false;
@@ -76,14 +77,15 @@ void batch(Ctx& c) {
   bool used_multipart = false;
   json objects = json::array();
   for (const auto& o : b["objects"]) {
-    std::string oid = o.value("oid", "");
-    json e = {{"oid", oid}, {"size", o.value("size", json(0))}};
-    if (!is_hex64(oid) || !o.value("size", json()).is_number_unsigned()) {
+    std::string oid = jstr(o, "oid", "");
+    json size_v = o.is_object() ? o.value("size", json(0)) : json(0);
+    json e = {{"oid", oid}, {"size", size_v}};
+    if (!is_hex64(oid) || !size_v.is_number_unsigned()) {
       e["error"] = {{"code", 422}, {"message", "Invalid object: oid must be a sha256 hex, size a number"}};
       objects.push_back(e);
       continue;
     }
-    size_t size = o["size"].get<size_t>();
+    size_t size = size_v.get<size_t>();
     bool present = repo->lfs.count(oid) > 0;
     e["authenticated"] = true;
     if (op == "download") {
@@ -147,7 +149,7 @@ void register_hf_lfs(Router& r) {
     std::lock_guard<std::mutex> lock(c.app.mu);
     HfRepo* repo = hf_repo_access(c, c.p("ns"), c.p("name"), true);
     if (!repo) return;
-    std::string oid = b.is_object() ? b.value("oid", "") : "";
+    std::string oid = b.is_object() ? jstr(b, "oid", "") : "";
     auto it = repo->lfs.find(oid);
     if (it == repo->lfs.end())
       return c.send_json(404, json{{"message", "Object not found"}, {"error", "Object not found"}}, kLfsType);
@@ -199,7 +201,7 @@ void register_hf_lfs(Router& r) {
       auto d = up->second.data.find(n);
       if (n != static_cast<int>(i + 1) || d == up->second.data.end())
         return hf_error(c, 400, "Part " + std::to_string(i + 1) + " is missing");
-      if (p.value("etag", "") != etag_quote(md5_hex(d->second)))
+      if (jstr(p, "etag", "") != etag_quote(md5_hex(d->second)))
         return hf_error(c, 400, "ETag of part " + std::to_string(n) + " does not match");
       all += d->second;
     }

@@ -42,7 +42,7 @@ json whoami(const App& app) {
 
 // Repo id parts from a create/delete body: {"name", "organization"}; name may carry "ns/".
 bool repo_target(const Ctx& c, const json& b, std::string& ns, std::string& name) {
-  name = b.value("name", "");
+  name = jstr(b, "name", "");
   ns = b.contains("organization") && b["organization"].is_string() ? b["organization"].get<std::string>()
                                                                    : hf_user(c.app);
   if (auto slash = name.find('/'); slash != std::string::npos) {
@@ -93,10 +93,10 @@ void register_hf_repos(Router& r) {
     if (!repo_target(c, b, ns, name))
       return hf_error(c, 400, "Repository name is invalid: only letters, digits, '-', '_' and '.' "
                               "are allowed ('--' and '..' are forbidden), max length 96.");
-    std::string type = b.value("type", "model");
+    std::string type = jstr(b, "type", "model");
     if (type != "model" && type != "dataset" && type != "space")
       return hf_error(c, 400, "Invalid repo type");
-    bool priv = b.value("private", false);
+    bool priv = jbool(b, "private", false);
     if (b.contains("visibility") && b["visibility"].is_string())
       priv = b["visibility"].get<std::string>() != "public";
     std::lock_guard<std::mutex> lock(c.app.mu);

@@ -54,7 +54,7 @@ std::string job_logs(const Job& j, const JobView& v) {
   if (j.training) {
     logs += "Extracted " + std::to_string(j.image_count + j.caption_count) +
             " files from zip to input_images\n";
-    logs += "Using trigger word: " + j.input.value("trigger_word", std::string("TOK")) + "\n";
+    logs += "Using trigger word: " + jstr(j.input, "trigger_word", "TOK") + "\n";
   } else {
     logs += "Using seed: " + std::to_string(j.seed) + "\n";
     if (!j.prompt.empty()) logs += "Prompt: " + j.prompt + "\n";
@@ -104,12 +104,12 @@ json job_output(const App& app, const Job& j, const std::string& origin) {
     static const char* things[] = {"a person standing in front of a wall", "a woman smiling at the camera",
                                    "a man wearing a suit", "a person sitting on a bench",
                                    "a close up of a person's face", "a person on a beach"};
-    std::string image = j.input.value("image", std::string());
+    std::string image = jstr(j.input, "image");
     return std::string("Caption: ") + things[fnv1a(image) % 6];
   }
   if (j.kind == "embedding") {
     json out = json::array();
-    std::string all = j.input.value("inputs", std::string("a\nb"));
+    std::string all = jstr(j.input, "inputs", "a\nb");
     size_t pos = 0;
     int dim = static_cast<int>(app.cfg_long("embedding_dim", 768));
     while (pos <= all.size()) {

@@ -152,7 +152,7 @@ void create_model(Ctx& c) {
   m.visibility = vis;
   m.hardware = hw;
   m.kind = "images";
-  m.description = b.value("description", "");
+  m.description = jstr(b, "description", "");
   m.created_at = iso(Clock::now());
   m.run_count = 0;
   for (const char* k : {"github_url", "paper_url", "license_url", "cover_image_url"})

@@ -68,7 +68,7 @@ Job make_job(App& app, const Model& m, const Version& v, const json& input, Time
   double frac = std::clamp(app.cfg_double("prediction_start_fraction", 0.25), 0.0, 1.0);
   j.start_at = now + std::chrono::milliseconds(std::lround(static_cast<double>(total) * frac));
   j.end_at = now + std::chrono::milliseconds(total);
-  j.prompt = input.value("prompt", json("")).is_string() ? input.value("prompt", "") : "";
+  j.prompt = jstr(input, "prompt");
   j.will_fail = decide_failure(app, j.prompt);
   j.error = app.cfg_str("prediction_error", "Prediction failed.");
   const json& schema = v.openapi_schema;
@@ -166,7 +166,10 @@ void create(Ctx& c, const std::string& model_path) {
   }
   if (wait_s > 0) wait_for_job(c.app, id, wait_s);
   std::lock_guard<std::mutex> lock(c.app.mu);
-  const Job& j = c.app.state.replicate.jobs.at(id);
+  auto found = c.app.state.replicate.jobs.find(id);
+  if (found == c.app.state.replicate.jobs.end())  // /_fake/reset while we waited
+    return replicate_problem(c, 404, "The requested resource could not be found.");
+  const Job& j = found->second;
   json out = render_job(c.app, j, Clock::now(), c.origin, true);
   if (wait_s > 0 && out["status"] == "succeeded" && c.app.cfg_bool("sync_returns_processing", false)) {
     // What the real sync API does: outputs present, status not yet terminal.

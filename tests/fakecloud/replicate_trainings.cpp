@@ -127,7 +127,7 @@ void create(Ctx& c) {
   if (b.contains("webhook")) t.webhook = b["webhook"];
   std::string problem = read_images(app, t.input, t);
   std::string forced = app.cfg_str("training_outcome", "auto");
-  std::string trigger = t.input.value("trigger_word", json("")).is_string() ? t.input.value("trigger_word", "") : "";
+  std::string trigger = jstr(t.input, "trigger_word");
   std::string needle = app.cfg_str("training_fail_substring", "FAIL");
   double rate = app.cfg_double("training_failure_rate", 0.0);
   t.error = problem.empty() ? app.cfg_str("training_error", "Training failed.") : problem;

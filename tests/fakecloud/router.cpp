@@ -110,7 +110,7 @@ static bool rate_limit(Ctx& c, bool create) {
   App& app = c.app;
   std::lock_guard<std::mutex> lock(app.mu);
   const json& rl = app.config.value("rate_limit", json::object());
-  long limit = create ? rl.value("creates_per_min", 600L) : rl.value("others_per_min", 3000L);
+  long limit = create ? jlong(rl, "creates_per_min", 600) : jlong(rl, "others_per_min", 3000);
   auto& win = create ? app.state.replicate.create_times : app.state.replicate.other_times;
   auto now = Clock::now();
   auto cutoff = now - std::chrono::seconds(60);
@@ -118,7 +118,7 @@ static bool rate_limit(Ctx& c, bool create) {
   while (drop < win.size() && win[drop] < cutoff) ++drop;
   win.erase(win.begin(), win.begin() + static_cast<long>(drop));
   long used = static_cast<long>(win.size());
-  if (rl.value("enforce", false) && used >= limit) {
+  if (jbool(rl, "enforce", false) && used >= limit) {
     long reset = 1;
     if (!win.empty())
       reset = std::max<long>(1, std::chrono::duration_cast<std::chrono::seconds>(
@@ -185,7 +185,8 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
       if (auth != Auth::Control) {
         fault = pick_fault(app, key, req.method, req.path);
         delay = sample_ms(app.config.value("latency_ms", json(0)), app.rng);
-        for (auto& [sel, v] : app.config.value("route_latency_ms", json::object()).items())
+        const json per_route = app.config.value("route_latency_ms", json::object());  // named: items() must not outlive it
+        for (auto& [sel, v] : per_route.items())
           if (selector_matches(sel, key, req.method, req.path)) delay += sample_ms(v, app.rng);
       }
     }
@@ -197,13 +198,13 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
       if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     };
     std::string fk = fault ? fault->kind : "";
-    if (fk == "slow") sleep_ms(fault->spec.value("ms", 1000L));
+    if (fk == "slow") sleep_ms(fault->ms);
     if (fk == "status") {
       answer_status_fault(*fault, req, res);
       return finish();
     }
     if (fk == "drop") {
-      if (!drop_connection(req, fault->spec.value("rst", false)))
+      if (!drop_connection(req, jbool(fault->spec, "rst", false)))
         c.send_text(500, "fakecloud: could not find the socket to drop\n", "text/plain");
       return finish();
     }
@@ -216,8 +217,8 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
       std::cerr << "fakecloud: handler " << key << " threw: " << e.what() << "\n";
       c.send_text(500, std::string("fakecloud internal error: ") + e.what() + "\n", "text/plain");
     }
-    if (fk == "hold") sleep_ms(fault->spec.value("ms", 1000L));
-    if (fk == "drop_after") drop_connection(req, fault->spec.value("rst", false));
+    if (fk == "hold") sleep_ms(fault->ms);
+    if (fk == "drop_after") drop_connection(req, jbool(fault->spec, "rst", false));
     if (fk == "truncate") send_truncated(req, res, fault->spec);
     finish();
   };

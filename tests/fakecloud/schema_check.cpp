@@ -82,7 +82,7 @@ json check_input(const json& openapi, const char* schema_name, const json& input
       continue;
     }
     json p = schema_prop(openapi, schema_name, name);
-    std::string want = p.value("type", "");
+    std::string want = jstr(p, "type", "");
     if (v.is_null()) continue;  // clients drop nulls; Cog treats null as "use the default"
     if (!want.empty() && !type_ok(want, v)) {
       errors.push_back(field("invalid_type", f,
@@ -109,7 +109,7 @@ json check_input(const json& openapi, const char* schema_name, const json& input
 void send_invalid_fields(const Ctx& c, const json& fields) {
   std::string detail;
   for (const auto& f : fields)
-    detail += "- " + f.value("field", "input") + ": " + f.value("description", "") + "\n";
+    detail += "- " + jstr(f, "field", "input") + ": " + jstr(f, "description", "") + "\n";
   replicate_problem(c, 422, detail, "Input validation failed", json{{"invalid_fields", fields}});
 }
 

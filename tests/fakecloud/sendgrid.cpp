@@ -103,7 +103,7 @@ json validate(const json& b) {
       if (!nonempty_string(c, "value"))
         errors.push_back(err("The content value must be a string at least one character in length.",
                              f + ".value", "message.content.value"));
-      std::string t = c.is_object() ? c.value("type", "") : "";
+      std::string t = c.is_object() ? jstr(c, "type", "") : "";
       if (t == "text/plain" && plain_at < 0) plain_at = static_cast<int>(k);
       if (t == "text/html" && html_at < 0) html_at = static_cast<int>(k);
     }

@@ -231,6 +231,24 @@ std::optional<std::chrono::milliseconds> parse_go_duration(std::string_view s) {
   return std::chrono::milliseconds(static_cast<long>(total_ms));
 }
 
+std::string jstr(const json& o, const char* key, const std::string& def) {
+  if (!o.is_object()) return def;
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : def;
+}
+
+long jlong(const json& o, const char* key, long def) {
+  if (!o.is_object()) return def;
+  auto it = o.find(key);
+  return it != o.end() && it->is_number() ? it->get<long>() : def;
+}
+
+bool jbool(const json& o, const char* key, bool def) {
+  if (!o.is_object()) return def;
+  auto it = o.find(key);
+  return it != o.end() && it->is_boolean() ? it->get<bool>() : def;
+}
+
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool ends_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;

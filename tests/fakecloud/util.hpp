@@ -49,6 +49,13 @@ long sample_ms(const json& v, std::mt19937_64& rng, long fallback = 0);
 // Go-style duration ("1m", "30s", "1h30m", "500ms"); nullopt if malformed.
 std::optional<std::chrono::milliseconds> parse_go_duration(std::string_view s);
 
+// Lenient readers for JSON that came from a client or a test: the default
+// unless `o` is an object holding `key` with the right type (nlohmann's
+// value() throws on a type mismatch).
+std::string jstr(const json& o, const char* key, const std::string& def = "");
+long jlong(const json& o, const char* key, long def);
+bool jbool(const json& o, const char* key, bool def);
+
 bool starts_with(std::string_view s, std::string_view p);
 bool ends_with(std::string_view s, std::string_view p);
 bool is_hex64(std::string_view s);
