@@ -88,7 +88,8 @@ void register_control(Router& r) {
     c.send_json(200, out);
   });
 
-  // ?repo=NS/NAME[&rev=main] lists files; add &path=P to get that file's bytes.
+  // ?repo=NS/NAME[&rev=main] lists files (a JSON array; the commit is in
+  // X-Repo-Commit); add &path=P to get that file's bytes.
   r.add("GET", "/_fake/hf/files", Auth::Control, [](Ctx& c) {
     std::lock_guard<std::mutex> lock(c.app.mu);
     std::string id = c.req.get_param_value("repo");
@@ -113,8 +114,8 @@ void register_control(Router& r) {
                      {"blob_id", b.sha1},
                      {"oid", b.lfs ? b.sha256 : b.sha1},
                      {"lfs", b.lfs}});
-    c.send_json(200, json{{"repo", id}, {"commit", head->oid}, {"summary", head->summary},
-                          {"files", out}});
+    c.res.set_header("X-Repo-Commit", head->oid);
+    c.send_json(200, out);
   });
 
   // The bytes of a Files API upload (e.g. to inspect the training zip).
