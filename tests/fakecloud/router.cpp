@@ -70,20 +70,29 @@ static bool check_auth(Ctx& c, Auth auth) {
   }
   switch (auth) {
     case Auth::Replicate:
-      if (!want.empty() && bearer(c.req, true) == want) return (c.token_kind = "full", true);
+      if (!want.empty() && bearer(c.req, true) == want) {
+        c.token_kind = "full";
+        return true;
+      }
       replicate_problem(c, 401, "You did not pass a valid authentication token", "Unauthenticated");
       return false;
     case Auth::Hf:
     case Auth::HfOptional: {
       if (auth == Auth::HfOptional && !c.req.has_header("Authorization")) return true;
-      if (!want.empty() && bearer(c.req, false) == want) return (c.token_kind = "full", true);
+      if (!want.empty() && bearer(c.req, false) == want) {
+        c.token_kind = "full";
+        return true;
+      }
       hf_error(c, 401, "Invalid credentials in Authorization header");
       return false;
     }
     case Auth::SendGrid:
     case Auth::SendGridScopes: {
       std::string got = bearer(c.req, false);
-      if (!got.empty() && got == want) return (c.token_kind = "full", true);
+      if (!got.empty() && got == want) {
+        c.token_kind = "full";
+        return true;
+      }
       if (!got.empty() && got == want2) {
         c.token_kind = "send_only";
         if (auth == Auth::SendGrid) return true;
