@@ -29,7 +29,6 @@ json default_config() {
       {"prediction_error", "NSFW content detected. Try running it again, or try a different prompt."},
       {"sync_returns_processing", false},
       {"output_ttl_s", 3600},
-      {"input_ttl_s", 3600},
       {"image_base_px", 64},
       {"max_image_px", 2048},
       // Trainings.
