@@ -19,12 +19,16 @@ net::Response Api::call(std::string_view method, std::string_view path, std::str
   return send(std::move(req), action, accept);
 }
 
-net::Response Api::send(net::Request req, std::string_view action, std::initializer_list<long> accept) const {
+net::Response Api::raw(net::Request req) const {
   req.header("Authorization", "Bearer " + token_);
   req.header("Accept", "application/json");
+  return client_.send(req);
+}
+
+net::Response Api::send(net::Request req, std::string_view action, std::initializer_list<long> accept) const {
   net::Response r;
   try {
-    r = client_.send(req);
+    r = raw(std::move(req));
   } catch (const net::TransportError& e) {
     throw_unreachable(service_, e);
   }

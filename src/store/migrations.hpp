@@ -7,7 +7,7 @@
 
 namespace photoagent::store::detail {
 
-inline constexpr std::array<std::string_view, 1> kMigrations{
+inline constexpr std::array<std::string_view, 2> kMigrations{
     // 1: projects and their images.
     R"sql(
 CREATE TABLE projects (
@@ -38,6 +38,31 @@ CREATE TABLE images (
 );
 CREATE INDEX images_by_project ON images(project_id);
 CREATE INDEX images_by_sha ON images(sha256);
+)sql",
+    // 2: every paid prediction, written as an intent before it is created (DESIGN §4).
+    R"sql(
+CREATE TABLE predictions (
+  id            INTEGER PRIMARY KEY,
+  key           TEXT NOT NULL UNIQUE,     -- our idempotency key
+  purpose       TEXT NOT NULL,            -- caption | tags | generate | upscale | face_restore | embed
+  model         TEXT NOT NULL,            -- owner/name
+  version       TEXT NOT NULL DEFAULT '', -- version id when run by version
+  input         TEXT NOT NULL,            -- JSON as sent, data URIs and secrets replaced
+  input_digest  TEXT NOT NULL,            -- for reconciliation (see runner.cpp)
+  replicate_id  TEXT UNIQUE,
+  status        TEXT NOT NULL,            -- intent | sent | starting | processing | succeeded | failed | canceled | aborted
+  output        TEXT,                     -- JSON
+  error         TEXT,
+  predict_time  REAL,
+  project_id    INTEGER REFERENCES projects(id) ON DELETE SET NULL,
+  image_id      INTEGER REFERENCES images(id) ON DELETE SET NULL,
+  claimed_by    INTEGER,                  -- pid of the process creating it
+  created_at    TEXT NOT NULL,
+  sent_at       TEXT,
+  completed_at  TEXT
+);
+CREATE INDEX predictions_by_status ON predictions(status);
+CREATE INDEX predictions_by_project ON predictions(project_id);
 )sql",
 };
 

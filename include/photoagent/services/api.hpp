@@ -27,6 +27,11 @@ class Api {
   net::Response send(net::Request req, std::string_view action,
                      std::initializer_list<long> accept = {}) const;
 
+  // Adds the credentials and sends; any status comes back, and a transport
+  // failure propagates as net::TransportError (for callers that must tell
+  // "maybe done" from "not done").
+  net::Response raw(net::Request req) const;
+
   const std::string& base() const { return base_; }
   Service service() const { return service_; }
 

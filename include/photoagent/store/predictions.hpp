@@ -1,0 +1,58 @@
+#pragma once
+// Rows of the `predictions` table: the record that makes paid work safe to
+// repeat. A row is written (status "intent") before the create call, marked
+// "sent" just before it, and gets Replicate's id the moment it is known.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "photoagent/store/database.hpp"
+
+namespace photoagent::store {
+
+struct PredictionRow {
+  std::int64_t id = 0;
+  std::string key;
+  std::string purpose;
+  std::string model;
+  std::string version;
+  std::string input;         // JSON, redacted
+  std::string input_digest;
+  std::string replicate_id;  // "" until known
+  std::string status;
+  std::string output;        // JSON or ""
+  std::string error;
+  double predict_time = -1;
+  std::int64_t project_id = 0;  // 0: none
+  std::int64_t image_id = 0;
+  std::int64_t claimed_by = 0;
+  std::string created_at, sent_at, completed_at;
+};
+
+std::optional<PredictionRow> find_prediction(Database& db, const std::string& key);
+std::optional<PredictionRow> find_prediction_by_id(Database& db, std::int64_t id);
+std::optional<PredictionRow> find_prediction_by_replicate_id(Database& db, const std::string& replicate_id);
+
+// Inserts the intent unless the key exists; returns the row either way.
+PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row);
+
+// Takes over an unfinished row for this process when no live process holds
+// it. Returns false when another live process does.
+bool claim_prediction(Database& db, std::int64_t id, std::int64_t pid);
+
+// A model run by version after all: the row returns to "intent" with it.
+void set_prediction_version(Database& db, std::int64_t id, const std::string& version);
+// Removes a row whose create was refused (nothing exists remotely).
+void delete_prediction(Database& db, std::int64_t id);
+
+void mark_prediction_sent(Database& db, std::int64_t id);
+void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& replicate_id,
+                                 const std::string& status);
+void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,
+                       const std::string& error, double predict_time);
+
+std::vector<PredictionRow> unfinished_predictions(Database& db);
+
+}  // namespace photoagent::store

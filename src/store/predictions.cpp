@@ -1,0 +1,157 @@
+#include "photoagent/store/predictions.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <signal.h>
+
+#include <cerrno>
+
+#include "photoagent/util/time.hpp"
+
+namespace photoagent::store {
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT id, key, purpose, model, version, input, input_digest, COALESCE(replicate_id, ''), status,"
+    " COALESCE(output, ''), COALESCE(error, ''), COALESCE(predict_time, -1), COALESCE(project_id, 0),"
+    " COALESCE(image_id, 0), COALESCE(claimed_by, 0), created_at, COALESCE(sent_at, ''),"
+    " COALESCE(completed_at, '') FROM predictions";
+
+PredictionRow read_row(SQLite::Statement& q) {
+  PredictionRow r;
+  r.id = q.getColumn(0).getInt64();
+  r.key = q.getColumn(1).getString();
+  r.purpose = q.getColumn(2).getString();
+  r.model = q.getColumn(3).getString();
+  r.version = q.getColumn(4).getString();
+  r.input = q.getColumn(5).getString();
+  r.input_digest = q.getColumn(6).getString();
+  r.replicate_id = q.getColumn(7).getString();
+  r.status = q.getColumn(8).getString();
+  r.output = q.getColumn(9).getString();
+  r.error = q.getColumn(10).getString();
+  r.predict_time = q.getColumn(11).getDouble();
+  r.project_id = q.getColumn(12).getInt64();
+  r.image_id = q.getColumn(13).getInt64();
+  r.claimed_by = q.getColumn(14).getInt64();
+  r.created_at = q.getColumn(15).getString();
+  r.sent_at = q.getColumn(16).getString();
+  r.completed_at = q.getColumn(17).getString();
+  return r;
+}
+
+template <typename T>
+std::optional<PredictionRow> find_by(Database& db, const char* where, const T& value) {
+  SQLite::Statement q(db.sql(), std::string(kSelect) + " WHERE " + where + " = ?");
+  q.bind(1, value);
+  if (!q.executeStep()) return std::nullopt;
+  return read_row(q);
+}
+
+bool process_alive(std::int64_t pid) {
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+}  // namespace
+
+std::optional<PredictionRow> find_prediction(Database& db, const std::string& key) { return find_by(db, "key", key); }
+std::optional<PredictionRow> find_prediction_by_id(Database& db, std::int64_t id) { return find_by(db, "id", id); }
+std::optional<PredictionRow> find_prediction_by_replicate_id(Database& db, const std::string& rid) {
+  return find_by(db, "replicate_id", rid);
+}
+
+PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row) {
+  auto tx = db.write_transaction();
+  if (auto existing = find_prediction(db, row.key)) return *existing;
+  SQLite::Statement ins(db.sql(),
+                        "INSERT INTO predictions (key, purpose, model, version, input, input_digest, status,"
+                        " project_id, image_id, claimed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?)");
+  ins.bind(1, row.key);
+  ins.bind(2, row.purpose);
+  ins.bind(3, row.model);
+  ins.bind(4, row.version);
+  ins.bind(5, row.input);
+  ins.bind(6, row.input_digest);
+  if (row.project_id) ins.bind(7, row.project_id); else ins.bind(7);
+  if (row.image_id) ins.bind(8, row.image_id); else ins.bind(8);
+  ins.bind(9, row.claimed_by);
+  ins.bind(10, util::now_iso8601());
+  ins.exec();
+  auto id = db.sql().getLastInsertRowid();
+  tx.commit();
+  return *find_prediction_by_id(db, id);
+}
+
+bool claim_prediction(Database& db, std::int64_t id, std::int64_t pid) {
+  auto tx = db.write_transaction();
+  auto row = find_prediction_by_id(db, id);
+  if (!row) return false;
+  if (row->claimed_by != pid && process_alive(row->claimed_by)) return false;
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET claimed_by = ? WHERE id = ?");
+  u.bind(1, pid);
+  u.bind(2, id);
+  u.exec();
+  tx.commit();
+  return true;
+}
+
+void set_prediction_version(Database& db, std::int64_t id, const std::string& version) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET version = ?, status = 'intent' WHERE id = ?");
+  u.bind(1, version);
+  u.bind(2, id);
+  u.exec();
+  tx.commit();
+}
+
+void delete_prediction(Database& db, std::int64_t id) {
+  auto tx = db.write_transaction();
+  SQLite::Statement d(db.sql(), "DELETE FROM predictions WHERE id = ?");
+  d.bind(1, id);
+  d.exec();
+  tx.commit();
+}
+
+void mark_prediction_sent(Database& db, std::int64_t id) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET status = 'sent', sent_at = ? WHERE id = ?");
+  u.bind(1, util::now_iso8601());
+  u.bind(2, id);
+  u.exec();
+  tx.commit();
+}
+
+void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& rid, const std::string& status) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET replicate_id = ?, status = ? WHERE id = ?");
+  u.bind(1, rid);
+  u.bind(2, status);
+  u.bind(3, id);
+  u.exec();
+  tx.commit();
+}
+
+void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,
+                       const std::string& error, double predict_time) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(),
+                      "UPDATE predictions SET status = ?, output = ?, error = ?, predict_time = ?, completed_at = ?"
+                      " WHERE id = ?");
+  u.bind(1, status);
+  if (output.empty()) u.bind(2); else u.bind(2, output);
+  if (error.empty()) u.bind(3); else u.bind(3, error);
+  if (predict_time < 0) u.bind(4); else u.bind(4, predict_time);
+  u.bind(5, util::now_iso8601());
+  u.bind(6, id);
+  u.exec();
+  tx.commit();
+}
+
+std::vector<PredictionRow> unfinished_predictions(Database& db) {
+  SQLite::Statement q(db.sql(), std::string(kSelect) +
+                                    " WHERE status NOT IN ('succeeded', 'failed', 'canceled', 'aborted') ORDER BY id");
+  std::vector<PredictionRow> out;
+  while (q.executeStep()) out.push_back(read_row(q));
+  return out;
+}
+
+}  // namespace photoagent::store
