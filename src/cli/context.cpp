@@ -62,4 +62,22 @@ const net::Client& Context::http(const std::vector<std::string>& secrets) {
   return *http_;
 }
 
+const services::Api& Context::api(services::Service s) {
+  auto& slot = apis_[static_cast<int>(s)];
+  if (!slot) {
+    auto cred = credentials().require(s);
+    slot = std::make_unique<services::Api>(http({cred.secret}), s, cred.secret);
+  }
+  return *slot;
+}
+
+net::SlidingWindowLimiter& Context::create_limiter() {
+  if (!limiter_) {
+    const auto per_minute = config().get_number("replicate.creates_per_minute", 1, 100000);
+    limiter_ = std::make_unique<net::SlidingWindowLimiter>(static_cast<std::size_t>(per_minute),
+                                                           std::chrono::seconds(60));
+  }
+  return *limiter_;
+}
+
 }  // namespace photoagent::cli

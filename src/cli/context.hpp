@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "output/io.hpp"
+#include "photoagent/net/rate_limit.hpp"
 #include "photoagent/net/retry.hpp"
+#include "photoagent/services/api.hpp"
 #include "photoagent/store/database.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/credentials.hpp"
@@ -37,6 +39,11 @@ class Context {
   // to every credential photoagent can find.
   const net::Client& http(const std::vector<std::string>& secrets = {});
 
+  // An authenticated API of a service; exit 4 naming the login when no secret.
+  const services::Api& api(services::Service s);
+  // The process-wide limit on prediction creates (replicate.creates_per_minute).
+  net::SlidingWindowLimiter& create_limiter();
+
   // Tests inject a transport instead of libcurl.
   void set_transport(std::shared_ptr<net::Transport> t) { transport_ = std::move(t); }
 
@@ -47,6 +54,8 @@ class Context {
   std::unique_ptr<store::Database> db_;
   std::shared_ptr<net::Transport> transport_;
   std::unique_ptr<net::Client> http_;
+  std::unique_ptr<services::Api> apis_[3];
+  std::unique_ptr<net::SlidingWindowLimiter> limiter_;
 };
 
 }  // namespace photoagent::cli

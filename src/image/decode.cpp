@@ -46,7 +46,7 @@ void check_dimensions(std::uint64_t w, std::uint64_t h, const Limits& limits) {
                 "downscale it first, e.g. `convert in.jpg -resize 8000x8000 out.jpg`");
 }
 
-// ---- PNG header: signature, IHDR, and the chunks before the first IDAT ----
+// ---- PNG header: signature, IHDR, then every chunk header up to IEND ----
 
 std::uint32_t be32(const unsigned char* p) {
   return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
@@ -131,7 +131,8 @@ detail::TjHandle make_decompressor() {
   return h;
 }
 
-// (c*a + 255*(255-a) + 127) / 255 for 0 <= x <= 255*255, exact.
+// Equals (c*a + 255*(255-a) + 127) / 255 for every c, a in 0..255 (checked
+// exhaustively), without a division.
 inline unsigned char over_white(unsigned c, unsigned a) {
   unsigned x = c * a + 255u * (255u - a) + 128u;
   return static_cast<unsigned char>((x + (x >> 8)) >> 8);

@@ -86,6 +86,15 @@ extern "C" int on_debug(CURL*, curl_infotype type, char* data, size_t size, void
   }
   std::string_view chunk(data, size);
   const bool body = type == CURLINFO_DATA_IN || type == CURLINFO_DATA_OUT;
+  if (body) {
+    // Compressed or image bodies say nothing on a terminal.
+    std::size_t binary = 0;
+    for (unsigned char c : chunk.substr(0, 512)) binary += (c < 0x09 || (c > 0x0d && c < 0x20) || c == 0x7f);
+    if (binary > 0) {
+      std::cerr << prefix << "[" << size << " bytes of binary data]\n" << std::flush;
+      return 0;
+    }
+  }
   if (body && chunk.size() > 2048) chunk = chunk.substr(0, 2048);
   std::string text = util::redact_trace(chunk, trace->secrets);
   std::string out;
@@ -144,6 +153,11 @@ class CurlTransport final : public Transport {
     api.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(req.stall_timeout.count()));
     if (req.total_timeout.count() > 0)
       api.easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(req.total_timeout.count()));
+    // libcurl re-sends a request by itself when a reused keep-alive connection
+    // dies before any answer ("Connection died, retrying a fresh connect").
+    // For a create that already took effect that is a second, paid
+    // prediction: requests that are not safe to repeat get a new connection.
+    if (!req.idempotent) api.easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
     api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
     api.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
     api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);

@@ -42,7 +42,8 @@ class Ingestor {
       {
         std::lock_guard lock(db_mu_);
         if (auto existing = store::find_image_by_source(db_, project_.id, source_sha))
-          return skip_locked(in, "already in " + project_.name + " as image " + std::to_string(existing->id));
+          return skip_locked(in, "already in " + project_.name + " as image " + std::to_string(existing->id),
+                             existing->id);
       }
       image::PrepareOptions po;
       po.max_side = opts_.max_side;
@@ -93,7 +94,9 @@ class Ingestor {
     std::lock_guard lock(db_mu_);
     report_.failed.push_back({in.display, std::move(why)});
   }
-  void skip_locked(const InputFile& in, std::string why) { report_.skipped.push_back({in.display, std::move(why)}); }
+  void skip_locked(const InputFile& in, std::string why, std::int64_t id = 0) {
+    report_.skipped.push_back({in.display, std::move(why), id});
+  }
 
   store::Database& db_;
   const store::Project& project_;

@@ -154,7 +154,16 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     row = store::insert_prediction_intent(db_, intent);
   }
   auto model = spec.model;
-  if (!row.version.empty()) model.version = row.version;
+  if (!row.version.empty()) {
+    model.version = row.version;
+  } else if (model.version.empty()) {
+    std::lock_guard lock(db_mu_);
+    if (auto it = versions_.find(model.full()); it != versions_.end() && row.status == "intent") {
+      model.version = it->second;
+      store::set_prediction_version(db_, row.id, model.version);
+      row.version = model.version;
+    }
+  }
   for (int attempt = 0;; ++attempt) {
     if (services::replicate::is_terminal_status(row.status)) return row;
     if (!row.replicate_id.empty()) return poll(row, spec.max_poll);
@@ -195,6 +204,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
         model.version = services::replicate::latest_version(api_, model);
         if (model.version.empty()) throw;
         std::lock_guard lock(db_mu_);
+        versions_[model.full()] = model.version;
         store::set_prediction_version(db_, row.id, model.version);
         row = *store::find_prediction_by_id(db_, row.id);
         continue;

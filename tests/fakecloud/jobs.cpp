@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "replicate.hpp"
+#include "text_models.hpp"
 
 namespace fakecloud {
 namespace {
@@ -100,13 +101,8 @@ json job_output(const App& app, const Job& j, const std::string& origin) {
     return urls;
   }
   if (j.kind == "image") return base + "output." + j.ext;
-  if (j.kind == "text") {
-    static const char* things[] = {"a person standing in front of a wall", "a woman smiling at the camera",
-                                   "a man wearing a suit", "a person sitting on a bench",
-                                   "a close up of a person's face", "a person on a beach"};
-    std::string image = jstr(j.input, "image");
-    return std::string("Caption: ") + things[fnv1a(image) % 6];
-  }
+  if (j.kind == "text") return caption_for(jstr(j.input, "image"));
+  if (j.kind == "llm") return llm_tokens_for(jstr(j.input, "prompt"));
   if (j.kind == "embedding") {
     json out = json::array();
     std::string all = jstr(j.input, "inputs", "a\nb");

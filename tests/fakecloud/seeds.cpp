@@ -154,6 +154,15 @@ json esrgan() {
       "face_enhance":{"type":"boolean","default":false,"x-order":2}}},
     "Output":{"type":"string","format":"uri","title":"Output"}})");
 }
+json llama() {
+  return json::parse(R"({"Input":{"type":"object","title":"Input","required":["prompt"],"properties":{
+      "prompt":{"type":"string","x-order":0},
+      "system_prompt":{"type":"string","default":"You are a helpful assistant","x-order":1},
+      "max_tokens":{"type":"integer","default":512,"minimum":1,"x-order":2},
+      "temperature":{"type":"number","default":0.6,"minimum":0,"maximum":5,"x-order":3},
+      "top_p":{"type":"number","default":0.9,"minimum":0,"maximum":1,"x-order":4}}},
+    "Output":{"type":"array","title":"Output","items":{"type":"string"},"x-cog-array-type":"iterator","x-cog-array-display":"concatenate"}})");
+}
 json clip() {
   return json::parse(R"({"Input":{"type":"object","title":"Input","properties":{
       "inputs":{"type":"string","default":"a\nb","description":"Newline-separated inputs. Can either be strings of text or image URIs starting with http[s]://","x-order":0}}},
@@ -179,6 +188,8 @@ const std::vector<Seed>& seeds() {
        sdxl, "A text-to-image generative AI model that creates beautiful images"},
       {"salesforce", "blip", "text", false, {}, blip,
        "Generate image captions"},
+      {"meta", "meta-llama-3-8b-instruct", "llm", true, {}, llama,
+       "Base version of Llama 3, an 8 billion parameter language model from Meta"},
       {"nightmareai", "real-esrgan", "image", false, {}, esrgan,
        "Real-ESRGAN with optional face correction and adjustable upscale"},
       {"andreasjansson", "clip-features", "embedding", false, {}, clip,

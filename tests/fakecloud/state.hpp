@@ -29,7 +29,7 @@ struct Model {
   std::string hardware = "cpu";
   std::string description;
   bool official = false;   // runnable through POST /v1/models/{o}/{n}/predictions
-  std::string kind;        // "images", "image", "text", "embedding", "trainer", "none"
+  std::string kind;        // "images", "image", "text", "llm", "embedding", "trainer", "none"
   std::string created_at;
   long run_count = 0;
   std::vector<Version> versions;  // oldest first; latest = back()

@@ -34,6 +34,7 @@ struct IngestAdded {
 struct IngestSkipped {
   std::string file;
   std::string reason;
+  std::int64_t image_id = 0;  // the image already stored, when it is one
 };
 struct IngestFailed {
   std::string file;

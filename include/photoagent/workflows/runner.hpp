@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -56,6 +57,9 @@ class PredictionRunner {
   // Thread-safe. Returns the row as finished, or still pending after max_poll.
   store::PredictionRow run(const RunSpec& spec);
 
+  // Everyone sharing the runner's database connection takes this lock.
+  std::mutex& db_mutex() { return db_mu_; }
+
   // Polls (or reconciles) a row left unfinished by an earlier run.
   store::PredictionRow resume(store::PredictionRow row, std::chrono::seconds max_poll);
 
@@ -64,6 +68,9 @@ class PredictionRunner {
   std::optional<services::replicate::Prediction> reconcile(const store::PredictionRow& row);
   store::PredictionRow adopt(store::PredictionRow row, const services::replicate::Prediction& p);
   store::PredictionRow reread(std::int64_t id);
+
+  // Latest versions of community models (no model route), found once per run.
+  std::map<std::string, std::string> versions_;
 
   store::Database& db_;
   const services::Api& api_;

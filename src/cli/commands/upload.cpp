@@ -1,6 +1,7 @@
 #include "upload.hpp"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "../output/json.hpp"
 #include "../output/progress.hpp"
@@ -8,6 +9,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/workflows/captions.hpp"
 #include "photoagent/workflows/categories.hpp"
 #include "photoagent/workflows/ingest.hpp"
 #include "photoagent/workflows/projects.hpp"
@@ -63,10 +65,14 @@ int run_upload(Context& ctx, const UploadOptions& o) {
   auto project = workflows::take_project_argument(ctx.db(), ctx.config(), o.project, args);
   if (args.empty())
     throw util::usage_error("no files or folders to upload", "e.g. 'photoagent upload " + project.name + " ~/photos/'");
-  if (o.auto_caption || o.auto_tags)
-    throw util::failure("--auto-caption and --auto-tags are not built yet",
-                        "Caption with --caption or a NAME.txt file beside each photo for now.");
   auto& cfg = ctx.config();
+  const bool captioning = o.auto_caption || o.auto_tags;
+  std::optional<workflows::CaptionSettings> caption_settings;
+  if (captioning) {
+    if (o.auto_caption && !o.caption.empty()) throw util::usage_error("use --caption or --auto-caption, not both");
+    caption_settings = workflows::caption_settings(cfg);
+    ctx.api(services::Service::replicate);  // no token: fail now (exit 4), before any work
+  }
   workflows::IngestOptions opts;
   opts.caption = util::trim(o.caption);
   if (!o.category.empty()) {
@@ -90,6 +96,28 @@ int run_upload(Context& ctx, const UploadOptions& o) {
                                [&](std::size_t done, std::size_t) { bar.update(done); });
   }
   for (auto& p : inputs.problems) report.failed.insert(report.failed.begin(), {p.display, p.reason});
+
+  // Captions and tags come after the photos are safely stored: a failed or
+  // interrupted caption never loses a photo.
+  std::vector<workflows::CaptionOutcome> captioned;
+  if (captioning && !report.interrupted) {
+    std::vector<store::Image> targets;
+    for (const auto& a : report.added) targets.push_back(a.image);
+    for (const auto& sk : report.skipped) {
+      if (sk.image_id == 0) continue;
+      auto img = store::find_image(ctx.db(), sk.image_id);
+      if (img && ((o.auto_caption && img->caption.empty()) || (o.auto_tags && img->tags.empty())))
+        targets.push_back(*img);
+    }
+    workflows::PredictionRunner runner(ctx.db(), ctx.api(services::Service::replicate), ctx.create_limiter());
+    ProgressBar bar(ctx.io, "Captioning", targets.size());
+    captioned = workflows::auto_caption(ctx.db(), runner, *caption_settings, project, targets, o.auto_caption,
+                                        o.auto_tags);
+    for (auto& a : report.added)
+      if (auto img = store::find_image(ctx.db(), a.image.id)) a.image = *img;
+  }
+  std::size_t caption_failures = 0;
+  for (const auto& c : captioned) caption_failures += !c.error.empty();
   const Counts counts = project_counts(ctx, project);
 
   if (ctx.global.json) {
@@ -104,7 +132,14 @@ int run_upload(Context& ctx, const UploadOptions& o) {
     print_json(ctx.io, {{"project", project.name}, {"added", added}, {"skipped", skipped}, {"failed", failed},
                         {"images", counts.images}, {"recommended", counts.recommended},
                         {"minimum", counts.minimum}, {"missing_categories", counts.missing},
-                        {"interrupted", report.interrupted}});
+                        {"interrupted", report.interrupted}, {"captions", [&] {
+                          json arr = json::array();
+                          for (const auto& c : captioned)
+                            arr.push_back({{"id", c.image_id}, {"file", c.file}, {"caption", c.caption},
+                                           {"tags", util::split(c.tags, ',')},
+                                           {"error", c.error.empty() ? json(nullptr) : json(c.error)}});
+                          return arr;
+                        }()}});
   } else {
     Table t({"id", "file", "size", "caption"});
     for (const auto& a : report.added)
@@ -112,13 +147,19 @@ int run_upload(Context& ctx, const UploadOptions& o) {
              a.image.caption});
     t.print(ctx.io);
     print_summary(ctx, project, report, counts);
+    for (const auto& c : captioned)
+      if (!c.error.empty())
+        ctx.io.err << yellow(ctx.io, "caption failed") << " " << c.file << ": " << c.error
+                   << " (the photo is kept, without a caption)\n";
+    if (!captioned.empty() && !ctx.global.quiet)
+      ctx.io.err << "Captioned " << captioned.size() - caption_failures << " of " << captioned.size() << " photos.\n";
   }
   if (report.interrupted) util::throw_if_interrupted();
   if (inputs.files.empty() && report.failed.empty())
     throw util::failure("no images found in " + util::join(args, " "),
                         "photoagent takes .jpg and .png files; folders are searched recursively.");
-  if (!report.failed.empty()) {
-    if (report.added.empty() && report.skipped.empty())
+  if (!report.failed.empty() || caption_failures > 0) {
+    if (report.added.empty() && report.skipped.empty() && !report.failed.empty())
       throw util::failure("none of the " + std::to_string(report.failed.size()) + " files could be uploaded");
     return static_cast<int>(util::ExitCode::partial);
   }

@@ -1,0 +1,148 @@
+#include "photoagent/workflows/captions.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "photoagent/image/prepare.hpp"
+#include "photoagent/util/base64.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/file.hpp"
+#include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/strings.hpp"
+#include "photoagent/workflows/categories.hpp"
+
+namespace photoagent::workflows {
+using nlohmann::json;
+
+CaptionSettings caption_settings(const Config& config) {
+  CaptionSettings s;
+  s.caption_model = services::replicate::parse_model_ref(config.get_or_default("caption.model"));
+  s.caption_input = config.get_or_default("caption.input");
+  if (!json::parse(s.caption_input, nullptr, false).is_object())
+    throw util::usage_error("config caption.input must be a JSON object, not '" + s.caption_input + "'");
+  s.image_field = config.get_or_default("caption.image_field");
+  s.tags_model = services::replicate::parse_model_ref(config.get_or_default("tags.model"));
+  s.tags_prompt = config.get_or_default("tags.prompt");
+  s.wait_seconds = static_cast<int>(config.get_number("replicate.wait_seconds", 1, 60));
+  return s;
+}
+
+std::string clean_caption(const std::string& text) {
+  std::string c = util::trim(text);
+  for (const char* prefix : {"Caption:", "caption:", "Answer:"})
+    if (c.starts_with(prefix)) c = util::trim(c.substr(std::string_view(prefix).size()));
+  while (!c.empty() && (c.back() == '.' || c.back() == ' ')) c.pop_back();
+  std::replace(c.begin(), c.end(), '\n', ' ');
+  return c;
+}
+
+std::string parse_tags(const std::string& text) {
+  std::string t = util::trim(text);
+  if (auto colon = t.find(':'); colon != std::string::npos && colon < 12) t = t.substr(colon + 1);
+  std::string cleaned;
+  for (char c : t) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == ' ' || c == ',') cleaned += static_cast<char>(std::tolower(u));
+    else if (c == '\n' || c == ';') cleaned += ',';
+  }
+  auto tags = util::split(normalise_tags(cleaned), ',');
+  if (tags.size() > 8) tags.resize(8);
+  return util::join(tags, ",");
+}
+
+namespace {
+
+std::string thumbnail_data_uri(const std::filesystem::path& file) {
+  const std::string bytes = util::read_file(file, 64u << 20);
+  image::PrepareOptions o;
+  o.max_side = 512;  // enough to describe; small enough to send inline (<256 KB)
+  o.jpeg.quality = 85;
+  auto thumb = image::prepare(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), o);
+  return "data:image/jpeg;base64," +
+         util::base64_encode(std::string_view(reinterpret_cast<const char*>(thumb.jpeg.data()), thumb.jpeg.size()));
+}
+
+std::string run_text(PredictionRunner& runner, const std::string& purpose, const services::replicate::ModelRef& model,
+                     const std::string& input, const store::Project& project, const store::Image& img, int wait) {
+  RunSpec spec;
+  spec.purpose = purpose;
+  spec.model = model;
+  spec.input_json = input;
+  spec.key = prediction_key(purpose, model, input);
+  spec.project_id = project.id;
+  spec.image_id = img.id;
+  spec.wait_seconds = wait;
+  spec.max_poll = std::chrono::minutes(5);
+  auto row = runner.run(spec);
+  if (row.status == "succeeded") return output_text(row.output);
+  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted")
+    throw util::remote_error(model.full() + " " + row.status + (row.error.empty() ? "" : ": " + row.error));
+  throw util::remote_error(model.full() + " is still running (prediction " + row.replicate_id + ")",
+                           "Run the upload again later to collect it; nothing is paid twice.");
+}
+
+}  // namespace
+
+std::vector<CaptionOutcome> auto_caption(store::Database& db, PredictionRunner& runner, const CaptionSettings& s,
+                                         const store::Project& project, const std::vector<store::Image>& images,
+                                         bool captions, bool tags, unsigned jobs) {
+  std::vector<CaptionOutcome> out(images.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next++) < images.size();) {
+      const auto& img = images[i];
+      auto& o = out[i];
+      o.image_id = img.id;
+      o.file = img.original_name;
+      if (util::interrupt_signal() != 0) {
+        o.error = "interrupted";
+        continue;
+      }
+      try {
+        std::string description = img.caption;
+        if (captions || description.empty()) {
+          json input = json::parse(s.caption_input);
+          input[s.image_field] = thumbnail_data_uri(db.data_dir() / img.path);
+          description = clean_caption(run_text(runner, "caption", s.caption_model, input.dump(), project, img,
+                                               s.wait_seconds));
+          if (description.empty()) throw util::remote_error(s.caption_model.full() + " returned an empty caption");
+        }
+        if (captions) {
+          // The trainer learns the subject from the trigger word in captions.
+          o.caption = description.find(project.trigger) == std::string::npos ? project.trigger + ", " + description
+                                                                              : description;
+          store::ImageEdit edit;
+          edit.caption = o.caption;
+          std::lock_guard lock(runner.db_mutex());
+          store::update_image(db, img.id, edit);  // kept even if tagging fails next
+        }
+        if (tags) {
+          std::string prompt = s.tags_prompt;
+          if (auto at = prompt.find("{caption}"); at != std::string::npos) prompt.replace(at, 9, description);
+          json input = {{"prompt", prompt}, {"max_tokens", 64}, {"temperature", 0.2}};
+          auto found = parse_tags(run_text(runner, "tags", s.tags_model, input.dump(), project, img, s.wait_seconds));
+          o.tags = normalise_tags(img.tags + "," + found);
+          store::ImageEdit edit;
+          edit.tags = o.tags;
+          std::lock_guard lock(runner.db_mutex());
+          store::update_image(db, img.id, edit);
+        }
+      } catch (const util::Error& e) {
+        o.error = e.message();
+      } catch (const std::exception& e) {
+        o.error = e.what();
+      }
+    }
+  };
+  jobs = static_cast<unsigned>(std::clamp<std::size_t>(jobs, 1, std::max<std::size_t>(images.size(), 1)));
+  std::vector<std::thread> pool;
+  for (unsigned j = 1; j < jobs; ++j) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  return out;
+}
+
+}  // namespace photoagent::workflows
