@@ -1,0 +1,213 @@
+# bash completion for photoagent(1)                        -*- shell-script -*-
+#
+# Install as share/bash-completion/completions/photoagent, or source it from
+# ~/.bashrc. Commands, verbs and options are listed here by hand (CLI11 cannot
+# generate completions); tests/e2e/test_docs.cpp fails when `--help` grows an
+# option this file does not offer. Dynamic values come from photoagent itself,
+# read from a pipe (tab-separated, no header): project names from
+# `photoagent project list` (column 2), settings and photo categories from
+# `photoagent config list --all`, style presets from `generate --list-styles`.
+
+# Global options: every command takes them, before or after its name.
+_photoagent_global_opts='--json --debug --profile -q --quiet -h --help'
+
+# Options that take a value (the next word is not a command or positional).
+_photoagent_opts_with_value='--profile --from --to --kind --trigger --description --hf-repo -p --project'
+_photoagent_opts_with_value+=' --caption --category --tags --max-side --trainer --steps --rank --lr --input'
+_photoagent_opts_with_value+=' --notify --cancel --model --provider --style -n --aspect --seed --guidance'
+_photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format -o --contact-sheet --batch'
+_photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --since --until --limit --offset'
+_photoagent_opts_with_value+=' -j --jobs'
+
+# The options of one command path (words joined by "_").
+_photoagent_cmd_opts() {
+  case $1 in
+    "") echo '--version' ;;
+    login) echo '--replicate --huggingface --sendgrid --with-token --from --to --status --offline' ;;
+    logout) echo '--replicate --huggingface --sendgrid' ;;
+    project_create) echo '--kind --trigger --description --hf-repo' ;;
+    project_show | project_use | project_images) echo '-p --project' ;;
+    project_delete) echo '-p --project -y --yes' ;;
+    project_image_edit) echo '--caption --tags --category' ;;
+    config) echo '--all' ;;
+    upload) echo '-p --project --caption --category --tags --auto-caption --auto-tags --max-side -j --jobs' ;;
+    train) echo '-p --project --trainer --steps --rank --lr --input --hf-repo --notify --wait --no-watch
+                 --dry-run --force --cancel' ;;
+    status) echo '-p --project --watch --logs --exit-status --spend' ;;
+    generate) echo '-p --project --model --provider --style -n --aspect --seed --steps --guidance --lora-scale
+                    --extra-lora --negative --format --input --upscale --face-restore -o --no-wait --dry-run
+                    --contact-sheet --batch --concurrency --rate --collect --list-styles' ;;
+    search) echo '-p --project --source --category --style --model --tag --since --until --limit --offset
+                  --semantic --fts --paths -0 --contact-sheet --index' ;;
+  esac
+}
+
+# Runs photoagent for dynamic values: from a pipe, never coloured, never
+# rendered for a terminal; errors (e.g. no cache yet) give no values.
+_photoagent_query() {
+  (
+    unset PHOTOAGENT_FORCE_TTY CLICOLOR_FORCE
+    export NO_COLOR=1
+    if [[ -n $_photoagent_profile ]]; then
+      command "$_photoagent_bin" --profile "$_photoagent_profile" "$@"
+    else
+      command "$_photoagent_bin" "$@"
+    fi
+  ) 2>/dev/null </dev/null
+}
+
+_photoagent_projects() { _photoagent_query project list | cut -f2; }
+
+_photoagent_config_keys() {
+  local keys
+  keys=$(_photoagent_query config list --all | cut -f1)
+  [[ -n $keys ]] || keys=$'default_project\nsendgrid.from\nsendgrid.to'
+  printf '%s\n' "$keys"
+}
+
+_photoagent_categories() {
+  _photoagent_query config list --all |
+    awk -F'\t' '$1 ~ /^categories\./ { n = split($2, c, ","); for (i = 1; i <= n; i++) print c[i] }' |
+    sort -u
+}
+
+_photoagent_styles() { _photoagent_query generate --list-styles | cut -f1; }
+
+_photoagent_profiles() {
+  local cfg dir
+  cfg=$(unset PHOTOAGENT_PROFILE; _photoagent_profile='' _photoagent_query config path |
+    awk -F'\t' '$1 == "config" { print $2 }')
+  echo default
+  [[ -n $cfg ]] || return 0
+  dir=${cfg%/*}/profiles
+  [[ -d $dir ]] && (cd "$dir" && for d in */; do [[ -d $d ]] && echo "${d%/}"; done)
+  return 0
+}
+
+_photoagent_words() { # words or lines...: offer those that start with $cur
+  # (not compgen -W, which would expand $(...) in a value from the config)
+  local w
+  while IFS= read -r w; do
+    [[ -n $w && $w == "$cur"* ]] && COMPREPLY+=("$w")
+  done < <(printf '%s\n' "$@")
+}
+
+_photoagent_files() { # [-d]: files (or folders only) for $cur
+  compopt -o filenames 2>/dev/null
+  local IFS=$'\n'
+  if [[ $1 == -d ]]; then
+    COMPREPLY+=($(compgen -d -- "$cur"))
+  else
+    COMPREPLY+=($(compgen -f -- "$cur"))
+  fi
+}
+
+_photoagent() {
+  local cur prev cword words
+  local _photoagent_bin=${1:-photoagent} _photoagent_profile=${PHOTOAGENT_PROFILE:-}
+  [[ $_photoagent_bin == "~/"* ]] && _photoagent_bin=$HOME/${_photoagent_bin#"~/"}
+  cword=$COMP_CWORD
+  cur=${COMP_WORDS[cword]}
+  prev=${COMP_WORDS[cword - 1]}
+  # Bash splits "--kind=pe" at "=" (COMP_WORDBREAKS): "--kind" "=" "pe".
+  if [[ $cur == = ]]; then
+    cur=
+  elif [[ $prev == = ]] && ((cword >= 2)); then
+    prev=${COMP_WORDS[cword - 2]}
+  fi
+  COMPREPLY=()
+
+  # The words before the cursor, with "--opt" "=" "value" joined again.
+  words=()
+  local i w
+  for ((i = 1; i < cword; i++)); do
+    if [[ ${COMP_WORDS[i + 1]} == = ]] && ((i + 2 < cword)); then
+      words+=("${COMP_WORDS[i]}=${COMP_WORDS[i + 2]}")
+      ((i += 2))
+    elif [[ ${COMP_WORDS[i + 1]} == = ]]; then
+      break # the option whose value is being completed
+    else
+      words+=("${COMP_WORDS[i]}")
+    fi
+  done
+
+  # The command path ("project_image_edit") and the positionals after it.
+  local path='' value_of=''
+  local -a pos=()
+  for w in "${words[@]}"; do
+    if [[ -n $value_of ]]; then
+      [[ $value_of == --profile ]] && _photoagent_profile=$w
+      value_of=''
+      continue
+    fi
+    case $w in
+      --profile=*) _photoagent_profile=${w#--profile=}; continue ;;
+      -?*=*) continue ;;
+      -?*) [[ " $_photoagent_opts_with_value " == *" $w "* ]] && value_of=$w
+           continue ;;
+    esac
+    case $path in
+      "") case $w in
+            login | logout | project | config | upload | train | status | generate | search) path=$w ;;
+            *) pos+=("$w") ;;
+          esac ;;
+      project) case $w in
+                 create | list | show | use | delete | images | image) path+=_$w ;;
+                 *) pos+=("$w") ;;
+               esac ;;
+      project_image) case $w in
+                       edit | rm) path+=_$w ;;
+                       *) pos+=("$w") ;;
+                     esac ;;
+      *) pos+=("$w") ;;
+    esac
+  done
+
+  # The value of an option.
+  case $prev in
+    --profile) _photoagent_words "$(_photoagent_profiles)"; return ;;
+    --kind) _photoagent_words person product; return ;;
+    --provider) _photoagent_words replicate huggingface; return ;;
+    --format) _photoagent_words png jpg webp; return ;;
+    --source) _photoagent_words upload generated; return ;;
+    -p | --project) _photoagent_words "$(_photoagent_projects)"; return ;;
+    --category) _photoagent_words "$(_photoagent_categories)"; return ;;
+    --style) _photoagent_words "$(_photoagent_styles)"; return ;;
+    -o) _photoagent_files -d; return ;;
+    --batch) _photoagent_words -; _photoagent_files; return ;;
+    --contact-sheet) _photoagent_files; return ;;
+    --from | --to | --trigger | --description | --hf-repo | --caption | --tags | --max-side | -j | --jobs | --trainer | \
+      --steps | --rank | --lr | --input | --notify | --cancel | --model | -n | --aspect | --seed | \
+      --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | --collect | \
+      --tag | --since | --until | --limit | --offset)
+      return ;;
+  esac
+
+  if [[ $cur == -* ]]; then
+    _photoagent_words $(_photoagent_cmd_opts "$path") $_photoagent_global_opts
+    return
+  fi
+
+  local n=${#pos[@]}
+  case $path in
+    "") _photoagent_words login logout project config upload train status generate search ;;
+    project) _photoagent_words create list show use delete images image ;;
+    project_image) _photoagent_words edit rm ;;
+    project_show | project_use | project_delete | project_images)
+      ((n == 0)) && _photoagent_words "$(_photoagent_projects)" ;;
+    config)
+      case $n in
+        0) _photoagent_words get set unset list path ;;
+        1) case ${pos[0]} in get | set | unset) _photoagent_words "$(_photoagent_config_keys)" ;; esac ;;
+        2) [[ ${pos[0]} == set && ${pos[1]} == default_project ]] && _photoagent_words "$(_photoagent_projects)" ;;
+      esac ;;
+    upload)
+      ((n == 0)) && _photoagent_words "$(_photoagent_projects)"
+      _photoagent_files ;;
+    train | status | generate)
+      ((n == 0)) && _photoagent_words "$(_photoagent_projects)" ;;
+    *) _photoagent_words $(_photoagent_cmd_opts "$path") ;;
+  esac
+}
+
+complete -F _photoagent photoagent
