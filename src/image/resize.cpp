@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstring>
 #include <numbers>
+#include <string>
 #include <vector>
 
+#include "photoagent/util/error.hpp"
 #include "resize_detail.hpp"
 
 #if defined(__SSE2__)
@@ -205,6 +207,10 @@ Taps make_taps(std::uint32_t in, std::uint32_t out, Filter filter) {
 }
 
 RgbImage resize_impl(const RgbImage& src, std::uint32_t width, std::uint32_t height, Filter filter, bool simd) {
+  if (src.width == 0 || src.height == 0 || src.pixels.empty() || width == 0 || height == 0)
+    throw util::Error(util::ExitCode::error, "cannot resize an empty image (" + std::to_string(src.width) + "x" +
+                                                 std::to_string(src.height) + " to " + std::to_string(width) + "x" +
+                                                 std::to_string(height) + ")");
   RgbImage dst = RgbImage::allocate(width, height);
   if (width == src.width && height == src.height) {
     std::memcpy(dst.pixels.data(), src.pixels.data(), dst.stride() * height);

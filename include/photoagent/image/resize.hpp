@@ -27,9 +27,9 @@ struct Size {
 // already within max_side (or max_side == 0) keeps its size.
 Size fit_long_side(std::uint32_t width, std::uint32_t height, std::uint32_t max_side) noexcept;
 
-// Resamples `src` to exactly `width` x `height` (both >= 1). Up- and
-// downscaling both work; identical sizes return a copy. Throws util::Error
-// only when memory runs out.
+// Resamples `src` to exactly `width` x `height`. Up- and downscaling both
+// work; identical sizes return a copy. Throws util::Error for an empty source
+// or a zero target size, or when memory runs out.
 RgbImage resize(const RgbImage& src, std::uint32_t width, std::uint32_t height,
                 Filter filter = Filter::catmull_rom);
 

@@ -6,6 +6,7 @@
 #include "image/resize_detail.hpp"
 #include "image_test_util.hpp"
 #include "photoagent/image/resize.hpp"
+#include "photoagent/util/error.hpp"
 
 using namespace photoagent::image;
 
@@ -150,5 +151,7 @@ TEST_SUITE("image::resize") {
     CHECK(line.width == 10);
     const RgbImage col = resize(random_image(1, 1000, 4), 1, 10);
     CHECK(col.height == 10);
+    CHECK_THROWS_AS(resize(RgbImage{}, 10, 10), photoagent::util::Error);
+    CHECK_THROWS_AS(resize(one, 0, 3), photoagent::util::Error);
   }
 }
