@@ -35,8 +35,10 @@ Environment:
   PHOTOAGENT_PROFILE, PHOTOAGENT_PROJECT            profile and default project
   PHOTOAGENT_HOME, PHOTOAGENT_CONFIG_DIR            data and config folders (XDG by default)
   REPLICATE_API_BASE_URL, HF_ENDPOINT, SENDGRID_API_BASE_URL   service addresses
+  HF_HOME, HF_TOKEN_PATH                            the hf CLI's token file (a fallback)
   PHOTOAGENT_RETRIES                                retries of a failed request (default 5)
-  NO_COLOR, CLICOLOR_FORCE, PHOTOAGENT_FORCE_TTY    output style)";
+  NO_COLOR, CLICOLOR, CLICOLOR_FORCE, PHOTOAGENT_FORCE_TTY   output style
+  CI                                                hints name environment variables, not login)";
 
 struct Parsed {
   GlobalOptions global;
@@ -81,7 +83,7 @@ void check_command_name(const CLI::App& app, const std::vector<std::string>& arg
 
 CLI::App* add_command(CLI::App& parent, const char* name, const char* description, const char* footer) {
   auto* c = parent.add_subcommand(name, description);
-  if (footer != nullptr) c->footer(footer);
+  c->footer(footer != nullptr ? footer : "");  // never the parent's examples
   return c;
 }
 
@@ -142,17 +144,28 @@ letters, digits, '-', '_', '.'. The trigger word defaults to TOK_<NAME>.)");
   c.create->add_option("--description", p.project_create.description, "Free text");
   c.create->add_option("--hf-repo", p.project_create.hf_repo, "Hugging Face repo for the weights (OWNER/NAME)");
 
-  c.list = add_command(*project, "list", "List projects (* marks the default)", nullptr);
-  c.show = add_command(*project, "show", "Show one project (default: the default project)", nullptr);
+  c.list = add_command(*project, "list", "List projects (* marks the default)", R"(Examples:
+  photoagent project list
+  photoagent project list --json | jq -r '.[].name'
+  photoagent project list | cut -f2        # names, in a pipe (tab-separated))");
+  c.show = add_command(*project, "show", "Show one project (default: the default project)", R"(Examples:
+  photoagent project show
+  photoagent project show ada --json)");
   c.show->add_option("name,-p,--project", p.project.name, "Project name");
-  c.use = add_command(*project, "use", "Make a project the default for later commands", nullptr);
+  c.use = add_command(*project, "use", "Make a project the default for later commands", R"(Examples:
+  photoagent project use ada
+  PHOTOAGENT_PROJECT=mug photoagent project show   # one shell only)");
   c.use->add_option("name,-p,--project", p.project.name, "Project name")->required();
-  c.del = add_command(*project, "delete", "Delete a project and its cached images", nullptr);
+  c.del = add_command(*project, "delete", "Delete a project and its cached images", R"(Examples:
+  photoagent project delete mug          # asks on a terminal
+  photoagent project delete mug --yes    # in scripts)");
   c.del->add_option("name,-p,--project", p.project.name, "Project name")->required();
   c.del->add_flag("-y,--yes", p.project.yes, "Do not ask for confirmation");
 
   c.images = add_command(*project, "images", "List a project's images (id, file, size, category, tags, caption)",
-                         nullptr);
+                         R"(Examples:
+  photoagent project images ada
+  photoagent project images --json | jq '.[] | select(.caption == "") | .id')");
   c.images->add_option("name,-p,--project", p.images.project, "Project name (default: the default project)");
   auto* image = add_command(*project, "image", "Edit or remove one image", R"(Examples:
   photoagent project image edit 12 --caption "TOK_ADA smiling, outdoors" --category candid --tags smile,outdoor
@@ -186,7 +199,8 @@ file twice adds nothing. Exit 6 when some files failed, 1 when all did.)");
   up->add_option("--tags", p.upload.tags, "Tags, comma-separated");
   up->add_flag("--auto-caption", p.upload.auto_caption, "Caption photos with a captioning model on Replicate");
   up->add_flag("--auto-tags", p.upload.auto_tags, "Tag photos with a model on Replicate");
-  up->add_option("--max-side", p.upload.max_side, "Long side of stored photos in pixels (default 1536)");
+  up->add_option("--max-side", p.upload.max_side,
+                 "Long side of stored photos, 64-8192 px (default: config upload.max_side, 1536)");
   up->add_option("-j,--jobs", p.upload.jobs, "Files processed at once (default: one per core)");
   return up;
 }
@@ -242,7 +256,6 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
   CLI::App app{"photoagent: train a personal Flux LoRA on Replicate and generate photos from a terminal",
                "photoagent"};
   app.fallthrough();  // global flags may follow the subcommand
-  app.footer(kRootFooter);
   app.set_version_flag("--version", "photoagent " PHOTOAGENT_VERSION);
   app.add_flag("--json", p.global.json, "Machine-readable output on stdout");
   app.add_flag("--debug", p.global.debug, "Trace HTTP on stderr (secrets redacted)");
@@ -260,11 +273,15 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
            {"status", "Show trainings and pending predictions"},
            {"generate", "Generate images from a prompt or a batch file"},
            {"search", "Search everything photoagent has made or seen"}}) {
-    auto* c = app.add_subcommand(name, what);
+    auto* c = app.add_subcommand(name, std::string(what) + " (not built yet)");
+    c->footer("This command is not built yet: it exits 1 and changes nothing.");
     c->fallthrough(false);
     c->allow_extras();  // any arguments: the command says it is not built yet
     later.push_back(c);
   }
+
+  // Set last: CLI11 copies a parent's footer into subcommands created after it.
+  app.footer(kRootFooter);
 
   try {
     check_command_name(app, args);

@@ -35,7 +35,7 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 }  // namespace
 
 Result run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                   const std::string& input, int timeout_s) {
+                   const std::string& input, int timeout_s, int signal_number, int signal_after_ms) {
   int in[2], out[2], err[2];
   if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) throw std::runtime_error("pipe");
   std::vector<std::string> args = argv, envs;
@@ -57,14 +57,20 @@ Result run_process(const std::vector<std::string>& argv, const std::map<std::str
   std::size_t written = 0;
   if (input.empty()) close(in[1]);
   Result r;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::seconds(timeout_s);
+  bool signalled = signal_number == 0;
   bool out_open = true, err_open = true, in_open = !input.empty();
   while (out_open || err_open) {
     std::vector<pollfd> fds;
     if (out_open) fds.push_back({out[0], POLLIN, 0});
     if (err_open) fds.push_back({err[0], POLLIN, 0});
     if (in_open) fds.push_back({in[1], POLLOUT, 0});
-    if (poll(fds.data(), fds.size(), 200) < 0) continue;
+    if (!signalled && std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(signal_after_ms)) {
+      kill(pid, signal_number);
+      signalled = true;
+    }
+    if (poll(fds.data(), fds.size(), signalled ? 200 : 10) < 0) continue;
     for (auto& p : fds) {
       if (p.fd == in[1] && (p.revents & (POLLOUT | POLLERR))) {
         ssize_t n = write(in[1], input.data() + written, input.size() - written);
@@ -180,6 +186,15 @@ Sandbox::Sandbox(const FakeCloud& cloud) {
   };
   if (const char* asan = getenv("ASAN_OPTIONS")) env["ASAN_OPTIONS"] = asan;
   if (const char* ubsan = getenv("UBSAN_OPTIONS")) env["UBSAN_OPTIONS"] = ubsan;
+}
+
+Result Sandbox::run_and_signal(const std::vector<std::string>& args, int signal_number, int after_ms,
+                              const std::map<std::string, std::string>& extra_env) const {
+  auto e = env;
+  for (const auto& [k, v] : extra_env) e[k] = v;
+  std::vector<std::string> argv{PHOTOAGENT_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, e, {}, 120, signal_number, after_ms);
 }
 
 Result Sandbox::run(const std::vector<std::string>& args, const std::string& input,

@@ -21,8 +21,9 @@ struct Result {
 
 // A child process: runs `argv` with `env` (replacing the environment), feeds
 // `input` on stdin, and waits at most `timeout_s`.
+// `signal_after_ms` > 0 sends `signal` to the child that long after it started.
 Result run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
-                   const std::string& input = {}, int timeout_s = 60);
+                   const std::string& input = {}, int timeout_s = 60, int signal = 0, int signal_after_ms = 0);
 
 class TempDir {
  public:
@@ -63,6 +64,10 @@ class Sandbox {
   // (an empty value removes the variable).
   Result run(const std::vector<std::string>& args, const std::string& input = {},
              const std::map<std::string, std::string>& extra_env = {}, int timeout_s = 60) const;
+
+  // Runs photoagent and sends it `signal` after `after_ms` milliseconds.
+  Result run_and_signal(const std::vector<std::string>& args, int signal, int after_ms,
+                        const std::map<std::string, std::string>& extra_env = {}) const;
 
   std::map<std::string, std::string> env;
   const std::filesystem::path& home() const { return dir_.path(); }

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <set>
 #include <thread>
 
@@ -277,6 +278,30 @@ TEST_SUITE("e2e::upload") {
     CHECK(box.run({"upload", (in.path() / "x.jpg").string(), "--json"}).json()["project"] == "ada");  // default
     CHECK(box.run({"upload", "-p", "bob", (in.path() / "x.jpg").string(), "--json"}).json()["skipped"].size() == 1);
     CHECK(box.run({"upload", "zed", (in.path() / "x.jpg").string()}).code == 6);  // 'zed' is a missing path
+  }
+
+  TEST_CASE("Ctrl-C stops an upload cleanly: no partial rows, no temp files; running again finishes") {
+    FakeCloud cloud;
+    Sandbox box(cloud);
+    e2e::TempDir in;
+    REQUIRE(box.run({"project", "create", "ada", "--kind", "person"}).code == 0);
+    for (unsigned i = 0; i < 60; ++i)
+      e2e::write_file(in.path() / ("p" + std::to_string(100 + i) + ".jpg"), e2e::encode_jpeg(e2e::pattern(2400, 1800, 3, i)));
+    auto r = box.run_and_signal({"upload", "ada", in.path().string(), "--jobs", "1", "--json"}, SIGINT, 400);
+    CHECK(r.code == 130);
+    const auto rows = images_of(box, "ada");
+    CAPTURE(rows.size());
+    CHECK(rows.size() < 60);  // it really stopped early
+    // Every row has its file and every stored file has its row.
+    std::set<std::string> row_files;
+    for (const auto& row : rows) row_files.insert(fs::relative(row["path"].get<std::string>(), box.data_dir()).string());
+    CHECK(row_files == image_files(box.data_dir()));
+    for (const auto& f : stored_files(box.data_dir())) CHECK_MESSAGE(f.find(".tmp-") == std::string::npos, f);
+
+    auto again = box.run({"upload", "ada", in.path().string(), "--json"}, "", {}, 120);
+    CHECK(again.code == 0);
+    CHECK(again.json()["added"].size() + rows.size() == 60);
+    CHECK(images_of(box, "ada").size() == 60);
   }
 
   TEST_CASE("two processes uploading 40 files into one project lose nothing") {

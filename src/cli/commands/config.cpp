@@ -45,7 +45,7 @@ int run_config(Context& ctx, const ConfigOptions& o) {
   }
   // list
   json out = json::object();
-  Table t({"key", "value", "description"});
+  Table t = o.all ? Table({"key", "value", "description"}) : Table({"key", "value"});
   if (o.all) {
     for (const auto& k : workflows::config_keys()) {
       auto v = cfg.get(k.name);
@@ -55,7 +55,7 @@ int run_config(Context& ctx, const ConfigOptions& o) {
   } else {
     for (const auto& [k, v] : cfg.entries()) {
       out[k] = v;
-      t.add({k, v, ""});
+      t.add({k, v});
     }
   }
   if (ctx.global.json) print_json(ctx.io, out);
