@@ -8,6 +8,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
   libcurl4 libcurl4-openssl-dev libssl-dev libstb-dev libturbojpeg0-dev zlib1g-dev
   doctest-dev libcpp-httplib-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()
