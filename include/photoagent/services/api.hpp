@@ -33,6 +33,9 @@ class Api {
   net::Response raw(net::Request req) const;
 
   const std::string& base() const { return base_; }
+  // The unauthenticated client, for URLs on other hosts (presigned uploads):
+  // the token must never go there.
+  const net::Client& client() const { return client_; }
   Service service() const { return service_; }
 
  private:

@@ -1,6 +1,7 @@
 #pragma once
 // The Hugging Face Hub API (reference/hf_sendgrid.md §1-§4).
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -17,5 +18,31 @@ struct WhoAmI {
 
 // GET /api/whoami-v2.
 WhoAmI whoami(const Api& api);
+
+// POST /api/repos/create for a model repo ("owner/name"). Returns true when
+// it was created, false when it already existed (409). Private by default:
+// these weights are of a person's face.
+bool create_repo(const Api& api, const std::string& repo_id, bool private_repo = true);
+
+struct UploadFile {
+  std::string path_in_repo;     // e.g. "lora.safetensors", "README.md"
+  std::filesystem::path local;  // content from this file, or
+  std::string content;          // this text when `local` is empty
+};
+
+struct CommitResult {
+  std::string commit_oid;  // "" when nothing needed committing
+  std::string commit_url;
+  std::vector<std::string> unchanged;  // files whose remote copy already matched
+};
+
+// Uploads files in one commit, the way huggingface_hub does (hf_sendgrid.md
+// §3): preupload decides LFS vs regular; LFS files go through the batch API
+// (basic or multipart transfer, then verify) to presigned URLs that never
+// receive the token; then one ndjson commit. A file whose remote copy
+// already has the same oid (sha256) is not sent again, and when every file
+// is unchanged no commit is made, so repeating a push is free and safe.
+CommitResult upload_files(const Api& api, const std::string& repo_id, const std::vector<UploadFile>& files,
+                          const std::string& summary, const std::string& revision = "main");
 
 }  // namespace photoagent::services::huggingface
