@@ -12,8 +12,7 @@ jobs=$(nproc)
 # Instrumented code makes GCC 12 report false -Wmaybe-uninitialized (inside
 # libstdc++'s <regex>) and -Wrestrict; the Release build enforces warnings.
 san_flags="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
-san_flags+=" -Wno-maybe-uninitialized -Wno-restrict"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPA_WARNING_OVERRIDES="-Wno-maybe-uninitialized;-Wno-restrict" \
   -DCMAKE_CXX_FLAGS="$san_flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build build-asan -j"$jobs"
 echo "== sanitizer run (ASan+UBSan) =="
