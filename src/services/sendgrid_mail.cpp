@@ -33,8 +33,20 @@ std::string send_mail(const Api& api, const Mail& m, bool sandbox) {
       {"mail_settings", {{"sandbox_mode", {{"enable", sandbox}}}}},
   };
   net::Request req;
+  req.method = "POST";
+  req.url = api.base() + "/v3/mail/send";
+  req.body = body.dump();
+  req.header("Content-Type", "application/json");
   req.idempotent = false;  // no idempotency key: never resend after an ambiguous failure
-  auto r = api.call("POST", "/v3/mail/send", "send the email", body.dump(), {}, std::move(req));
+  net::Response r;
+  try {
+    r = api.raw(std::move(req));
+  } catch (const net::TransportError& e) {
+    if (e.nothing_sent()) throw_unreachable(Service::sendgrid, e);
+    throw MaybeSent(std::string("the connection to SendGrid broke after the email was sent: ") + e.what());
+  }
+  if (r.status >= 500) throw MaybeSent("SendGrid failed (" + std::to_string(r.status) + ") while taking the email");
+  if (r.status < 200 || r.status >= 300) throw_http_error(Service::sendgrid, r, "send the email");
   return r.header("x-message-id").value_or("");
 }
 

@@ -7,7 +7,7 @@
 
 namespace photoagent::store::detail {
 
-inline constexpr std::array<std::string_view, 2> kMigrations{
+inline constexpr std::array<std::string_view, 3> kMigrations{
     // 1: projects and their images.
     R"sql(
 CREATE TABLE projects (
@@ -63,6 +63,44 @@ CREATE TABLE predictions (
 );
 CREATE INDEX predictions_by_status ON predictions(status);
 CREATE INDEX predictions_by_project ON predictions(project_id);
+)sql",
+    // 3: trainings, and what happens after one succeeds (HF push, one email).
+    R"sql(
+CREATE TABLE trainings (
+  id              INTEGER PRIMARY KEY,
+  project_id      INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  trainer         TEXT NOT NULL,            -- name in the trainer table, e.g. "flux"
+  trainer_model   TEXT NOT NULL,            -- owner/name
+  trainer_version TEXT NOT NULL,
+  destination     TEXT NOT NULL,            -- owner/name of the model that gets the version
+  hardware        TEXT NOT NULL DEFAULT '', -- for the price table
+  input           TEXT NOT NULL,            -- JSON as sent, secrets redacted
+  input_digest    TEXT NOT NULL,
+  zip_sha256      TEXT NOT NULL DEFAULT '',
+  images          INTEGER NOT NULL DEFAULT 0,
+  replicate_id    TEXT UNIQUE,
+  status          TEXT NOT NULL,            -- intent | sent | starting | processing | succeeded | failed | canceled | aborted
+  progress        REAL,                     -- 0..1 from the trainer's log
+  logs_tail       TEXT NOT NULL DEFAULT '',
+  version         TEXT,                     -- output.version (owner/name:hex)
+  weights_url     TEXT,
+  predict_time    REAL,
+  error           TEXT,
+  hf_repo         TEXT,
+  hf_commit       TEXT,
+  hf_error        TEXT,
+  notify_to       TEXT,
+  notify_state    TEXT,                     -- NULL | claimed | sent | failed (claimed = outcome unknown)
+  notified_at     TEXT,
+  notify_error    TEXT,
+  message_id      TEXT,
+  claimed_by      INTEGER,
+  created_at      TEXT NOT NULL,
+  started_at      TEXT,
+  completed_at    TEXT
+);
+CREATE INDEX trainings_by_project ON trainings(project_id);
+CREATE INDEX trainings_by_status ON trainings(status);
 )sql",
 };
 

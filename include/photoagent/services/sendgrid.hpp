@@ -2,6 +2,7 @@
 // SendGrid's v3 API (reference/hf_sendgrid.md §8).
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,17 @@ struct Mail {
   std::string html;  // optional
 };
 
+// The request went out and no clear answer came back (broken connection,
+// 5xx): the mail may or may not have been sent. SendGrid has no idempotency
+// key, so callers must not resend blindly.
+class MaybeSent : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // POST /v3/mail/send. Returns the X-Message-Id (may be empty). In sandbox
 // mode SendGrid validates the request and sends nothing (answers 200).
+// Throws MaybeSent for an unknown outcome, util::Error when SendGrid refused.
 std::string send_mail(const Api& api, const Mail& mail, bool sandbox = false);
 
 }  // namespace photoagent::services::sendgrid

@@ -1,0 +1,73 @@
+#pragma once
+// Rows of the `trainings` table. Like predictions, a training is written as
+// an intent before it is created and gets its Replicate id at once; after
+// success it also tracks the Hugging Face push and the one email.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "photoagent/store/database.hpp"
+
+namespace photoagent::store {
+
+struct TrainingRow {
+  std::int64_t id = 0;
+  std::int64_t project_id = 0;
+  std::string project;  // name (queries fill it)
+  std::string trainer, trainer_model, trainer_version, destination, hardware;
+  std::string input, input_digest, zip_sha256;
+  int images = 0;
+  std::string replicate_id;
+  std::string status;
+  double progress = -1;  // -1: unknown
+  std::string logs_tail;
+  std::string version, weights_url;
+  double predict_time = -1;
+  std::string error;
+  std::string hf_repo, hf_commit, hf_error;
+  std::string notify_to, notify_state, notified_at, notify_error, message_id;
+  std::int64_t claimed_by = 0;
+  std::string created_at, started_at, completed_at;
+};
+
+// "t12": how people and scripts name a training (DESIGN §9 ids).
+std::string training_ref(std::int64_t id);
+
+TrainingRow insert_training_intent(Database& db, const TrainingRow& row);
+std::optional<TrainingRow> find_training(Database& db, std::int64_t id);
+std::optional<TrainingRow> find_training_by_replicate_id(Database& db, const std::string& replicate_id);
+std::vector<TrainingRow> list_trainings(Database& db, std::int64_t project_id = 0);  // 0: all, newest first
+std::vector<TrainingRow> active_trainings(Database& db, std::int64_t project_id);    // not terminal
+
+void mark_training_sent(Database& db, std::int64_t id);
+void set_training_replicate_id(Database& db, std::int64_t id, const std::string& replicate_id);
+void delete_training(Database& db, std::int64_t id);
+
+// Records what Replicate reported (status, progress, logs tail, timing, result).
+struct TrainingUpdate {
+  std::string status;
+  double progress = -1;
+  std::string logs_tail;
+  std::string version, weights_url, error;
+  double predict_time = -1;
+  std::string started_at, completed_at;
+};
+void update_training(Database& db, std::int64_t id, const TrainingUpdate& u);
+
+void set_training_hf(Database& db, std::int64_t id, const std::string& commit, const std::string& error);
+
+// The one-email rule: claims the notification for this process when nobody
+// has (or an earlier attempt failed with an answer). Exactly one racing
+// caller gets true. A crash after the claim leaves "claimed": the outcome is
+// unknown and the email is never resent silently.
+bool claim_notification(Database& db, std::int64_t id);
+void finish_notification(Database& db, std::int64_t id, bool sent, const std::string& message_id,
+                         const std::string& error);
+// Notes why the outcome is unknown, keeping the claim.
+void record_notification_error(Database& db, std::int64_t id, const std::string& error);
+// `status --notify`: allows one more attempt after an unknown outcome.
+void reset_notification(Database& db, std::int64_t id);
+
+}  // namespace photoagent::store

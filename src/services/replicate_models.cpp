@@ -1,0 +1,38 @@
+#include <nlohmann/json.hpp>
+
+#include "photoagent/services/replicate.hpp"
+#include "photoagent/util/error.hpp"
+
+namespace photoagent::services::replicate {
+using nlohmann::json;
+
+namespace {
+Model model_from(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("name")) throw util::remote_error("Replicate answered with something that is not a model");
+  Model m;
+  m.owner = j.value("owner", "");
+  m.name = j.value("name", "");
+  m.visibility = j.value("visibility", "");
+  if (auto v = j.find("latest_version"); v != j.end() && v->is_object()) m.latest_version = v->value("id", "");
+  return m;
+}
+}  // namespace
+
+std::optional<Model> find_model(const Api& api, const ModelRef& ref) {
+  auto r = api.call("GET", "/models/" + ref.full(), "show the model " + ref.full(), {}, {404});
+  if (r.status == 404) return std::nullopt;
+  return model_from(r.body);
+}
+
+Model create_model(const Api& api, const std::string& owner, const std::string& name, const std::string& visibility,
+                   const std::string& hardware, const std::string& description) {
+  json body = {{"owner", owner}, {"name", name}, {"visibility", visibility}, {"hardware", hardware},
+               {"description", description}};
+  net::Request req;
+  req.idempotent = false;
+  auto r = api.call("POST", "/models", "create the model " + owner + "/" + name, body.dump(), {}, std::move(req));
+  return model_from(r.body);
+}
+
+}  // namespace photoagent::services::replicate

@@ -1,0 +1,194 @@
+// After a training succeeds: the LoRA goes to Hugging Face, then one email.
+// Both are recorded on the row, so whichever photoagent process sees the
+// success first (train --wait, status, the watcher) does them, and a later
+// one retries what failed.
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "photoagent/services/huggingface.hpp"
+#include "photoagent/services/sendgrid.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/net/retry.hpp"
+#include "photoagent/util/paths.hpp"
+#include "photoagent/workflows/training.hpp"
+
+namespace photoagent::workflows {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string money(double usd) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "$%.2f", usd);
+  return buf;
+}
+
+std::string duration(double seconds) {
+  if (seconds < 0) return "unknown";
+  const long s = std::lround(seconds);
+  return s >= 3600 ? std::to_string(s / 3600) + "h " + std::to_string(s % 3600 / 60) + "m"
+                   : std::to_string(s / 60) + "m " + std::to_string(s % 60) + "s";
+}
+
+std::string hf_url(const services::Api* hf, const std::string& repo) {
+  return (hf ? hf->base() : std::string("https://huggingface.co")) + "/" + repo;
+}
+
+std::string model_card(const store::TrainingRow& row, const Trainer& trainer, const std::string& repo) {
+  json input = json::parse(row.input, nullptr, false);
+  if (input.is_object()) input.erase(trainer.input_name("images"));  // an expiring upload URL, not a setting
+  const std::string trigger = input.is_object() ? input.value(trainer.input_name("trigger"), std::string()) : "";
+  std::string card;
+  card += "---\nbase_model: " + trainer.base_model + "\nlicense: other\ninstance_prompt: " + trigger +
+          "\ntags:\n- lora\n- text-to-image\n- photoagent\n---\n\n";
+  card += "# " + row.project + " LoRA\n\nA LoRA of **" + row.project + "**, trained with photoagent on Replicate ("
+          "`" + row.trainer_model + "`, trainer version `" + row.trainer_version + "`) from " +
+          std::to_string(row.images) + " photos.\n\n";
+  card += "Trigger word: `" + trigger + "` (put it in every prompt).\n\n";
+  card += "Replicate version: `" + row.version + "`\n\n## Training inputs\n\n```json\n" + input.dump(2) + "\n```\n\n";
+  card += "## Use it\n\nWith photoagent:\n\n```sh\nphotoagent generate " + row.project + " \"" + trigger +
+          " on a sailboat at golden hour\"\n```\n\nWith diffusers:\n\n```python\nimport torch\n"
+          "from diffusers import AutoPipelineForText2Image\n\npipe = AutoPipelineForText2Image.from_pretrained(\"" +
+          trainer.base_model + "\", torch_dtype=torch.bfloat16).to(\"cuda\")\npipe.load_lora_weights(\"" + repo +
+          "\", weight_name=\"lora.safetensors\")\nimage = pipe(\"" + trigger + " on a sailboat\").images[0]\n```\n";
+  return card;
+}
+
+// Downloads the weights tar and pulls out the LoRA, never trusting the
+// archive's paths (util::extract_matching refuses any that escape).
+fs::path fetch_lora(const services::Api& replicate, const store::TrainingRow& row, const fs::path& dir) {
+  if (row.weights_url.empty()) throw util::remote_error("Replicate reported no weights for this training");
+  util::ensure_dir(dir, 0700);
+  const fs::path tar = dir / "weights.tar";
+  net::Request req;
+  req.url = row.weights_url;
+  req.response_file = tar;
+  req.follow_redirects = true;
+  req.stall_timeout = std::chrono::seconds(60);
+  net::Response r;
+  try {
+    r = replicate.client().send(req);  // a delivery URL: no credentials go there
+  } catch (const net::TransportError& e) {
+    services::throw_unreachable(services::Service::replicate, e);
+  }
+  if (r.status != 200)
+    throw util::remote_error("could not download the trained weights (" + std::to_string(r.status) + ")");
+  auto files = util::extract_matching(tar, ".safetensors", dir / "extracted");
+  fs::remove(tar);
+  for (const auto& f : files)
+    if (f.filename() == "lora.safetensors") return f;
+  if (files.size() == 1) return files[0];
+  throw util::remote_error("the weights archive holds " + std::to_string(files.size()) +
+                           " .safetensors files and none named lora.safetensors");
+}
+
+void push_to_hub(store::Database& db, const Config& config, const Services& s, store::TrainingRow& row) {
+  const fs::path dir = db.data_dir() / "weights" / store::training_ref(row.id);
+  try {
+    if (s.huggingface == nullptr)
+      throw util::auth_error("no Hugging Face credentials to push the LoRA",
+                             "Run 'photoagent login --huggingface'; 'photoagent status' then pushes it.");
+    const auto trainer = find_trainer(config, row.trainer);
+    const fs::path lora = fetch_lora(*s.replicate, row, dir);
+    services::huggingface::create_repo(*s.huggingface, row.hf_repo, /*private=*/true);
+    auto result = services::huggingface::upload_files(
+        *s.huggingface, row.hf_repo,
+        {{"lora.safetensors", lora, ""}, {"README.md", {}, model_card(row, trainer, row.hf_repo)}},
+        "photoagent: LoRA from training " + row.replicate_id);
+    store::set_training_hf(db, row.id, result.commit_oid.empty() ? "unchanged" : result.commit_oid, "");
+  } catch (const util::Error& e) {
+    store::set_training_hf(db, row.id, "", e.message());
+  }
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  row = *store::find_training(db, row.id);
+}
+
+void send_email(store::Database& db, const Config& config, const Services& s, store::TrainingRow& row) {
+  if (!store::claim_notification(db, row.id)) return;  // someone else has it, or it went out
+  try {
+    if (s.sendgrid == nullptr || s.mail_from.empty())
+      throw util::auth_error("no SendGrid key and sender to send the email",
+                             "Run 'photoagent login --sendgrid --from you@example.com'.");
+    const double cost = training_cost(config, row);
+    const std::string hub = row.hf_repo.empty() ? "" : hf_url(s.huggingface, row.hf_repo);
+    services::sendgrid::Mail m;
+    m.from = s.mail_from;
+    m.to = row.notify_to;
+    m.subject = "photoagent: " + row.project + " finished training";
+    m.text = "Your LoRA of " + row.project + " is ready.\n\nModel: " + row.destination + "\nVersion: " + row.version +
+             (hub.empty() ? "" : "\nHugging Face: " + hub) + "\nTraining time: " + duration(row.predict_time) +
+             "\nCost: " + money(cost) + "\n\nTry it: photoagent generate " + row.project + " \"...\"\n";
+    m.html = "<p>Your LoRA of <b>" + row.project + "</b> is ready.</p><ul><li>Model: " + row.destination +
+             "</li><li>Version: <code>" + row.version + "</code></li>" +
+             (hub.empty() ? "" : "<li>Hugging Face: <a href=\"" + hub + "\">" + row.hf_repo + "</a></li>") +
+             "<li>Training time: " + duration(row.predict_time) + "</li><li>Cost: " + money(cost) +
+             "</li></ul><p>Try it: <code>photoagent generate " + row.project + " \"...\"</code></p>";
+    const auto id = services::sendgrid::send_mail(*s.sendgrid, m);
+    store::finish_notification(db, row.id, true, id, "");
+  } catch (const services::sendgrid::MaybeSent& e) {
+    // Unknown outcome: the claim stays, status shows "unknown", and it is
+    // never resent silently (DESIGN §9); 'status --notify' resends on request.
+    store::record_notification_error(db, row.id, e.what());
+  } catch (const util::Error& e) {
+    // SendGrid refused, or we could not even send: safe to try again later.
+    store::finish_notification(db, row.id, false, "", e.message());
+  }
+  row = *store::find_training(db, row.id);
+}
+
+}  // namespace
+
+double training_cost(const Config& config, const store::TrainingRow& row) {
+  double seconds = row.predict_time;
+  if (seconds < 0 && !row.started_at.empty() && row.completed_at.empty()) {
+    std::tm tm{};
+    if (strptime(row.started_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr)
+      seconds = static_cast<double>(std::time(nullptr) - timegm(&tm));
+  }
+  return seconds < 0 ? 0 : seconds * price_per_second(config, row.hardware);
+}
+
+bool training_settled(const store::TrainingRow& row) {
+  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted") return true;
+  if (row.status != "succeeded") return false;
+  const bool pushed = row.hf_repo.empty() || !row.hf_commit.empty();
+  const bool mailed = row.notify_to.empty() || row.notify_state == "sent" || row.notify_state == "claimed";
+  return pushed && mailed;
+}
+
+store::TrainingRow complete_training(store::Database& db, const Config& config, const Services& s,
+                                     store::TrainingRow row) {
+  if (row.status != "succeeded") return row;
+  if (!row.hf_repo.empty() && row.hf_commit.empty()) push_to_hub(db, config, s, row);
+  const bool pushed = row.hf_repo.empty() || !row.hf_commit.empty();
+  // The email carries the Hugging Face link, so it waits for the push.
+  if (pushed && !row.notify_to.empty() && (row.notify_state.empty() || row.notify_state == "failed"))
+    send_email(db, config, s, row);
+  return row;
+}
+
+store::TrainingRow follow_training(store::Database& db, const Config& config, const Services& s,
+                                   store::TrainingRow row, std::chrono::seconds limit,
+                                   const std::function<void(const store::TrainingRow&)>& on_update) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::chrono::milliseconds delay(1000);
+  for (;;) {
+    row = refresh_training(db, *s.replicate, row);
+    if (on_update) on_update(row);
+    if (row.status == "succeeded" || row.status == "failed" || row.status == "canceled" || row.status == "aborted")
+      break;
+    if (std::chrono::steady_clock::now() + delay > deadline) return row;
+    net::interruptible_sleep(delay);
+    delay = std::min(std::chrono::milliseconds(static_cast<long long>(delay.count() * 1.5)),
+                     std::chrono::milliseconds(15000));
+  }
+  row = complete_training(db, config, s, row);
+  if (on_update) on_update(row);
+  return row;
+}
+
+}  // namespace photoagent::workflows
