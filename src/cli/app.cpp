@@ -13,6 +13,8 @@
 #include "commands/login.hpp"
 #include "commands/not_built.hpp"
 #include "commands/project.hpp"
+#include "commands/status.hpp"
+#include "commands/train.hpp"
 #include "commands/upload.hpp"
 #include "photoagent/util/error.hpp"
 
@@ -52,6 +54,9 @@ struct Parsed {
   ImageEditOptions image_edit;
   ImageRmOptions image_rm;
   std::string edit_caption, edit_category, edit_tags;
+  TrainOptions train;
+  StatusOptions status;
+  std::string watch_ref;
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -205,6 +210,58 @@ file twice adds nothing. Exit 6 when some files failed, 1 when all did.)");
   return up;
 }
 
+CLI::App* wire_train(CLI::App& app, Parsed& p) {
+  auto* t = add_command(app, "train", "Train a Flux LoRA on Replicate from a project's photos", R"(Examples:
+  photoagent train ada --dry-run                    # what would be sent and what it would cost
+  photoagent train ada --notify me@example.com --hf-repo me/ada-lora
+  photoagent train ada --steps 1500 --rank 32 --input optimizer=prodigy
+  photoagent train ada --wait                       # follow in the foreground (CI)
+  photoagent train --cancel t12
+
+It returns at once with the training's id (t12). When a Hugging Face push
+or an email is due, a background watcher finishes the job; 'photoagent
+status' does the same whenever it sees the training succeed. Trainers are
+configuration: 'photoagent config list --all' shows 'trainers'.)");
+  t->add_option("-p,--project", p.train.project, "Project (default: the default project)");
+  t->add_option("project_arg", p.train.args, "[PROJECT]");
+  t->add_option("--trainer", p.train.trainer, "Trainer from the trainer table (default: config train.trainer, flux)");
+  t->add_option("--steps", p.train.steps, "Training steps (trainer default: 1000)")->check(CLI::Range(1, 100000));
+  t->add_option("--rank", p.train.rank, "LoRA rank (trainer default: 16)")->check(CLI::Range(1, 256));
+  t->add_option("--lr", p.train.lr, "Learning rate (trainer default: 0.0004)")->check(CLI::PositiveNumber);
+  t->add_option("--input", p.train.inputs, "Any other trainer input, KEY=VALUE (repeatable)");
+  t->add_option("--hf-repo", p.train.hf_repo, "Push the LoRA to this Hugging Face repo (OWNER/NAME; private)");
+  t->add_option("--notify", p.train.notify, "Email this address when done (default: config sendgrid.to)");
+  t->add_flag("--wait", p.train.wait, "Follow the training in the foreground until it ends");
+  t->add_flag("--no-watch", p.train.no_watch, "Do not start the background watcher");
+  t->add_flag("--dry-run", p.train.dry_run, "Print the zip, inputs and estimated cost; send nothing");
+  t->add_flag("--force", p.train.force, "Start even though a training of the project is running");
+  t->add_option("--cancel", p.train.cancel, "Cancel a training (t12 or Replicate's id)");
+  return t;
+}
+
+CLI::App* wire_status(CLI::App& app, Parsed& p) {
+  auto* s = add_command(app, "status", "Show trainings and pending predictions; finish what is due", R"(Examples:
+  photoagent status                       # everything
+  photoagent status ada --watch           # until ada's training ends
+  photoagent status t12 --logs
+  photoagent status t12 --exit-status     # exit 8 while running, 1 if it failed (for scripts)
+  photoagent status --spend
+  photoagent status --cancel t12
+
+Seeing a training succeed, status pushes the LoRA to Hugging Face and sends
+the email if nobody has yet; failed pushes and emails are retried here.)");
+  s->add_option("target", p.status.target, "Project name, training id (t12) or Replicate id");
+  s->add_option("-p,--project", p.status.project, "Only this project");
+  s->add_flag("--watch", p.status.watch, "Refresh until nothing is running");
+  s->add_flag("--logs", p.status.logs, "Show the last lines of each training's log");
+  s->add_flag("--exit-status", p.status.exit_status, "Exit 8 while anything runs, 1 when a training failed");
+  s->add_flag("--spend", p.status.spend, "Sum costs per project");
+  s->add_flag("--offline", p.status.offline, "Only what the cache knows; ask no service");
+  s->add_option("--cancel", p.status.cancel, "Cancel a training (t12 or Replicate's id)");
+  s->add_flag("--notify", p.status.notify, "Send the email again when its outcome is unknown");
+  return s;
+}
+
 CLI::App* wire_config(CLI::App& app, Parsed& p) {
   auto* config = add_command(app, "config", "Read and change settings", R"(Examples:
   photoagent config list --all
@@ -219,8 +276,22 @@ CLI::App* wire_config(CLI::App& app, Parsed& p) {
   return config;
 }
 
-int dispatch(CLI::App& app, Context& ctx, Parsed& p, CLI::App* login, CLI::App* logout,
-             const ProjectCommands& pc, CLI::App* config, CLI::App* upload, const std::vector<CLI::App*>& later) {
+struct Commands {
+  CLI::App *login, *logout, *config, *upload, *train, *status, *watch;
+  ProjectCommands project;
+  std::vector<CLI::App*> later;
+};
+
+int dispatch(CLI::App& app, Context& ctx, Parsed& p, const Commands& c) {
+  const auto& pc = c.project;
+  auto* login = c.login;
+  auto* logout = c.logout;
+  auto* config = c.config;
+  auto* upload = c.upload;
+  const auto& later = c.later;
+  if (c.train->parsed()) return run_train(ctx, p.train);
+  if (c.status->parsed()) return run_status(ctx, p.status);
+  if (c.watch->parsed()) return run_watch(ctx, p.watch_ref);
   if (login->parsed()) return run_login(ctx, p.login);
   if (logout->parsed()) return run_logout(ctx, p.logout);
   if (pc.create->parsed()) return run_project_create(ctx, p.project_create);
@@ -262,15 +333,18 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
   app.add_flag("-q,--quiet", p.global.quiet, "Only results and errors");
   app.add_option("--profile", p.global.profile, "Use a named profile (own credentials and config)");
 
-  CLI::App *login = nullptr, *logout = nullptr;
-  wire_login(app, p, login, logout);
-  auto pc = wire_project(app, p);
-  auto* upload = wire_upload(app, p);
-  auto* config = wire_config(app, p);
-  std::vector<CLI::App*> later;
+  Commands cmds{};
+  wire_login(app, p, cmds.login, cmds.logout);
+  cmds.project = wire_project(app, p);
+  cmds.upload = wire_upload(app, p);
+  cmds.train = wire_train(app, p);
+  cmds.status = wire_status(app, p);
+  cmds.config = wire_config(app, p);
+  cmds.watch = app.add_subcommand("__watch", "");
+  cmds.watch->group("");  // hidden: started by train
+  cmds.watch->add_option("training", p.watch_ref)->required();
+  auto& later = cmds.later;
   for (auto [name, what] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"train", "Train a Flux LoRA on Replicate from a project's photos"},
-           {"status", "Show trainings and pending predictions"},
            {"generate", "Generate images from a prompt or a batch file"},
            {"search", "Search everything photoagent has made or seen"}}) {
     auto* c = app.add_subcommand(name, std::string(what) + " (not built yet)");
@@ -304,7 +378,7 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
     }
     Context ctx(io, p.global);
     if (transport) ctx.set_transport(std::move(transport));
-    return dispatch(app, ctx, p, login, logout, pc, config, upload, later);
+    return dispatch(app, ctx, p, cmds);
   } catch (const util::Error& e) {
     io.err << red(io, "error:") << " " << e.message() << "\n";
     if (!e.hint().empty()) io.err << e.hint() << "\n";

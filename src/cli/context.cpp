@@ -71,6 +71,15 @@ const services::Api& Context::api(services::Service s) {
   return *slot;
 }
 
+const services::Api* Context::api_if_configured(services::Service s) {
+  try {
+    if (!credentials().find(s)) return nullptr;
+  } catch (const util::Error&) {
+    return nullptr;  // an unreadable credentials file is reported where it is required
+  }
+  return &api(s);
+}
+
 net::SlidingWindowLimiter& Context::create_limiter() {
   if (!limiter_) {
     const auto per_minute = config().get_number("replicate.creates_per_minute", 1, 100000);

@@ -41,6 +41,8 @@ class Context {
 
   // An authenticated API of a service; exit 4 naming the login when no secret.
   const services::Api& api(services::Service s);
+  // The API when the service has credentials, else null (optional services).
+  const services::Api* api_if_configured(services::Service s);
   // The process-wide limit on prediction creates (replicate.creates_per_minute).
   net::SlidingWindowLimiter& create_limiter();
 

@@ -1,0 +1,23 @@
+#pragma once
+// photoagent status [PROJECT|ID]
+
+#include <string>
+
+#include "../context.hpp"
+
+namespace photoagent::cli {
+
+struct StatusOptions {
+  std::string target;   // project name, training id (t12) or Replicate id; "" = everything
+  std::string project;  // -p/--project
+  bool watch = false;
+  bool logs = false;
+  bool exit_status = false;
+  bool spend = false;
+  bool offline = false;  // only what the cache knows
+  std::string cancel;    // training to cancel
+  bool notify = false;   // resend an email whose outcome is unknown
+};
+int run_status(Context& ctx, const StatusOptions& o);
+
+}  // namespace photoagent::cli

@@ -1,0 +1,171 @@
+#include "train.hpp"
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "../output/json.hpp"
+#include "../output/progress.hpp"
+#include "../output/prompt.hpp"
+#include "../output/table.hpp"
+#include "photoagent/services/replicate.hpp"
+#include "photoagent/util/env.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/time.hpp"
+#include "photoagent/workflows/login.hpp"
+#include "photoagent/workflows/projects.hpp"
+#include "training_view.hpp"
+#include "watcher.hpp"
+
+namespace photoagent::cli {
+using nlohmann::json;
+
+namespace {
+
+workflows::TrainRequest request_from(const TrainOptions& o) {
+  workflows::TrainRequest r;
+  r.trainer = o.trainer;
+  r.steps = o.steps;
+  r.rank = o.rank;
+  r.lr = o.lr;
+  for (const auto& kv : o.inputs) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) throw util::usage_error("--input takes KEY=VALUE, not '" + kv + "'");
+    r.inputs.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!o.hf_repo.empty()) workflows::validate_hf_repo(o.hf_repo);
+  r.hf_repo = o.hf_repo;
+  if (!o.notify.empty() && !workflows::plausible_email(o.notify))
+    throw util::usage_error("'" + o.notify + "' is not an email address");
+  r.notify_to = o.notify;
+  return r;
+}
+
+void print_plan(Context& ctx, const workflows::TrainPlan& p, const std::string& account) {
+  json zip = json::array();
+  for (const auto& m : p.zip)
+    zip.push_back({{"name", m.name}, {"bytes", m.file.empty() ? m.content.size() : std::filesystem::file_size(m.file)}});
+  json input = json::parse(p.input_json);
+  input[p.trainer.input_name("images")] = "<the uploaded zip>";
+  const std::string destination = account + "/" + p.project.name;
+  if (ctx.global.json) {
+    print_json(ctx.io, {{"dry_run", true}, {"project", p.project.name}, {"trainer", p.trainer.name},
+                        {"trainer_model", p.trainer.model + (p.trainer.version.empty() ? "" : ":" + p.trainer.version)},
+                        {"destination", destination}, {"input", input}, {"zip", zip}, {"images", p.images},
+                        {"captioned", p.captioned}, {"hf_repo", p.hf_repo.empty() ? json(nullptr) : json(p.hf_repo)},
+                        {"notify", p.notify_to.empty() ? json(nullptr) : json(p.notify_to)},
+                        {"estimated_seconds", p.estimated_seconds}, {"estimated_cost_usd", p.estimated_cost}});
+    return;
+  }
+  auto& out = ctx.io.out;
+  out << "Would train " << p.project.name << " (" << p.images << " photos, " << p.captioned << " captioned)\n"
+      << "  trainer:     " << p.trainer.model << (p.trainer.version.empty() ? " (latest version)" : ":" + p.trainer.version)
+      << "\n  destination: " << destination << " (private; created if missing)\n"
+      << "  hf repo:     " << (p.hf_repo.empty() ? "-" : p.hf_repo) << "\n  email:       "
+      << (p.notify_to.empty() ? "-" : p.notify_to) << "\n  inputs:      " << input.dump() << "\n  zip:\n";
+  for (const auto& z : zip) out << "    " << z["name"].get<std::string>() << "\t" << z["bytes"] << " bytes\n";
+  char est[128];
+  std::snprintf(est, sizeof est, "  estimate:    %.0f min on %s, about $%.2f\n", p.estimated_seconds / 60,
+                p.trainer.hardware.c_str(), p.estimated_cost);
+  out << est << "Nothing was sent.\n";
+}
+
+int cancel(Context& ctx, const std::string& ref) {
+  auto row = resolve_training(ctx, ref);
+  if (row.replicate_id.empty()) throw util::failure(store::training_ref(row.id) + " never started; nothing to cancel");
+  auto& api = ctx.api(services::Service::replicate);
+  services::replicate::cancel_training(api, row.replicate_id);
+  row = workflows::refresh_training(ctx.db(), api, row);
+  if (ctx.global.json) print_json(ctx.io, training_json(ctx, row));
+  else if (!ctx.global.quiet) ctx.io.err << "Canceled " << store::training_ref(row.id) << " (" << row.status << ").\n";
+  return 0;
+}
+
+int report_end(Context& ctx, const store::TrainingRow& row) {
+  if (row.status == "succeeded") {
+    if (!row.hf_error.empty()) warn(ctx.io, "Hugging Face push failed: " + row.hf_error + " ('photoagent status' retries it)");
+    if (row.notify_state == "failed") warn(ctx.io, "the email failed: " + row.notify_error + " ('photoagent status' retries it)");
+    return 0;
+  }
+  std::string tail = row.logs_tail.size() > 1500 ? row.logs_tail.substr(row.logs_tail.size() - 1500) : row.logs_tail;
+  throw util::failure("training " + store::training_ref(row.id) + " " + row.status +
+                          (row.error.empty() ? "" : ": " + row.error) + (tail.empty() ? "" : "\nlast log lines:\n" + tail),
+                      "Fix what the trainer says and run 'photoagent train " + row.project + "' again.");
+}
+
+}  // namespace
+
+int run_train(Context& ctx, const TrainOptions& o) {
+  if (!o.cancel.empty()) return cancel(ctx, o.cancel);
+  if (o.args.size() > 1 || (!o.args.empty() && !o.project.empty()))
+    throw util::usage_error("train takes one project", "e.g. 'photoagent train ada' or 'photoagent train -p ada'");
+  auto project = workflows::resolve_project(ctx.db(), ctx.config(), o.project.empty() && !o.args.empty() ? o.args[0] : o.project);
+  auto plan = workflows::plan_training(ctx.db(), ctx.config(), project, request_from(o));
+  if (o.dry_run) {
+    std::string account = "<your Replicate user>";
+    if (auto c = ctx.credentials().find(services::Service::replicate); c && !c->account.empty()) account = c->account;
+    print_plan(ctx, plan, account);
+    return 0;
+  }
+  auto services = training_services(ctx);
+  bool force = o.force;
+  if (!force && ctx.io.can_prompt()) {
+    auto running = workflows::unfinished_trainings(ctx.db(), *services.replicate, project.id);
+    if (!running.empty()) {
+      if (!confirm(ctx.io, project.name + " is already training (" + store::training_ref(running[0].id) +
+                               "). Start another, paying for both?"))
+        return 1;
+      force = true;
+    }
+  }
+  auto row = workflows::start_training(ctx.db(), ctx.config(), services, plan, force, [&](const std::string& step) {
+    if (!ctx.global.quiet) ctx.io.err << "  " << step << "\n";
+  });
+  const std::string ref = store::training_ref(row.id);
+  if (!o.wait) {
+    std::string follow = "Follow it: photoagent status " + ref + " --watch";
+    const bool after_work = !row.hf_repo.empty() || !row.notify_to.empty();
+    if (after_work && !o.no_watch) {
+      if (util::running_in_ci()) {
+        follow += "\n(No background watcher under CI: use 'train --wait', or run 'photoagent status' later to push and email.)";
+      } else {
+        auto log = start_watcher(ctx.db().data_dir(), ctx.profile(), ref);
+        follow += "\nA watcher will push the LoRA and send the email when it is done (log: " + log.string() + ").";
+      }
+    }
+    if (ctx.global.json) {
+      print_json(ctx.io, training_json(ctx, row));
+    } else {
+      ctx.io.out << ref << "\n";
+      if (!ctx.global.quiet)
+        ctx.io.err << green(ctx.io, "\u2713") << " Started training " << bold(ctx.io, ref) << " of " << project.name
+                   << " on Replicate (" << row.replicate_id << ").\n" << follow << "\n";
+    }
+    return 0;
+  }
+  ProgressBar bar(ctx.io, "Training " + ref, 1000);
+  row = workflows::follow_training(ctx.db(), ctx.config(), services, row, std::chrono::hours(48),
+                                   [&](const store::TrainingRow& r) {
+                                     if (r.progress >= 0) bar.update(static_cast<std::size_t>(r.progress * 1000));
+                                   });
+  bar.finish();
+  if (ctx.global.json) print_json(ctx.io, training_json(ctx, row));
+  else if (!ctx.global.quiet) ctx.io.err << ref << " " << row.status << ": " << row.version << "\n";
+  return report_end(ctx, row);
+}
+
+int run_watch(Context& ctx, const std::string& ref) {
+  auto row = resolve_training(ctx, ref);
+  const auto hours = ctx.config().get_number("train.watch_hours", 1, 168);
+  std::cerr << util::now_iso8601() << " watching " << ref << " (" << row.replicate_id << ")\n";
+  row = workflows::follow_training(ctx.db(), ctx.config(), training_services(ctx), row, std::chrono::hours(hours),
+                                   [&](const store::TrainingRow& r) {
+                                     std::cerr << util::now_iso8601() << " " << r.status
+                                               << (r.progress >= 0 ? " " + std::to_string(int(r.progress * 100)) + "%" : "")
+                                               << "\n";
+                                   });
+  std::cerr << util::now_iso8601() << " done: " << row.status << ", hf " << (row.hf_commit.empty() ? row.hf_error : row.hf_commit)
+            << ", email " << (row.notify_state.empty() ? "-" : row.notify_state) << "\n";
+  return 0;
+}
+
+}  // namespace photoagent::cli

@@ -1,0 +1,33 @@
+#pragma once
+// photoagent train [PROJECT] ... | train --cancel ID | (hidden) __watch ID
+
+#include <string>
+#include <vector>
+
+#include "../context.hpp"
+
+namespace photoagent::cli {
+
+struct TrainOptions {
+  std::string project;             // -p/--project
+  std::vector<std::string> args;   // [PROJECT]
+  std::string trainer;
+  int steps = 0;
+  int rank = 0;
+  double lr = -1;
+  std::vector<std::string> inputs;  // key=value
+  std::string hf_repo;
+  std::string notify;
+  bool wait = false;
+  bool no_watch = false;
+  bool dry_run = false;
+  bool force = false;
+  std::string cancel;  // training id
+};
+int run_train(Context& ctx, const TrainOptions& o);
+
+// The detached watcher's body: follows one training to the end, then pushes
+// and emails. Started by `train`; not for people to type.
+int run_watch(Context& ctx, const std::string& training);
+
+}  // namespace photoagent::cli

@@ -1,0 +1,102 @@
+#include "training_view.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/time.hpp"
+
+namespace photoagent::cli {
+using nlohmann::json;
+
+namespace {
+
+std::string notify_word(const store::TrainingRow& r) {
+  if (r.notify_to.empty()) return "-";
+  if (r.notify_state == "sent") return "sent";
+  if (r.notify_state == "claimed") return r.notify_error.empty() ? "sending" : "unknown";
+  if (r.notify_state == "failed") return "failed";
+  return "pending";
+}
+
+std::string hf_word(const store::TrainingRow& r) {
+  if (r.hf_repo.empty()) return "-";
+  if (!r.hf_commit.empty()) return "pushed";
+  if (!r.hf_error.empty()) return "failed";
+  return "pending";
+}
+
+std::string elapsed(const store::TrainingRow& r) {
+  double s = r.predict_time;
+  if (s < 0 && !r.started_at.empty()) {
+    std::tm tm{};
+    if (strptime(r.started_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr)
+      s = static_cast<double>(util::unix_now() - timegm(&tm));
+  }
+  if (s < 0) return "";
+  const long v = std::lround(s);
+  return v >= 3600 ? std::to_string(v / 3600) + "h" + std::to_string(v % 3600 / 60) + "m"
+                   : std::to_string(v / 60) + "m" + std::to_string(v % 60) + "s";
+}
+
+}  // namespace
+
+bool looks_like_training_ref(Context& ctx, const std::string& ref) {
+  if (ref.size() > 1 && ref[0] == 't' && ref.find_first_not_of("0123456789", 1) == std::string::npos) return true;
+  return store::find_training_by_replicate_id(ctx.db(), ref).has_value();
+}
+
+store::TrainingRow resolve_training(Context& ctx, const std::string& ref) {
+  std::string digits = ref.size() > 1 && ref[0] == 't' ? ref.substr(1) : ref;
+  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 18)
+    if (auto r = store::find_training(ctx.db(), std::stoll(digits))) return *r;
+  if (auto r = store::find_training_by_replicate_id(ctx.db(), ref)) return *r;
+  throw util::not_found("no training '" + ref + "'", "See them with 'photoagent status'.");
+}
+
+json training_json(Context& ctx, const store::TrainingRow& r) {
+  auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  return {{"id", store::training_ref(r.id)},
+          {"replicate_id", opt(r.replicate_id)},
+          {"project", r.project},
+          {"trainer", r.trainer},
+          {"status", r.status},
+          {"progress", r.progress < 0 ? json(nullptr) : json(std::round(r.progress * 1000) / 10)},
+          {"version", opt(r.version)},
+          {"destination", r.destination},
+          {"hf_repo", opt(r.hf_repo)},
+          {"hf_pushed", !r.hf_commit.empty()},
+          {"hf_error", opt(r.hf_error)},
+          {"notified", r.notify_state == "sent"},
+          {"notify", notify_word(r)},
+          {"cost_usd", std::round(workflows::training_cost(ctx.config(), r) * 10000) / 10000},
+          {"predict_seconds", r.predict_time < 0 ? json(nullptr) : json(r.predict_time)},
+          {"error", opt(r.error)},
+          {"created_at", r.created_at},
+          {"started_at", opt(r.started_at)},
+          {"completed_at", opt(r.completed_at)}};
+}
+
+std::vector<std::string> training_headers() {
+  return {"id", "project", "status", "progress", "elapsed", "cost", "hf", "email", "version"};
+}
+
+std::vector<std::string> training_cells(Context& ctx, const store::TrainingRow& r) {
+  char cost[32], pct[16] = "";
+  std::snprintf(cost, sizeof cost, "$%.2f", workflows::training_cost(ctx.config(), r));
+  if (r.progress >= 0) std::snprintf(pct, sizeof pct, "%.0f%%", r.progress * 100);
+  std::string version = r.version.substr(r.version.find(':') == std::string::npos ? 0 : r.version.find(':') + 1, 12);
+  return {store::training_ref(r.id), r.project, r.status, pct, elapsed(r), cost, hf_word(r), notify_word(r), version};
+}
+
+workflows::Services training_services(Context& ctx) {
+  workflows::Services s;
+  s.replicate = &ctx.api(services::Service::replicate);
+  s.huggingface = ctx.api_if_configured(services::Service::huggingface);
+  s.sendgrid = ctx.api_if_configured(services::Service::sendgrid);
+  s.mail_from = ctx.config().get_or_default("sendgrid.from");
+  return s;
+}
+
+}  // namespace photoagent::cli

@@ -1,0 +1,50 @@
+#include "watcher.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/paths.hpp"
+
+namespace photoagent::cli {
+
+std::filesystem::path start_watcher(const std::filesystem::path& data_dir, const std::string& profile,
+                                    const std::string& ref) {
+  const auto logs = data_dir / "logs";
+  util::ensure_dir(logs, 0700);
+  const auto log = logs / ("watch-" + ref + ".log");
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) throw util::failure("cannot find photoagent's own binary to start the watcher");
+  self[n] = '\0';
+  std::vector<std::string> args{self, "--profile", profile, "__watch", ref};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  // Double fork: the watcher is reparented to init and never becomes our zombie.
+  const pid_t child = ::fork();
+  if (child < 0) throw util::failure(std::string("cannot start the watcher: ") + std::strerror(errno));
+  if (child == 0) {
+    if (::fork() != 0) ::_exit(0);
+    ::setsid();
+    const int in = ::open("/dev/null", O_RDONLY);
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (in < 0 || out < 0) ::_exit(1);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    ::execv(self, argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return log;
+}
+
+}  // namespace photoagent::cli
