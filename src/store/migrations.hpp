@@ -7,7 +7,7 @@
 
 namespace photoagent::store::detail {
 
-inline constexpr std::array<std::string_view, 3> kMigrations{
+inline constexpr std::array<std::string_view, 4> kMigrations{
     // 1: projects and their images.
     R"sql(
 CREATE TABLE projects (
@@ -101,6 +101,10 @@ CREATE TABLE trainings (
 );
 CREATE INDEX trainings_by_project ON trainings(project_id);
 CREATE INDEX trainings_by_status ON trainings(status);
+)sql",
+    // 4: the process pushing a training's LoRA, so racing observers push once.
+    R"sql(
+ALTER TABLE trainings ADD COLUMN hf_claimed_by INTEGER;
 )sql",
 };
 

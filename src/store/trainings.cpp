@@ -1,6 +1,9 @@
 #include "photoagent/store/trainings.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <signal.h>
+
+#include <cerrno>
 
 #include "photoagent/util/time.hpp"
 
@@ -141,9 +144,24 @@ void update_training(Database& db, std::int64_t id, const TrainingUpdate& u) {
   tx.commit();
 }
 
+bool claim_hf_push(Database& db, std::int64_t id, std::int64_t pid) {
+  auto tx = db.write_transaction();
+  SQLite::Statement q(db.sql(), "SELECT COALESCE(hf_claimed_by, 0), hf_commit IS NOT NULL FROM trainings WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep() || q.getColumn(1).getInt() != 0) return false;
+  const std::int64_t holder = q.getColumn(0).getInt64();
+  if (holder != 0 && holder != pid && (::kill(static_cast<pid_t>(holder), 0) == 0 || errno == EPERM)) return false;
+  SQLite::Statement u(db.sql(), "UPDATE trainings SET hf_claimed_by = ? WHERE id = ?");
+  u.bind(1, pid);
+  u.bind(2, id);
+  u.exec();
+  tx.commit();
+  return true;
+}
+
 void set_training_hf(Database& db, std::int64_t id, const std::string& commit, const std::string& error) {
   auto tx = db.write_transaction();
-  SQLite::Statement q(db.sql(), "UPDATE trainings SET hf_commit = ?, hf_error = ? WHERE id = ?");
+  SQLite::Statement q(db.sql(), "UPDATE trainings SET hf_commit = ?, hf_error = ?, hf_claimed_by = NULL WHERE id = ?");
   if (commit.empty()) q.bind(1); else q.bind(1, commit);
   if (error.empty()) q.bind(2); else q.bind(2, error);
   q.bind(3, id);

@@ -3,6 +3,8 @@
 // success first (train --wait, status, the watcher) does them, and a later
 // one retries what failed.
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -86,6 +88,7 @@ fs::path fetch_lora(const services::Api& replicate, const store::TrainingRow& ro
 }
 
 void push_to_hub(store::Database& db, const Config& config, const Services& s, store::TrainingRow& row) {
+  if (!store::claim_hf_push(db, row.id, ::getpid())) return;  // another photoagent is pushing it
   const fs::path dir = db.data_dir() / "weights" / store::training_ref(row.id);
   try {
     if (s.huggingface == nullptr)

@@ -165,6 +165,12 @@ nlohmann::json FakeCloud::get(const std::string& path) const {
   return r.json();
 }
 
+std::string FakeCloud::get_text(const std::string& path) const {
+  auto r = curl({origin_ + path});
+  if (r.code != 0) FAIL((std::string("GET ") + path + " failed: " + r.err));
+  return r.out;
+}
+
 nlohmann::json FakeCloud::post(const std::string& path, const nlohmann::json& body) const {
   auto r = curl({"-X", "POST", "-H", "Content-Type: application/json", "--data-binary", body.dump(), origin_ + path});
   if (r.code != 0) FAIL((std::string("POST ") + path + " failed: " + r.err));

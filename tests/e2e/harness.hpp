@@ -47,6 +47,7 @@ class FakeCloud {
 
   const std::string& origin() const { return origin_; }
   nlohmann::json get(const std::string& path) const;  // GET origin+path as JSON
+  std::string get_text(const std::string& path) const;
   nlohmann::json post(const std::string& path, const nlohmann::json& body) const;
   nlohmann::json stats() const { return get("/_fake/stats"); }
 

@@ -8,6 +8,7 @@ namespace fakecloud {
 void register_delivery(Router& r) {
   r.add("GET", "/_delivery/{id}/{file}", Auth::None, [](Ctx& c) {
     Job j;
+    std::string extra_entry;  // config weights_extra_entry: a hostile tar on request
     {
       std::lock_guard<std::mutex> lock(c.app.mu);
       auto it = c.app.state.replicate.jobs.find(c.p("id"));
@@ -19,12 +20,13 @@ void register_delivery(Router& r) {
       bool expired = ttl > 0 && v.completed && now > *v.completed + std::chrono::seconds(ttl);
       if (v.status != "succeeded" || expired) return c.send_text(404, "Not found\n", "text/plain");
       j = it->second;
+      extra_entry = c.app.cfg_str("weights_extra_entry", "");
       c.app.bump("deliveries");
     }
     const std::string& file = c.p("file");
     if (j.training) {
       if (file != "trained_model.tar") return c.send_text(404, "Not found\n", "text/plain");
-      return c.send_download(make_weights_tar(j), "application/x-tar");
+      return c.send_download(make_weights_tar(j, extra_entry), "application/x-tar");
     }
     int index = -1;
     std::string suffix = "." + j.ext;

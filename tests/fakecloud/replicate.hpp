@@ -63,6 +63,6 @@ uint64_t output_seed(const Job& j, int index);
 std::string render_image(const std::string& ext, int w, int h, uint64_t seed,
                          std::string& content_type);
 // POSIX tar of output/flux_train_replicate/{lora.safetensors,config.yaml,captions/}.
-std::string make_weights_tar(const Job& training);
+std::string make_weights_tar(const Job& training, const std::string& extra_entry = {});
 
 }  // namespace fakecloud

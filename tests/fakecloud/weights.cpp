@@ -100,7 +100,7 @@ std::string config_yaml(const Job& t) {
 
 }  // namespace
 
-std::string make_weights_tar(const Job& t) {
+std::string make_weights_tar(const Job& t, const std::string& extra_entry) {
   uint64_t mtime = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::seconds>(t.end_at.time_since_epoch()).count());
   std::string tar;
@@ -108,6 +108,9 @@ std::string make_weights_tar(const Job& t) {
   add(tar, "output/flux_train_replicate/", "", '5', mtime);
   add(tar, "output/flux_train_replicate/lora.safetensors", safetensors(t), '0', mtime);
   add(tar, "output/flux_train_replicate/config.yaml", config_yaml(t), '0', mtime);
+  // A hostile archive on request (config weights_extra_entry), to test that
+  // clients refuse entries that escape their folder.
+  if (!extra_entry.empty()) add(tar, extra_entry, safetensors(t), '0', mtime);
   tar.append(1024, '\0');  // two zero blocks end the archive
   return tar;
 }

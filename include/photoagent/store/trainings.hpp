@@ -56,6 +56,9 @@ struct TrainingUpdate {
 };
 void update_training(Database& db, std::int64_t id, const TrainingUpdate& u);
 
+// Takes the Hugging Face push for process `pid` unless another live process
+// holds it or it is done. The claim ends with set_training_hf.
+bool claim_hf_push(Database& db, std::int64_t id, std::int64_t pid);
 void set_training_hf(Database& db, std::int64_t id, const std::string& commit, const std::string& error);
 
 // The one-email rule: claims the notification for this process when nobody
