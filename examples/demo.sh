@@ -50,8 +50,23 @@ run project create ada --kind person --trigger TOK_ADA --hf-repo ada-hf/ada-lora
 run project create mug --kind product
 run project list
 run project use ada
-run project show --json
 run project delete mug --yes
 
+# 18 public test photos stored with every EXIF orientation; photoagent turns them upright.
+photos="$root/../shared/testdata/exif-orientation"
+run upload ada "$photos" --category headshot --auto-caption --auto-tags
+run project images ada
+run project show --json
+
+run train ada --dry-run
+run train ada --notify ada@example.com --wait
+run status
+step "(the emulator's view) Hugging Face repo ada-hf/ada-lora"
+curl -s "$origin/_fake/hf/files?repo=ada-hf/ada-lora" | tr ',' '\n' | grep '"path"'
+step "(the emulator's view) what was created, pushed and sent"
+curl -s "$origin/_fake/stats" | grep -o '"\(trainings_created\|files_uploaded\|hf_commits\|emails_sent\|predictions_created\)":[0-9]*'
+run status --spend
+
 echo
-echo "Demo complete: login and projects. (upload, train, generate and search arrive with the next issues.)"
+echo "Demo complete: login, projects, upload with captions, training with Hugging Face push and one email."
+echo "(generate and search arrive with the next issue.)"
