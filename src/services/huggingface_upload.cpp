@@ -61,13 +61,7 @@ std::string git_blob_sha1(std::string_view bytes) {
       EVP_DigestUpdate(ctx.get(), head.data(), head.size()) != 1 ||
       EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
     throw util::failure("cannot compute SHA-1 (OpenSSL)");
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < len; ++i) {
-    hex += digits[md[i] >> 4];
-    hex += digits[md[i] & 15];
-  }
-  return hex;
+  return util::to_hex(md, len);
 }
 
 void check_files(const std::vector<UploadFile>& files) {

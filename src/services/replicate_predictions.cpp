@@ -3,6 +3,7 @@
 
 #include "photoagent/net/url.hpp"
 #include "photoagent/services/replicate.hpp"
+#include "replicate_common.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {
@@ -10,10 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using detail::str;
 
 Prediction from_json(const json& j) {
   if (!j.is_object() || !j.contains("id") || !j["id"].is_string())
@@ -74,7 +72,6 @@ Prediction create_prediction(const Api& api, const ModelRef& model, const std::s
     path = "/models/" + model.full() + "/predictions";
   }
   net::Request req;
-  req.idempotent = false;  // Replicate has no idempotency key: never repeat blindly
   if (wait_seconds > 0) {
     req.header("Prefer", "wait=" + std::to_string(wait_seconds));
     // Read for at least the wait plus a margin (DESIGN §9 timeouts).
@@ -84,17 +81,7 @@ Prediction create_prediction(const Api& api, const ModelRef& model, const std::s
   req.url = api.base() + path;
   req.body = body.dump();
   req.header("Content-Type", "application/json");
-  net::Response r;
-  try {
-    r = api.raw(std::move(req));
-  } catch (const net::TransportError& e) {
-    if (e.nothing_sent()) throw_unreachable(Service::replicate, e);
-    throw MaybeCreated(std::string("the connection to Replicate broke after the request was sent: ") + e.what());
-  }
-  if (r.status >= 500 || r.status == 408)
-    throw MaybeCreated("Replicate failed (" + std::to_string(r.status) + ") while starting a prediction");
-  if (r.status < 200 || r.status >= 300) throw_http_error(Service::replicate, r, "start a prediction of " + model.full());
-  return parse_prediction(r.body);
+  return parse_prediction(detail::send_create(api, std::move(req), "start a prediction of " + model.full()).body);
 }
 
 Prediction get_prediction(const Api& api, const std::string& id) {
@@ -107,24 +94,9 @@ Prediction cancel_prediction(const Api& api, const std::string& id) {
 }
 
 PredictionPage list_predictions(const Api& api, const std::string& created_after, const std::string& next_url) {
-  net::Request req;
-  net::Response r;
-  if (!next_url.empty()) {
-    // Pagination links are absolute; only follow them on the configured host,
-    // so the token never goes anywhere else.
-    if (net::url_authority(next_url) != net::url_authority(api.base()))
-      throw util::remote_error("Replicate's next-page link points at another host: " + net::url_authority(next_url));
-    req.method = "GET";
-    req.url = next_url;
-    r = api.send(std::move(req), "list predictions");
-  } else {
-    std::string path = "/predictions";
-    if (!created_after.empty()) path += "?created_after=" + net::url_encode(created_after);
-    r = api.call("GET", path, "list predictions");
-  }
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
-    throw util::remote_error("Replicate answered the prediction list with something unexpected");
+  std::string first = "/predictions";
+  if (!created_after.empty()) first += "?created_after=" + net::url_encode(created_after);
+  const json j = detail::get_page(api, first, next_url, "list predictions");
   PredictionPage page;
   for (const auto& item : j["results"]) page.items.push_back(from_json(item));
   page.next = str(j, "next");

@@ -3,16 +3,14 @@
 
 #include "photoagent/net/url.hpp"
 #include "photoagent/services/replicate.hpp"
+#include "replicate_common.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {
 using nlohmann::json;
 
 namespace {
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using detail::str;
 
 Training from_json(const json& j) {
   if (!j.is_object() || !j.contains("id") || !j["id"].is_string())
@@ -48,19 +46,8 @@ Training create_training(const Api& api, const ModelRef& trainer, const std::str
   req.method = "POST";
   req.url = api.base() + "/models/" + trainer.full() + "/versions/" + trainer.version + "/trainings";
   req.body = body.dump();
-  req.idempotent = false;  // a second training is a second bill
   req.header("Content-Type", "application/json");
-  net::Response r;
-  try {
-    r = api.raw(std::move(req));
-  } catch (const net::TransportError& e) {
-    if (e.nothing_sent()) throw_unreachable(Service::replicate, e);
-    throw MaybeCreated(std::string("the connection to Replicate broke after the training was sent: ") + e.what());
-  }
-  if (r.status >= 500 || r.status == 408)
-    throw MaybeCreated("Replicate failed (" + std::to_string(r.status) + ") while starting the training");
-  if (r.status < 200 || r.status >= 300) throw_http_error(Service::replicate, r, "start the training");
-  return parse_training(r.body);
+  return parse_training(detail::send_create(api, std::move(req), "start the training").body);
 }
 
 Training get_training(const Api& api, const std::string& id) {
@@ -72,19 +59,7 @@ Training cancel_training(const Api& api, const std::string& id) {
 }
 
 TrainingPage list_trainings(const Api& api, const std::string& next_url) {
-  net::Response r;
-  if (!next_url.empty()) {
-    if (net::url_authority(next_url) != net::url_authority(api.base()))
-      throw util::remote_error("Replicate's next-page link points at another host: " + net::url_authority(next_url));
-    net::Request req;
-    req.url = next_url;
-    r = api.send(std::move(req), "list trainings");
-  } else {
-    r = api.call("GET", "/trainings", "list trainings");
-  }
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
-    throw util::remote_error("Replicate answered the training list with something unexpected");
+  const json j = detail::get_page(api, "/trainings", next_url, "list trainings");
   TrainingPage page;
   for (const auto& item : j["results"]) page.items.push_back(from_json(item));
   page.next = str(j, "next");

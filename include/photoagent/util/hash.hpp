@@ -23,6 +23,8 @@ class Sha256 {
 };
 
 std::string sha256_hex(std::string_view data);
+// Lower-case hex of raw bytes.
+std::string to_hex(const unsigned char* bytes, std::size_t n);
 std::string sha256_file(const std::filesystem::path& path);
 
 }  // namespace photoagent::util

@@ -1,0 +1,42 @@
+#include "replicate_common.hpp"
+
+#include "photoagent/net/url.hpp"
+#include "photoagent/util/error.hpp"
+
+namespace photoagent::services::replicate::detail {
+using nlohmann::json;
+
+net::Response send_create(const Api& api, net::Request req, const std::string& action) {
+  req.idempotent = false;  // Replicate has no idempotency key: a repeat is a second bill
+  net::Response r;
+  try {
+    r = api.raw(std::move(req));
+  } catch (const net::TransportError& e) {
+    if (e.nothing_sent()) throw_unreachable(Service::replicate, e);
+    throw MaybeCreated("the connection to Replicate broke after the request to " + action + " was sent: " + e.what());
+  }
+  if (r.status >= 500 || r.status == 408)
+    throw MaybeCreated("Replicate failed (" + std::to_string(r.status) + ") while asked to " + action);
+  if (r.status < 200 || r.status >= 300) throw_http_error(Service::replicate, r, action);
+  return r;
+}
+
+json get_page(const Api& api, const std::string& first_path, const std::string& next_url, const std::string& action) {
+  net::Response r;
+  if (next_url.empty()) {
+    r = api.call("GET", first_path, action);
+  } else {
+    // The token must only go to the configured API host.
+    if (net::url_authority(next_url) != net::url_authority(api.base()))
+      throw util::remote_error("Replicate's next-page link points at another host: " + net::url_authority(next_url));
+    net::Request req;
+    req.url = next_url;
+    r = api.send(std::move(req), action);
+  }
+  json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
+    throw util::remote_error("Replicate answered '" + action + "' with something unexpected");
+  return j;
+}
+
+}  // namespace photoagent::services::replicate::detail

@@ -1,0 +1,28 @@
+#pragma once
+// What Replicate's predictions, trainings and models calls share: reading
+// optional string fields, creates that must never be repeated blindly, and
+// cursor pages whose `next` links are followed only on the API's own host.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "photoagent/services/replicate.hpp"
+
+namespace photoagent::services::replicate::detail {
+
+inline std::string str(const nlohmann::json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// POSTs a create. Returns the 2xx response; throws MaybeCreated when the
+// outcome is unknown (sent, then the connection broke or a 5xx/408 came),
+// util::Error when Replicate refused or nothing was sent.
+net::Response send_create(const Api& api, net::Request req, const std::string& action);
+
+// GETs `first_path` (when next_url is empty) or next_url, and returns the
+// page's JSON object with its `results` array checked.
+nlohmann::json get_page(const Api& api, const std::string& first_path, const std::string& next_url,
+                        const std::string& action);
+
+}  // namespace photoagent::services::replicate::detail
