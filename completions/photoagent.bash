@@ -6,7 +6,9 @@
 # option this file does not offer. Dynamic values come from photoagent itself,
 # read from a pipe (tab-separated, no header): project names from
 # `photoagent project list` (column 2), settings and photo categories from
-# `photoagent config list --all`, style presets from `generate --list-styles`.
+# `photoagent config list --all`, style presets from `generate --list-styles`,
+# training ids from `photoagent status --offline` (column 1), trainer names:
+# the built-in flux and sdxl, and those of the `trainers` setting (with jq).
 
 # Global options: every command takes them, before or after its name.
 _photoagent_global_opts='--json --debug --profile -q --quiet -h --help'
@@ -33,7 +35,7 @@ _photoagent_cmd_opts() {
     upload) echo '-p --project --caption --category --tags --auto-caption --auto-tags --max-side -j --jobs' ;;
     train) echo '-p --project --trainer --steps --rank --lr --input --hf-repo --notify --wait --no-watch
                  --dry-run --force --cancel' ;;
-    status) echo '-p --project --watch --logs --exit-status --spend' ;;
+    status) echo '-p --project --watch --logs --exit-status --spend --offline --cancel --notify' ;;
     generate) echo '-p --project --model --provider --style -n --aspect --seed --steps --guidance --lora-scale
                     --extra-lora --negative --format --input --upscale --face-restore -o --no-wait --dry-run
                     --contact-sheet --batch --concurrency --rate --collect --list-styles' ;;
@@ -72,6 +74,20 @@ _photoagent_categories() {
 }
 
 _photoagent_styles() { _photoagent_query generate --list-styles | cut -f1; }
+
+# Training ids (t12), from the cache only; [-u]: unfinished ones only.
+_photoagent_trainings() {
+  _photoagent_query status --offline | awk -F'\t' -v u="$1" '
+    $1 ~ /^t[0-9]+$/ && (u != "-u" || $3 !~ /^(succeeded|failed|canceled|aborted)$/) { print $1 }'
+}
+
+# The built-in trainers, and those the `trainers` setting adds (needs jq).
+_photoagent_trainers() {
+  printf '%s\n' flux sdxl
+  if command -v jq >/dev/null 2>&1; then
+    _photoagent_query config get trainers | jq -r 'keys[]?' 2>/dev/null
+  fi
+}
 
 _photoagent_profiles() {
   local cfg dir
@@ -144,6 +160,7 @@ _photoagent() {
       --profile=*) _photoagent_profile=${w#--profile=}; continue ;;
       -?*=*) continue ;;
       -?*) [[ " $_photoagent_opts_with_value " == *" $w "* ]] && value_of=$w
+           [[ $path == status && $w == --notify ]] && value_of='' # a flag there
            continue ;;
     esac
     case $path in
@@ -173,11 +190,14 @@ _photoagent() {
     -p | --project) _photoagent_words "$(_photoagent_projects)"; return ;;
     --category) _photoagent_words "$(_photoagent_categories)"; return ;;
     --style) _photoagent_words "$(_photoagent_styles)"; return ;;
+    --trainer) _photoagent_words "$(_photoagent_trainers | sort -u)"; return ;;
+    --cancel) _photoagent_words "$(_photoagent_trainings -u)"; return ;;
+    --notify) [[ $path == status ]] || return ;; # train --notify ADDR; status --notify is a flag
     -o) _photoagent_files -d; return ;;
     --batch) _photoagent_words -; _photoagent_files; return ;;
     --contact-sheet) _photoagent_files; return ;;
-    --from | --to | --trigger | --description | --hf-repo | --caption | --tags | --max-side | -j | --jobs | --trainer | \
-      --steps | --rank | --lr | --input | --notify | --cancel | --model | -n | --aspect | --seed | \
+    --from | --to | --trigger | --description | --hf-repo | --caption | --tags | --max-side | -j | --jobs | \
+      --steps | --rank | --lr | --input | --model | -n | --aspect | --seed | \
       --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | --collect | \
       --tag | --since | --until | --limit | --offset)
       return ;;
@@ -204,7 +224,9 @@ _photoagent() {
     upload)
       ((n == 0)) && _photoagent_words "$(_photoagent_projects)"
       _photoagent_files ;;
-    train | status | generate)
+    status)
+      ((n == 0)) && _photoagent_words "$(_photoagent_projects)" "$(_photoagent_trainings)" ;;
+    train | generate)
       ((n == 0)) && _photoagent_words "$(_photoagent_projects)" ;;
     *) _photoagent_words $(_photoagent_cmd_opts "$path") ;;
   esac

@@ -7,7 +7,9 @@
 # photoagent itself, read from a pipe (tab-separated, no header): project
 # names from `photoagent project list` (column 2), settings and photo
 # categories from `photoagent config list --all`, style presets from
-# `photoagent generate --list-styles`.
+# `photoagent generate --list-styles`, training ids from `photoagent status
+# --offline` (column 1), trainer names: the built-in flux and sdxl, and those
+# of the `trainers` setting (with jq).
 
 # Options that take a value (the next word is not a command or positional).
 set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --description --hf-repo -p --project \
@@ -33,7 +35,8 @@ function __photoagent_parse
             case '-?*=*'
                 continue
             case '-?*'
-                contains -- $t $__photoagent_opts_with_value; and set skip 1
+                # (status --notify is a flag; train --notify takes an address)
+                contains -- $t $__photoagent_opts_with_value; and test "$path $t" != 'status --notify'; and set skip 1
                 continue
         end
         switch $path
@@ -152,6 +155,28 @@ function __photoagent_styles
     __photoagent_query generate --list-styles | string replace -r -- '\t.*' ''
 end
 
+# id<TAB>project, state; -u: unfinished ones only (from the cache only)
+function __photoagent_trainings
+    __photoagent_query status --offline | while read -l line
+        set -l f (string split \t -- $line)
+        string match -qr -- '^t[0-9]+$' "$f[1]"; or continue
+        if test "$argv[1]" = -u
+            contains -- "$f[3]" succeeded failed canceled aborted; and continue
+        end
+        printf '%s\t%s, %s\n' $f[1] $f[2] (string trim -- "$f[3] $f[4]")
+    end
+end
+
+# The built-in trainers, and those the `trainers` setting adds (needs jq).
+function __photoagent_trainers
+    begin
+        printf '%s\n' flux sdxl
+        if command -q jq
+            __photoagent_query config get trainers | jq -r 'keys[]?' 2>/dev/null
+        end
+    end | sort -u
+end
+
 function __photoagent_profiles
     echo default
     set -l cfg (PHOTOAGENT_PROFILE= __photoagent_run config path | string replace -rf -- '^config\t' '')
@@ -249,25 +274,27 @@ complete -c photoagent -n '__photoagent_is upload' -s j -l jobs -x -d 'Files pro
 
 # train
 complete -c photoagent -n '__photoagent_at train 0' -a '(__photoagent_projects)'
-complete -c photoagent -n '__photoagent_is train' -l trainer -x -d 'The trainer to use'
-complete -c photoagent -n '__photoagent_is train' -l steps -x -d 'Training steps'
-complete -c photoagent -n '__photoagent_is train' -l rank -x -d 'LoRA rank'
-complete -c photoagent -n '__photoagent_is train' -l lr -x -d 'Learning rate'
-complete -c photoagent -n '__photoagent_is train' -l input -x -d 'Any other trainer input (k=v, repeatable)'
-complete -c photoagent -n '__photoagent_is train' -l hf-repo -x -d 'Hugging Face repo for the weights (OWNER/NAME)'
-complete -c photoagent -n '__photoagent_is train' -l notify -x -d 'Email this address when the training is done'
-complete -c photoagent -n '__photoagent_is train' -l wait -d 'Wait for the training and show its progress'
+complete -c photoagent -n '__photoagent_is train' -l trainer -x -a '(__photoagent_trainers)' -d 'Trainer (default: config train.trainer, flux)'
+complete -c photoagent -n '__photoagent_is train' -l steps -x -d 'Training steps (trainer default: 1000)'
+complete -c photoagent -n '__photoagent_is train' -l rank -x -d 'LoRA rank (trainer default: 16)'
+complete -c photoagent -n '__photoagent_is train' -l lr -x -d 'Learning rate (trainer default: 0.0004)'
+complete -c photoagent -n '__photoagent_is train' -l input -x -d 'Any other trainer input, KEY=VALUE (repeatable)'
+complete -c photoagent -n '__photoagent_is train' -l hf-repo -x -d 'Push the LoRA to this Hugging Face repo (OWNER/NAME)'
+complete -c photoagent -n '__photoagent_is train' -l notify -x -d 'Email this address when done (default: config sendgrid.to)'
+complete -c photoagent -n '__photoagent_is train' -l wait -d 'Follow the training in the foreground until it ends'
 complete -c photoagent -n '__photoagent_is train' -l no-watch -d 'Do not start the background watcher'
-complete -c photoagent -n '__photoagent_is train' -l dry-run -d 'Print the requests as JSON without touching the network'
-complete -c photoagent -n '__photoagent_is train' -l force -d 'Start a new training even when an identical one exists'
-complete -c photoagent -n '__photoagent_is train' -l cancel -x -d 'Cancel a training (ID)'
+complete -c photoagent -n '__photoagent_is train' -l dry-run -d 'Print the zip, inputs and estimated cost; send nothing'
+complete -c photoagent -n '__photoagent_is train' -l force -d 'Start even though a training of the project is running'
+complete -c photoagent -n '__photoagent_is train status' -l cancel -x -a '(__photoagent_trainings -u)' -d 'Cancel a training (t12 or Replicate\'s id)'
 
 # status
-complete -c photoagent -n '__photoagent_at status 0' -a '(__photoagent_projects)'
-complete -c photoagent -n '__photoagent_is status' -l watch -d 'Keep watching until the trainings finish'
-complete -c photoagent -n '__photoagent_is status' -l logs -d 'Show the training logs'
-complete -c photoagent -n '__photoagent_is status' -l exit-status -d 'Exit 8 while running, 1 when failed or canceled'
-complete -c photoagent -n '__photoagent_is status' -l spend -d 'Show what trainings and predictions cost'
+complete -c photoagent -n '__photoagent_at status 0' -a '(__photoagent_projects; __photoagent_trainings)'
+complete -c photoagent -n '__photoagent_is status' -l watch -d 'Refresh until nothing is running'
+complete -c photoagent -n '__photoagent_is status' -l logs -d "Show the last lines of each training's log"
+complete -c photoagent -n '__photoagent_is status' -l exit-status -d 'Exit 8 while anything runs, 1 when a training failed'
+complete -c photoagent -n '__photoagent_is status' -l spend -d 'Sum costs per project'
+complete -c photoagent -n '__photoagent_is status' -l offline -d 'Only what the cache knows; ask no service'
+complete -c photoagent -n '__photoagent_is status' -l notify -d 'Send the email again when its outcome is unknown'
 
 # generate
 complete -c photoagent -n '__photoagent_at generate 0' -a '(__photoagent_projects)'
