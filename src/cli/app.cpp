@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "commands/config.hpp"
+#include "commands/generate.hpp"
 #include "commands/images.hpp"
 #include "commands/login.hpp"
 #include "commands/not_built.hpp"
@@ -55,6 +56,7 @@ struct Parsed {
   ImageRmOptions image_rm;
   std::string edit_caption, edit_category, edit_tags;
   TrainOptions train;
+  GenerateOptions generate;
   StatusOptions status;
   std::string watch_ref;
 };
@@ -262,6 +264,55 @@ the email if nobody has yet; failed pushes and emails are retried here.)");
   return s;
 }
 
+CLI::App* wire_generate(CLI::App& app, Parsed& p) {
+  auto* g = add_command(app, "generate", "Generate images from a prompt, a style or a batch file", R"(Examples:
+  photoagent generate ada "on a sailboat at golden hour" --style headshot -n 4 -o out/
+  photoagent generate --model black-forest-labs/flux-schnell "a red fox in snow"
+  photoagent generate ada --batch prompts.jsonl --concurrency 16 -o out/ --json   # resumable, JSON Lines
+  photoagent generate ada "portrait" --upscale --contact-sheet sheet.jpg
+  photoagent generate ada "..." --no-wait          # prints g12; later: photoagent generate --collect g12
+  photoagent generate --list-styles
+
+Without --model a project runs its latest trained version; otherwise the
+model in config generate.model. Outputs are downloaded at once, written to -o
+(default: here) under names that never collide, and kept in the cache.
+Running the same command again pays nothing twice: finished predictions are
+reused and files already written are not fetched again. A batch line is JSON
+({"prompt": "...", "style": "...", "seed": 1, "n": 1, "id": "..."}) or CSV
+with a header; options are the defaults for every line. Exit 6 when some
+items failed.)");
+  auto& o = p.generate;
+  auto& r = o.request;
+  g->add_option("-p,--project", o.project, "Project (default: the default project)");
+  g->add_option("args", o.args, "[PROJECT] PROMPT");
+  g->add_option("--model", r.model, "Any Replicate model, OWNER/NAME[:VERSION]");
+  g->add_option("--style", r.style, "A style preset (see --list-styles)");
+  g->add_option("-n", r.n, "Number of images (split into predictions of up to the model's maximum)")
+      ->check(CLI::Range(1, 1000));
+  g->add_option("--aspect", r.aspect, "Aspect ratio, e.g. 3:4");
+  g->add_option("--seed", o.seed, "Seed (default: derived from the request, so reruns match)")
+      ->each([&o](const std::string&) { o.has_seed = true; });
+  g->add_option("--steps", r.steps, "Inference steps")->check(CLI::Range(1, 500));
+  g->add_option("--guidance", r.guidance, "Guidance scale")->check(CLI::NonNegativeNumber);
+  g->add_option("--lora-scale", o.lora_scale, "LoRA strength")->each([&o](const std::string&) { o.has_lora_scale = true; });
+  g->add_option("--extra-lora", r.extra_lora, "A second LoRA (trained Flux models)");
+  g->add_option("--negative", r.negative, "Negative prompt (models that take one)");
+  g->add_option("--format", r.format, "png, jpg or webp (default: config generate.format)");
+  g->add_option("--input", o.inputs, "Any other model input, KEY=VALUE (repeatable)");
+  g->add_flag("--upscale", r.upscale, "Upscale each output (config upscale.model)");
+  g->add_flag("--face-restore", r.face_restore, "Restore faces in each output (config face_restore.model)");
+  g->add_option("-o,--output", r.out_dir, "Folder for the images (default: here)");
+  g->add_flag("--no-wait", o.no_wait, "Start and print the id; collect later with --collect");
+  g->add_flag("--dry-run", o.dry_run, "Print the planned predictions; send nothing");
+  g->add_option("--contact-sheet", o.contact_sheet, "Write one grid image of all outputs (.jpg or .png)");
+  g->add_option("--batch", o.batch, "JSON Lines or CSV file of prompts ('-' for stdin)");
+  g->add_option("--concurrency", o.concurrency, "Predictions in flight at once (default 8)")->check(CLI::Range(1, 256));
+  g->add_option("--rate", o.rate, "Creates per minute, e.g. 300/min (default 600/min)");
+  g->add_option("--collect", o.collect, "Fetch a --no-wait prediction (g12 or Replicate's id)");
+  g->add_flag("--list-styles", o.list_styles, "Show the style presets");
+  return g;
+}
+
 CLI::App* wire_config(CLI::App& app, Parsed& p) {
   auto* config = add_command(app, "config", "Read and change settings", R"(Examples:
   photoagent config list --all
@@ -277,7 +328,7 @@ CLI::App* wire_config(CLI::App& app, Parsed& p) {
 }
 
 struct Commands {
-  CLI::App *login, *logout, *config, *upload, *train, *status, *watch;
+  CLI::App *login, *logout, *config, *upload, *train, *status, *watch, *generate;
   ProjectCommands project;
   std::vector<CLI::App*> later;
 };
@@ -290,6 +341,7 @@ int dispatch(CLI::App& app, Context& ctx, Parsed& p, const Commands& c) {
   auto* upload = c.upload;
   const auto& later = c.later;
   if (c.train->parsed()) return run_train(ctx, p.train);
+  if (c.generate->parsed()) return run_generate(ctx, p.generate);
   if (c.status->parsed()) return run_status(ctx, p.status);
   if (c.watch->parsed()) return run_watch(ctx, p.watch_ref);
   if (login->parsed()) return run_login(ctx, p.login);
@@ -339,13 +391,13 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
   cmds.upload = wire_upload(app, p);
   cmds.train = wire_train(app, p);
   cmds.status = wire_status(app, p);
+  cmds.generate = wire_generate(app, p);
   cmds.config = wire_config(app, p);
   cmds.watch = app.add_subcommand("__watch", "");
   cmds.watch->group("");  // hidden: started by train
   cmds.watch->add_option("training", p.watch_ref)->required();
   auto& later = cmds.later;
   for (auto [name, what] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"generate", "Generate images from a prompt or a batch file"},
            {"search", "Search everything photoagent has made or seen"}}) {
     auto* c = app.add_subcommand(name, std::string(what) + " (not built yet)");
     c->footer("This command is not built yet: it exits 1 and changes nothing.");

@@ -80,6 +80,10 @@ const services::Api* Context::api_if_configured(services::Service s) {
   return &api(s);
 }
 
+void Context::set_create_rate(std::size_t per_minute) {
+  limiter_ = std::make_unique<net::SlidingWindowLimiter>(per_minute, std::chrono::seconds(60));
+}
+
 net::SlidingWindowLimiter& Context::create_limiter() {
   if (!limiter_) {
     const auto per_minute = config().get_number("replicate.creates_per_minute", 1, 100000);

@@ -45,6 +45,8 @@ class Context {
   const services::Api* api_if_configured(services::Service s);
   // The process-wide limit on prediction creates (replicate.creates_per_minute).
   net::SlidingWindowLimiter& create_limiter();
+  // --rate N/min: replaces the configured limit for this run.
+  void set_create_rate(std::size_t per_minute);
 
   // Tests inject a transport instead of libcurl.
   void set_transport(std::shared_ptr<net::Transport> t) { transport_ = std::move(t); }

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "photoagent/services/replicate.hpp"
@@ -33,6 +34,36 @@ Model create_model(const Api& api, const std::string& owner, const std::string& 
   req.idempotent = false;
   auto r = api.call("POST", "/models", "create the model " + owner + "/" + name, body.dump(), {}, std::move(req));
   return model_from(r.body);
+}
+
+bool InputSchema::has(const std::string& name) const {
+  return std::find(properties.begin(), properties.end(), name) != properties.end();
+}
+
+InputSchema input_schema(const Api& api, const ModelRef& ref) {
+  json version;
+  if (!ref.version.empty()) {
+    auto r = api.call("GET", "/models/" + ref.full() + "/versions/" + ref.version, "show " + ref.full() + ":" + ref.version);
+    version = json::parse(r.body, nullptr, false);
+  } else {
+    auto r = api.call("GET", "/models/" + ref.full(), "show the model " + ref.full());
+    json m = json::parse(r.body, nullptr, false);
+    if (m.is_object() && m.contains("latest_version")) version = m["latest_version"];
+  }
+  InputSchema s;
+  if (!version.is_object()) return s;
+  const json* input = nullptr;
+  try {
+    input = &version.at("openapi_schema").at("components").at("schemas").at("Input").at("properties");
+  } catch (const json::exception&) {
+    return s;  // no schema published: the caller sends what it has
+  }
+  for (auto it = input->begin(); it != input->end(); ++it) {
+    s.properties.push_back(it.key());
+    if (it.key() == "num_outputs" && it->is_object() && it->contains("maximum") && (*it)["maximum"].is_number_integer())
+      s.max_outputs = std::max(1, (*it)["maximum"].get<int>());
+  }
+  return s;
 }
 
 }  // namespace photoagent::services::replicate

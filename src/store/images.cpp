@@ -91,6 +91,15 @@ std::optional<Image> insert_image(Database& db, const Image& img) {
   return find_image(db, id);
 }
 
+void set_image_prediction(Database& db, std::int64_t image_id, std::int64_t prediction_id) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE images SET prediction_id = ? WHERE id = ?");
+  u.bind(1, prediction_id);
+  u.bind(2, image_id);
+  u.exec();
+  tx.commit();
+}
+
 std::optional<Image> find_image(Database& db, std::int64_t id) {
   SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.id = ?");
   q.bind(1, id);

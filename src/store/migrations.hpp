@@ -7,7 +7,7 @@
 
 namespace photoagent::store::detail {
 
-inline constexpr std::array<std::string_view, 4> kMigrations{
+inline constexpr std::array<std::string_view, 5> kMigrations{
     // 1: projects and their images.
     R"sql(
 CREATE TABLE projects (
@@ -105,6 +105,15 @@ CREATE INDEX trainings_by_status ON trainings(status);
     // 4: the process pushing a training's LoRA, so racing observers push once.
     R"sql(
 ALTER TABLE trainings ADD COLUMN hf_claimed_by INTEGER;
+)sql",
+    // 5: generations: what was asked (prompt, style, seed), where the files went.
+    R"sql(
+ALTER TABLE predictions ADD COLUMN prompt TEXT;
+ALTER TABLE predictions ADD COLUMN style TEXT;
+ALTER TABLE predictions ADD COLUMN seed INTEGER;
+ALTER TABLE predictions ADD COLUMN output_dir TEXT;
+ALTER TABLE predictions ADD COLUMN files TEXT;   -- JSON array of written paths
+ALTER TABLE images ADD COLUMN prediction_id INTEGER REFERENCES predictions(id) ON DELETE SET NULL;
 )sql",
 };
 

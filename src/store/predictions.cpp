@@ -146,6 +146,47 @@ void finish_prediction(Database& db, std::int64_t id, const std::string& status,
   tx.commit();
 }
 
+void set_generation_info(Database& db, std::int64_t id, const GenerationInfo& g) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET prompt = ?, style = ?, seed = ?, output_dir = ? WHERE id = ?");
+  u.bind(1, g.prompt);
+  if (g.style.empty()) u.bind(2); else u.bind(2, g.style);
+  if (g.seed < 0) u.bind(3); else u.bind(3, static_cast<std::int64_t>(g.seed));
+  u.bind(4, g.output_dir);
+  u.bind(5, id);
+  u.exec();
+  tx.commit();
+}
+
+GenerationInfo generation_info(Database& db, std::int64_t id) {
+  SQLite::Statement q(db.sql(), "SELECT COALESCE(prompt, ''), COALESCE(style, ''), COALESCE(seed, -1),"
+                                " COALESCE(output_dir, '') FROM predictions WHERE id = ?");
+  q.bind(1, id);
+  GenerationInfo g;
+  if (q.executeStep()) {
+    g.prompt = q.getColumn(0).getString();
+    g.style = q.getColumn(1).getString();
+    g.seed = q.getColumn(2).getInt64();
+    g.output_dir = q.getColumn(3).getString();
+  }
+  return g;
+}
+
+void set_prediction_files(Database& db, std::int64_t id, const std::string& files_json) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET files = ? WHERE id = ?");
+  u.bind(1, files_json);
+  u.bind(2, id);
+  u.exec();
+  tx.commit();
+}
+
+std::string prediction_files(Database& db, std::int64_t id) {
+  SQLite::Statement q(db.sql(), "SELECT COALESCE(files, '') FROM predictions WHERE id = ?");
+  q.bind(1, id);
+  return q.executeStep() ? q.getColumn(0).getString() : std::string();
+}
+
 std::vector<PredictionRow> unfinished_predictions(Database& db) {
   SQLite::Statement q(db.sql(), std::string(kSelect) +
                                     " WHERE status NOT IN ('succeeded', 'failed', 'canceled', 'aborted') ORDER BY id");

@@ -84,10 +84,11 @@ Trainer find_trainer(const Config& config, const std::string& name) {
 }
 
 double price_per_second(const Config& config, const std::string& hardware) {
-  // replicate.com/pricing, per second (checked for this release).
+  // replicate.com/pricing: hardware per second, and official image models
+  // per output image (keyed by model name).
   json prices = json::parse(R"({"cpu": 0.0001, "gpu-t4": 0.000225, "gpu-a40-small": 0.000575,
     "gpu-a40-large": 0.000725, "gpu-l40s": 0.000975, "gpu-a100-large": 0.0014, "gpu-h100": 0.001525,
-    "gpu-h100-2x": 0.00305})");
+    "gpu-h100-2x": 0.00305, "black-forest-labs/flux-schnell": 0.003, "black-forest-labs/flux-dev": 0.025})");
   const std::string extra = config.get_or_default("prices");
   if (!extra.empty()) {
     json j = json::parse(extra, nullptr, false);

@@ -90,6 +90,16 @@ std::optional<Model> find_model(const Api& api, const ModelRef& ref);
 Model create_model(const Api& api, const std::string& owner, const std::string& name, const std::string& visibility,
                    const std::string& hardware, const std::string& description);
 
+// The input a model version takes (its openapi_schema's Input): property
+// names, and the most outputs one prediction may make (num_outputs maximum).
+struct InputSchema {
+  std::vector<std::string> properties;
+  int max_outputs = 1;
+  bool has(const std::string& name) const;
+};
+// GET .../versions/{id} (or the model's latest version when the ref has none).
+InputSchema input_schema(const Api& api, const ModelRef& ref);
+
 // --- files ---
 struct UploadedFile {
   std::string id, url, sha256, expires_at;

@@ -55,4 +55,14 @@ void finish_prediction(Database& db, std::int64_t id, const std::string& status,
 
 std::vector<PredictionRow> unfinished_predictions(Database& db);
 
+// Generation details (migration 5).
+struct GenerationInfo {
+  std::string prompt, style, output_dir;
+  long long seed = -1;
+};
+void set_generation_info(Database& db, std::int64_t id, const GenerationInfo& info);
+GenerationInfo generation_info(Database& db, std::int64_t id);
+void set_prediction_files(Database& db, std::int64_t id, const std::string& files_json);
+std::string prediction_files(Database& db, std::int64_t id);  // JSON array or ""
+
 }  // namespace photoagent::store

@@ -1,0 +1,99 @@
+#pragma once
+// Generation: a prompt (or a batch line) becomes one or more paid
+// predictions through the runner, and their outputs become files.
+//
+//   plan: style + options -> inputs the model takes (from its schema);
+//         -n split into predictions of at most the model's num_outputs;
+//         a stable key per prediction; a seed derived from the key when
+//         none is given, so identical unseeded lines stay distinct and a
+//         rerun asks for exactly the same thing (DESIGN §9)
+//   run:  runner (never pays twice) -> download at once (URLs expire) ->
+//         verify it is an image -> write beside the others under a name
+//         that never collides -> cache -> optional upscale / face restore
+
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "photoagent/services/replicate.hpp"
+#include "photoagent/store/projects.hpp"
+#include "photoagent/workflows/config.hpp"
+#include "photoagent/workflows/runner.hpp"
+
+namespace photoagent::workflows {
+
+struct GenerateRequest {
+  std::string prompt;
+  std::string style;
+  std::string model;  // OWNER/NAME[:VERSION]; "" = the project's trained version, else generate.model
+  int n = 1;
+  std::string aspect;
+  std::optional<long long> seed;
+  int steps = 0;
+  double guidance = -1;
+  std::optional<double> lora_scale;
+  std::string extra_lora;
+  std::string negative;
+  std::string format;  // png | jpg | webp; "" = config generate.format
+  std::vector<std::pair<std::string, std::string>> inputs;  // --input k=v (JSON values when they parse)
+  bool upscale = false;
+  bool face_restore = false;
+  std::filesystem::path out_dir = ".";
+  std::string id;  // a batch line's stable "id", else ""
+};
+
+struct PlannedPrediction {
+  std::string key;
+  services::replicate::ModelRef model;
+  std::string input_json;
+  std::string prompt;  // as the user wrote it
+  std::string style;
+  long long seed = -1;
+  std::filesystem::path out_dir;
+  bool upscale = false, face_restore = false;
+};
+
+struct GenerateResult {
+  PlannedPrediction plan;
+  store::PredictionRow row;
+  std::vector<std::string> files;  // written, absolute
+  double cost_usd = -1;            // -1: unknown (no price for the model)
+  std::string error;
+};
+
+class Generator {
+ public:
+  Generator(store::Database& db, const Config& config, const services::Api& replicate, PredictionRunner& runner,
+            std::optional<store::Project> project);
+
+  // Resolves model and schema (cached per model) and splits -n.
+  std::vector<PlannedPrediction> plan(const GenerateRequest& request);
+
+  // Runs one planned prediction. `wait` false: create and return (--no-wait).
+  // Never throws for a failed prediction: the result carries the error.
+  GenerateResult run(const PlannedPrediction& p, bool wait);
+
+  // Downloads the outputs of a finished row that lack files (resume, --collect).
+  GenerateResult collect(store::PredictionRow row);
+
+ private:
+  services::replicate::ModelRef resolve_model(const std::string& requested);
+  const services::replicate::InputSchema& schema_for(const services::replicate::ModelRef& model);
+  std::vector<std::string> download_outputs(const store::PredictionRow& row, const std::filesystem::path& dir,
+                                            const std::string& stem, const std::string& metadata);
+  void postprocess(GenerateResult& result);
+
+  store::Database& db_;
+  const Config& config_;
+  const services::Api& api_;
+  PredictionRunner& runner_;
+  std::optional<store::Project> project_;
+  std::mutex mu_;
+  std::vector<std::pair<std::string, services::replicate::InputSchema>> schemas_;
+};
+
+}  // namespace photoagent::workflows

@@ -1,0 +1,118 @@
+#include "batch_file.hpp"
+
+#include <fstream>
+#include <istream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/strings.hpp"
+
+namespace photoagent::cli {
+using nlohmann::json;
+
+namespace {
+
+// One line's fields over the defaults. Unknown fields are an error: a typo
+// ("promt") must not silently fall back to the default.
+void apply_line(workflows::GenerateRequest& r, const json& line) {
+  for (auto it = line.begin(); it != line.end(); ++it) {
+    const std::string& k = it.key();
+    const json& v = *it;
+    auto text = [&] {
+      if (!v.is_string()) throw util::usage_error("\"" + k + "\" must be text");
+      return v.get<std::string>();
+    };
+    auto number = [&] {
+      if (!v.is_number()) throw util::usage_error("\"" + k + "\" must be a number");
+      return v.get<double>();
+    };
+    if (k == "prompt") r.prompt = text();
+    else if (k == "style") r.style = text();
+    else if (k == "model") r.model = text();
+    else if (k == "id") r.id = v.is_string() ? v.get<std::string>() : v.dump();
+    else if (k == "aspect" || k == "aspect_ratio") r.aspect = text();
+    else if (k == "format" || k == "output_format") r.format = text();
+    else if (k == "negative" || k == "negative_prompt") r.negative = text();
+    else if (k == "extra_lora") r.extra_lora = text();
+    else if (k == "seed") r.seed = static_cast<long long>(number());
+    else if (k == "n") r.n = static_cast<int>(number());
+    else if (k == "steps") r.steps = static_cast<int>(number());
+    else if (k == "guidance") r.guidance = number();
+    else if (k == "lora_scale") r.lora_scale = number();
+    else if (k == "upscale") r.upscale = v.is_boolean() && v.get<bool>();
+    else if (k == "face_restore") r.face_restore = v.is_boolean() && v.get<bool>();
+    else if (k == "input") {
+      if (!v.is_object()) throw util::usage_error("\"input\" must be an object");
+      for (auto in = v.begin(); in != v.end(); ++in) r.inputs.emplace_back(in.key(), in->dump());
+    } else {
+      throw util::usage_error("unknown field \"" + k + "\"");
+    }
+  }
+  if (util::trim(r.prompt).empty()) throw util::usage_error("no \"prompt\"");
+}
+
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
+    else if (c == '"') quoted = !quoted;
+    else if (c == ',' && !quoted) out.emplace_back();
+    else out.back() += c;
+  }
+  if (quoted) throw util::usage_error("unterminated quote");
+  return out;
+}
+
+}  // namespace
+
+std::vector<BatchItem> read_batch(const Io& io, const std::string& path, const workflows::GenerateRequest& defaults) {
+  std::ifstream file;
+  std::istream* in = &io.in;
+  if (path != "-") {
+    file.open(path);
+    if (!file) throw util::failure("cannot read the batch file " + path);
+    in = &file;
+  }
+  const std::string name = path == "-" ? "stdin" : path;
+  const bool csv = util::to_lower(path).ends_with(".csv");
+  std::vector<BatchItem> items;
+  std::vector<std::string> header;
+  std::string line;
+  for (int n = 1; std::getline(*in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (util::trim(line).empty() || line.starts_with("#")) continue;
+    BatchItem item{name + ":" + std::to_string(n), defaults, ""};
+    try {
+      json obj;
+      if (csv) {
+        auto fields = csv_fields(line);
+        if (header.empty()) {
+          header = fields;
+          continue;
+        }
+        if (fields.size() != header.size())
+          throw util::usage_error("has " + std::to_string(fields.size()) + " fields; the header has " +
+                                  std::to_string(header.size()));
+        obj = json::object();
+        for (std::size_t i = 0; i < header.size(); ++i) {
+          if (fields[i].empty()) continue;
+          json v = json::parse(fields[i], nullptr, false);  // numbers stay numbers
+          obj[util::trim(header[i])] = v.is_discarded() || v.is_object() ? json(fields[i]) : v;
+        }
+      } else {
+        obj = json::parse(line, nullptr, false);
+        if (!obj.is_object()) throw util::usage_error("is not a JSON object");
+      }
+      apply_line(item.request, obj);
+    } catch (const util::Error& e) {
+      item.error = e.message();
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+}  // namespace photoagent::cli

@@ -1,0 +1,32 @@
+#pragma once
+// photoagent generate [PROJECT] PROMPT | --batch FILE | --collect ID | --list-styles
+
+#include <string>
+#include <vector>
+
+#include "../context.hpp"
+#include "photoagent/workflows/generate.hpp"
+
+namespace photoagent::cli {
+
+struct GenerateOptions {
+  std::string project;
+  std::vector<std::string> args;  // [PROJECT] PROMPT
+  workflows::GenerateRequest request;
+  bool has_seed = false;
+  long long seed = 0;
+  bool has_lora_scale = false;
+  double lora_scale = 1;
+  std::vector<std::string> inputs;
+  std::string batch;  // file or "-"
+  int concurrency = 0;
+  std::string rate;  // N/min
+  bool no_wait = false;
+  bool dry_run = false;
+  std::string collect;
+  bool list_styles = false;
+  std::string contact_sheet;
+};
+int run_generate(Context& ctx, GenerateOptions o);
+
+}  // namespace photoagent::cli

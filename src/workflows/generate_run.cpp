@@ -1,0 +1,239 @@
+// Running a planned generation and turning its outputs into files.
+
+#include <nlohmann/json.hpp>
+
+#include "photoagent/image/metadata.hpp"
+#include "photoagent/image/sniff.hpp"
+#include "photoagent/store/images.hpp"
+#include "photoagent/util/base64.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/file.hpp"
+#include "photoagent/util/hash.hpp"
+#include "photoagent/util/paths.hpp"
+#include "photoagent/util/time.hpp"
+#include "photoagent/workflows/generate.hpp"
+#include "photoagent/workflows/trainers.hpp"
+
+namespace photoagent::workflows {
+using nlohmann::json;
+namespace fs = std::filesystem;
+namespace rep = services::replicate;
+
+namespace {
+
+constexpr std::size_t kMaxOutputBytes = 64u << 20;
+
+std::vector<std::string> output_urls(const std::string& output_json) {
+  json o = json::parse(output_json, nullptr, false);
+  std::vector<std::string> urls;
+  if (o.is_string()) urls.push_back(o.get<std::string>());
+  if (o.is_array())
+    for (const auto& x : o)
+      if (x.is_string()) urls.push_back(x.get<std::string>());
+  return urls;
+}
+
+const char* extension(image::Format f) {
+  switch (f) {
+    case image::Format::png: return "png";
+    case image::Format::jpeg: return "jpg";
+    case image::Format::webp: return "webp";
+    default: return nullptr;
+  }
+}
+
+// A file name that is ours (no path from the network) and never overwrites
+// a different picture: NAME.ext, else NAME-2.ext, ...
+fs::path free_name(const fs::path& dir, const std::string& stem, const char* ext, const std::string& sha) {
+  for (int i = 1;; ++i) {
+    fs::path p = dir / (stem + (i == 1 ? "" : "-" + std::to_string(i)) + "." + ext);
+    std::error_code ec;
+    if (!fs::exists(p, ec)) return p;
+    if (util::sha256_file(p) == sha) return p;  // already there: nothing to write
+  }
+}
+
+double cost_of(const Config& config, const store::PredictionRow& row, std::size_t outputs) {
+  // Official image models are priced per image; others by the second.
+  if (double per_image = price_per_second(config, row.model); per_image > 0) return per_image * static_cast<double>(outputs);
+  if (row.predict_time >= 0) return row.predict_time * price_per_second(config, "gpu-h100");
+  return -1;
+}
+
+}  // namespace
+
+std::vector<std::string> Generator::download_outputs(const store::PredictionRow& row, const fs::path& dir,
+                                                     const std::string& stem, const std::string& prompt) {
+  util::ensure_dir(dir, 0755);
+  std::vector<std::string> written;
+  const auto urls = output_urls(row.output);
+  for (std::size_t i = 0; i < urls.size(); ++i) {
+    std::string bytes;
+    if (urls[i].starts_with("data:")) {
+      auto comma = urls[i].find(',');
+      auto decoded = comma == std::string::npos ? std::nullopt : util::base64_decode(std::string_view(urls[i]).substr(comma + 1));
+      if (!decoded) throw util::remote_error("output " + std::to_string(i) + " is a malformed data URI");
+      bytes = std::move(*decoded);
+    } else {
+      net::Request req;
+      req.url = urls[i];
+      req.follow_redirects = true;
+      req.max_body_bytes = kMaxOutputBytes;
+      net::Response r;
+      try {
+        r = api_.client().send(req);  // delivery URLs: no credentials go there
+      } catch (const net::TransportError& e) {
+        services::throw_unreachable(services::Service::replicate, e);
+      }
+      if (r.status == 404 || r.status == 410)
+        throw util::remote_error("output " + std::to_string(i) + " has expired on Replicate (outputs live about an hour)");
+      if (r.status != 200) throw util::remote_error("could not download output " + std::to_string(i) + " (" + std::to_string(r.status) + ")");
+      bytes = std::move(r.body);
+    }
+    const auto format = image::sniff(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+    const char* ext = extension(format);
+    if (ext == nullptr) throw util::remote_error("output " + std::to_string(i) + " is not a PNG, JPEG or WebP image");
+    // The file carries how it was made (PNG iTXt / JPEG comment / WebP XMP).
+    const json meta = {{"prompt", prompt}, {"model", row.model}, {"version", row.version},
+                       {"replicate_id", row.replicate_id}, {"input", json::parse(row.input, nullptr, false)},
+                       {"made_by", "photoagent " PHOTOAGENT_VERSION}};
+    try {
+      bytes = image::embed_text_metadata(bytes, "photoagent", meta.dump());
+    } catch (const util::Error& e) {
+      throw util::remote_error("output " + std::to_string(i) + " is damaged: " + e.message());
+    }
+    const std::string sha = util::sha256_hex(bytes);
+    const fs::path file = free_name(dir, stem + "-" + std::to_string(i), ext, sha);
+    if (!fs::exists(file)) util::write_file_atomic(file, bytes, 0644);
+    written.push_back(file.string());
+    if (project_) {
+      // Also in the cache, so search finds it even if the folder goes away.
+      std::lock_guard lock(runner_.db_mutex());
+      store::Image img;
+      img.project_id = project_->id;
+      img.sha256 = sha;
+      img.source_sha256 = sha;
+      img.original_name = file.filename().string();
+      img.bytes = static_cast<std::int64_t>(bytes.size());
+      img.caption = prompt;
+      img.source = "generated";
+      img.created_at = util::now_iso8601();
+      img.path = store::write_blob(db_.data_dir(), sha, ext, bytes);
+      if (auto row_img = store::insert_image(db_, img)) store::set_image_prediction(db_, row_img->id, row.id);
+    }
+  }
+  return written;
+}
+
+GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
+  GenerateResult res;
+  res.plan = p;
+  try {
+    RunSpec spec;
+    spec.key = p.key;
+    spec.purpose = "generate";
+    spec.model = p.model;
+    spec.input_json = p.input_json;
+    spec.project_id = project_ ? project_->id : 0;
+    spec.wait_seconds = wait ? static_cast<int>(config_.get_number("replicate.wait_seconds", 1, 60)) : 0;
+    spec.max_poll = wait ? std::chrono::seconds(30 * 60) : std::chrono::seconds(0);
+    res.row = runner_.run(spec);
+    {
+      std::lock_guard lock(runner_.db_mutex());
+      store::set_generation_info(db_, res.row.id, {p.prompt, p.style, p.out_dir.string(), p.seed});
+    }
+    if (!wait || res.row.status != "succeeded") {
+      if (rep::is_terminal_status(res.row.status)) res.error = res.row.error.empty() ? res.row.status : res.row.error;
+      return res;
+    }
+    auto done = collect(res.row);
+    done.plan = p;
+    if (done.error.empty() && (p.upscale || p.face_restore)) postprocess(done);
+    return done;
+  } catch (const util::Error& e) {
+    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    res.error = e.message();
+  }
+  return res;
+}
+
+// Each step is one more paid prediction per output, through the same runner,
+// fed the previous step's output URL (fresh: it was just downloaded).
+void Generator::postprocess(GenerateResult& res) {
+  std::vector<std::pair<const char*, std::string>> steps;
+  if (res.plan.face_restore) steps.emplace_back("face_restore", config_.get_or_default("face_restore.model"));
+  if (res.plan.upscale) steps.emplace_back("upscale", config_.get_or_default("upscale.model"));
+  std::vector<std::string> sources = output_urls(res.row.output);
+  for (const auto& [purpose, model_name] : steps) {
+    const auto model = rep::parse_model_ref(model_name);
+    std::vector<std::string> next;
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      RunSpec spec;
+      spec.purpose = purpose;
+      spec.model = model;
+      spec.input_json = json{{"image", sources[i]}}.dump();
+      // Keyed by the generation, not the (expiring) URL, so a rerun finds it.
+      spec.key = std::string(purpose) + ":" + util::sha256_hex(res.row.key + "\n" + std::to_string(i) + "\n" + model_name);
+      spec.project_id = project_ ? project_->id : 0;
+      auto row = runner_.run(spec);
+      if (row.status != "succeeded") {
+        res.error = std::string(purpose) + " failed: " + (row.error.empty() ? row.status : row.error);
+        return;
+      }
+      const std::string stem = fs::path(res.files.at(i)).stem().string() + "-" + (purpose == std::string("upscale") ? "upscaled" : "restored");
+      auto files = download_outputs(row, res.plan.out_dir, stem, res.plan.prompt);
+      res.files.insert(res.files.end(), files.begin(), files.end());
+      for (const auto& u : output_urls(row.output)) next.push_back(u);
+    }
+    sources = std::move(next);
+  }
+}
+
+GenerateResult Generator::collect(store::PredictionRow row) {
+  GenerateResult res;
+  res.row = row;
+  store::GenerationInfo info;
+  std::string stored;
+  {
+    std::lock_guard lock(runner_.db_mutex());
+    info = store::generation_info(db_, row.id);
+    stored = store::prediction_files(db_, row.id);
+  }
+  res.plan.key = row.key;
+  res.plan.prompt = info.prompt;
+  res.plan.style = info.style;
+  res.plan.seed = info.seed;
+  res.plan.out_dir = info.output_dir.empty() ? fs::current_path() : fs::path(info.output_dir);
+  try {
+    res.plan.model = rep::parse_model_ref(row.model + (row.version.empty() ? "" : ":" + row.version));
+  } catch (const util::Error&) {
+    res.plan.model = {row.model, "", ""};
+  }
+  if (row.status != "succeeded") {
+    if (rep::is_terminal_status(row.status)) res.error = row.error.empty() ? row.status : row.error;
+    return res;
+  }
+  // Resume: files already written are not fetched again.
+  json files = json::parse(stored.empty() ? "[]" : stored, nullptr, false);
+  bool all_there = files.is_array() && !files.empty();
+  if (all_there)
+    for (const auto& f : files) all_there = all_there && f.is_string() && fs::exists(f.get<std::string>());
+  try {
+    if (all_there) {
+      for (const auto& f : files) res.files.push_back(f.get<std::string>());
+    } else {
+      const std::string stem = (project_ ? project_->name : row.model.substr(row.model.find('/') + 1)) + "-" +
+                               row.key.substr(row.key.find(':') + 1, 10);
+      res.files = download_outputs(row, res.plan.out_dir, stem, info.prompt);
+      std::lock_guard lock(runner_.db_mutex());
+      store::set_prediction_files(db_, row.id, json(res.files).dump());
+    }
+    res.cost_usd = cost_of(config_, row, res.files.size());
+  } catch (const util::Error& e) {
+    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    res.error = e.message();
+  }
+  return res;
+}
+
+}  // namespace photoagent::workflows
