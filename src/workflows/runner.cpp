@@ -199,6 +199,9 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
       sleep_(milliseconds(1000));  // let the list catch up before reconciling
       continue;
     } catch (const util::Error& e) {
+      // Ctrl-C mid-request: the create may have gone out. The row stays
+      // "sent" and the next run reconciles it; deleting it would pay twice.
+      if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
       if (e.code() == util::ExitCode::not_found && model.version.empty()) {
         // Community models have no model route: run their latest version.
         model.version = services::replicate::latest_version(api_, model);

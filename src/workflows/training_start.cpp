@@ -148,7 +148,9 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
                                "Run 'photoagent status " + plan.project.name +
                                    "' in a minute: it checks Replicate before anything is created again.");
     }
-  } catch (const util::Error&) {
+  } catch (const util::Error& e) {
+    // Interrupted mid-request: it may have started; keep the row for reconciling.
+    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
     store::delete_training(db, row.id);  // refused: nothing was created
     throw;
   }

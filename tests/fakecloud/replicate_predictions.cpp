@@ -28,7 +28,8 @@ void plan_size(const App& app, const json& in, Job& j) {
     }
   }
   if (j.kind == "image") {  // upscaler: scale the (notional) input
-    double scale = in.value("scale", json(4)).is_number() ? in["scale"].get<double>() : 4.0;
+    const json s = in.value("scale", json(4));  // absent: the model's default
+    double scale = s.is_number() ? s.get<double>() : 4.0;
     w = std::lround(static_cast<double>(w) * std::max(1.0, scale));
     h = std::lround(static_cast<double>(h) * std::max(1.0, scale));
   }

@@ -190,6 +190,8 @@ const std::vector<Seed>& seeds() {
        "Generate image captions"},
       {"meta", "meta-llama-3-8b-instruct", "llm", true, {}, llama,
        "Base version of Llama 3, an 8 billion parameter language model from Meta"},
+      {"sczhou", "codeformer", "image", false, {}, esrgan,
+       "Robust face restoration algorithm for old photos / AI-generated faces"},
       {"nightmareai", "real-esrgan", "image", false, {}, esrgan,
        "Real-ESRGAN with optional face correction and adjustable upscale"},
       {"andreasjansson", "clip-features", "embedding", false, {}, clip,
