@@ -213,7 +213,7 @@ file twice adds nothing. Exit 6 when some files failed, 1 when all did.)");
 }
 
 CLI::App* wire_train(CLI::App& app, Parsed& p) {
-  auto* t = add_command(app, "train", "Train a Flux LoRA on Replicate from a project's photos", R"(Examples:
+  auto* t = add_command(app, "train", "Train a LoRA on Replicate from a project's photos (Flux by default)", R"(Examples:
   photoagent train ada --dry-run                    # what would be sent and what it would cost
   photoagent train ada --notify me@example.com --hf-repo me/ada-lora
   photoagent train ada --steps 1500 --rank 32 --input optimizer=prodigy
@@ -227,9 +227,9 @@ configuration: 'photoagent config list --all' shows 'trainers'.)");
   t->add_option("-p,--project", p.train.project, "Project (default: the default project)");
   t->add_option("project_arg", p.train.args, "[PROJECT]");
   t->add_option("--trainer", p.train.trainer, "Trainer from the trainer table (default: config train.trainer, flux)");
-  t->add_option("--steps", p.train.steps, "Training steps (trainer default: 1000)")->check(CLI::Range(1, 100000));
-  t->add_option("--rank", p.train.rank, "LoRA rank (trainer default: 16)")->check(CLI::Range(1, 256));
-  t->add_option("--lr", p.train.lr, "Learning rate (trainer default: 0.0004)")->check(CLI::PositiveNumber);
+  t->add_option("--steps", p.train.steps, "Training steps (default: the trainer's; flux 1000)")->check(CLI::Range(1, 100000));
+  t->add_option("--rank", p.train.rank, "LoRA rank (default: the trainer's; flux 16)")->check(CLI::Range(1, 256));
+  t->add_option("--lr", p.train.lr, "Learning rate (default: the trainer's; flux 0.0004)")->check(CLI::PositiveNumber);
   t->add_option("--input", p.train.inputs, "Any other trainer input, KEY=VALUE (repeatable)");
   t->add_option("--hf-repo", p.train.hf_repo, "Push the LoRA to this Hugging Face repo (OWNER/NAME; private)");
   t->add_option("--notify", p.train.notify, "Email this address when done (default: config sendgrid.to)");
@@ -256,7 +256,8 @@ the email if nobody has yet; failed pushes and emails are retried here.)");
   s->add_option("-p,--project", p.status.project, "Only this project");
   s->add_flag("--watch", p.status.watch, "Refresh until nothing is running");
   s->add_flag("--logs", p.status.logs, "Show the last lines of each training's log");
-  s->add_flag("--exit-status", p.status.exit_status, "Exit 8 while anything runs, 1 when a training failed");
+  s->add_flag("--exit-status", p.status.exit_status,
+              "Exit 8 while a training or prediction runs, 1 when a training failed, was canceled or aborted");
   s->add_flag("--spend", p.status.spend, "Sum costs per project");
   s->add_flag("--offline", p.status.offline, "Only what the cache knows; ask no service");
   s->add_option("--cancel", p.status.cancel, "Cancel a training (t12 or Replicate's id)");

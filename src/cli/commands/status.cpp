@@ -129,7 +129,7 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
   }
 }
 
-int spend(Context& ctx, const Selection& sel) {
+int spend(Context& ctx, const Selection& sel, bool all_projects) {
   struct Sum {
     int trainings = 0;
     double training_usd = 0;
@@ -142,10 +142,14 @@ int spend(Context& ctx, const Selection& sel) {
     ++s.trainings;
     s.training_usd += workflows::training_cost(ctx.config(), t);
   }
+  // Only the projects asked about (all when none was named).
+  std::set<std::string> wanted;
+  for (const auto& t : sel.trainings) wanted.insert(t.project);
   SQLite::Statement q(ctx.db().sql(),
                       "SELECT COALESCE(p.name, '-'), COUNT(*), COALESCE(SUM(r.predict_time), 0) FROM predictions r"
                       " LEFT JOIN projects p ON p.id = r.project_id WHERE r.status = 'succeeded' GROUP BY 1");
   while (q.executeStep()) {
+    if (!all_projects && !wanted.count(q.getColumn(0).getString())) continue;
     auto& s = by_project[q.getColumn(0).getString()];
     s.predictions = q.getColumn(1).getInt();
     s.predict_seconds = q.getColumn(2).getDouble();
@@ -180,7 +184,7 @@ int run_status(Context& ctx, const StatusOptions& o) {
   Selection sel = select(ctx, o);
   std::vector<std::string> problems;
   if (!o.offline) refresh(ctx, sel, problems);
-  if (o.spend) return spend(ctx, sel);
+  if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty());
   for (;;) {
     for (const auto& p : problems) warn(ctx.io, p);
     if (!o.watch || exit_code_for(sel) != static_cast<int>(util::ExitCode::pending)) break;
