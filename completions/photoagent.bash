@@ -6,9 +6,11 @@
 # option this file does not offer. Dynamic values come from photoagent itself,
 # read from a pipe (tab-separated, no header): project names from
 # `photoagent project list` (column 2), settings and photo categories from
-# `photoagent config list --all`, style presets from `generate --list-styles`,
-# training ids from `photoagent status --offline` (column 1), trainer names:
-# the built-in flux and sdxl, and those of the `trainers` setting (with jq).
+# `photoagent config list --all`, style presets from `generate --list-styles`
+# (column 1; the built-in ones when that gives nothing), training ids and
+# pending generation ids from `photoagent status --offline` (column 1),
+# trainer names: the built-in flux and sdxl, and those of the `trainers`
+# setting (with jq).
 
 # Global options: every command takes them, before or after its name.
 _photoagent_global_opts='--json --debug --profile -q --quiet -h --help'
@@ -16,8 +18,8 @@ _photoagent_global_opts='--json --debug --profile -q --quiet -h --help'
 # Options that take a value (the next word is not a command or positional).
 _photoagent_opts_with_value='--profile --from --to --kind --trigger --description --hf-repo -p --project'
 _photoagent_opts_with_value+=' --caption --category --tags --max-side --trainer --steps --rank --lr --input'
-_photoagent_opts_with_value+=' --notify --cancel --model --provider --style -n --aspect --seed --guidance'
-_photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format -o --contact-sheet --batch'
+_photoagent_opts_with_value+=' --notify --cancel --model --style -n --aspect --seed --guidance'
+_photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format -o --output --contact-sheet --batch'
 _photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --since --until --limit --offset'
 _photoagent_opts_with_value+=' -j --jobs'
 
@@ -36,9 +38,9 @@ _photoagent_cmd_opts() {
     train) echo '-p --project --trainer --steps --rank --lr --input --hf-repo --notify --wait --no-watch
                  --dry-run --force --cancel' ;;
     status) echo '-p --project --watch --logs --exit-status --spend --offline --cancel --notify' ;;
-    generate) echo '-p --project --model --provider --style -n --aspect --seed --steps --guidance --lora-scale
-                    --extra-lora --negative --format --input --upscale --face-restore -o --no-wait --dry-run
-                    --contact-sheet --batch --concurrency --rate --collect --list-styles' ;;
+    generate) echo '-p --project --model --style -n --aspect --seed --steps --guidance --lora-scale
+                    --extra-lora --negative --format --input --upscale --face-restore -o --output --no-wait
+                    --dry-run --contact-sheet --batch --concurrency --rate --collect --list-styles' ;;
     search) echo '-p --project --source --category --style --model --tag --since --until --limit --offset
                   --semantic --fts --paths -0 --contact-sheet --index' ;;
   esac
@@ -73,12 +75,27 @@ _photoagent_categories() {
     sort -u
 }
 
-_photoagent_styles() { _photoagent_query generate --list-styles | cut -f1; }
+# Style presets: from `generate --list-styles` (which knows the `styles`
+# setting), else the built-in ones.
+_photoagent_styles() {
+  local styles
+  styles=$(_photoagent_query generate --list-styles | cut -f1)
+  if [[ -z $styles ]]; then
+    styles=$(printf '%s\n' headshot full-body linkedin instagram dating gym ghibli cinematic \
+      product-studio product-lifestyle)
+  fi
+  printf '%s\n' "$styles"
+}
 
 # Training ids (t12), from the cache only; [-u]: unfinished ones only.
 _photoagent_trainings() {
   _photoagent_query status --offline | awk -F'\t' -v u="$1" '
     $1 ~ /^t[0-9]+$/ && (u != "-u" || $3 !~ /^(succeeded|failed|canceled|aborted)$/) { print $1 }'
+}
+
+# Generation ids (g12) still pending, for --collect (from the cache only).
+_photoagent_generations() {
+  _photoagent_query status --offline | awk -F'\t' '$1 ~ /^g[0-9]+$/ && $2 == "generate" { print $1 }'
 }
 
 # The built-in trainers, and those the `trainers` setting adds (needs jq).
@@ -184,7 +201,6 @@ _photoagent() {
   case $prev in
     --profile) _photoagent_words "$(_photoagent_profiles)"; return ;;
     --kind) _photoagent_words person product; return ;;
-    --provider) _photoagent_words replicate huggingface; return ;;
     --format) _photoagent_words png jpg webp; return ;;
     --source) _photoagent_words upload generated; return ;;
     -p | --project) _photoagent_words "$(_photoagent_projects)"; return ;;
@@ -193,12 +209,13 @@ _photoagent() {
     --trainer) _photoagent_words "$(_photoagent_trainers | sort -u)"; return ;;
     --cancel) _photoagent_words "$(_photoagent_trainings -u)"; return ;;
     --notify) [[ $path == status ]] || return ;; # train --notify ADDR; status --notify is a flag
-    -o) _photoagent_files -d; return ;;
+    -o | --output) _photoagent_files -d; return ;;
+    --collect) _photoagent_words "$(_photoagent_generations)"; return ;;
     --batch) _photoagent_words -; _photoagent_files; return ;;
     --contact-sheet) _photoagent_files; return ;;
     --from | --to | --trigger | --description | --hf-repo | --caption | --tags | --max-side | -j | --jobs | \
       --steps | --rank | --lr | --input | --model | -n | --aspect | --seed | \
-      --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | --collect | \
+      --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | \
       --tag | --since | --until | --limit | --offset)
       return ;;
   esac

@@ -7,14 +7,15 @@
 # photoagent itself, read from a pipe (tab-separated, no header): project
 # names from `photoagent project list` (column 2), settings and photo
 # categories from `photoagent config list --all`, style presets from
-# `photoagent generate --list-styles`, training ids from `photoagent status
-# --offline` (column 1), trainer names: the built-in flux and sdxl, and those
-# of the `trainers` setting (with jq).
+# `photoagent generate --list-styles` (name and description; the built-in
+# ones when that gives nothing), training ids and pending generation ids from
+# `photoagent status --offline` (column 1), trainer names: the built-in flux
+# and sdxl, and those of the `trainers` setting (with jq).
 
 # Options that take a value (the next word is not a command or positional).
 set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --description --hf-repo -p --project \
     --caption --category --tags --max-side --trainer --steps --rank --lr --input --notify --cancel --model \
-    --provider --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format -o \
+    --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format -o --output \
     --contact-sheet --batch --concurrency --rate --collect --source --tag --since --until --limit --offset \
     -j --jobs
 
@@ -151,8 +152,38 @@ function __photoagent_categories
     end | sort -u
 end
 
+# name<TAB>description (aspect): from `generate --list-styles` (which knows
+# the `styles` setting), else the built-in ones
 function __photoagent_styles
-    __photoagent_query generate --list-styles | string replace -r -- '\t.*' ''
+    set -l rows (__photoagent_query generate --list-styles)
+    if test (count $rows) -eq 0
+        printf '%s\n' \
+            'headshot	professional headshot, studio light (3:4)' \
+            'full-body	full-body portrait (2:3)' \
+            'linkedin	LinkedIn / professional profile photo (1:1)' \
+            'instagram	Instagram: candid, vibrant, golden hour (4:5)' \
+            'dating	dating profile: natural and warm (4:5)' \
+            'gym	gym: muscular, lifting, workout, visible abs (4:5)' \
+            'ghibli	Ghibli-style hand-painted illustration (3:2)' \
+            'cinematic	cinematic film still (16:9)' \
+            'product-studio	product: studio shot on white (1:1)' \
+            'product-lifestyle	product: in use, lifestyle setting (4:3)'
+        return
+    end
+    for line in $rows
+        set -l f (string split \t -- $line)
+        test -n "$f[1]"; or continue
+        printf '%s\t%s (%s)\n' $f[1] "$f[3]" "$f[2]"
+    end
+end
+
+# id<TAB>model, state of pending generations, for --collect (from the cache only)
+function __photoagent_generations
+    __photoagent_query status --offline | while read -l line
+        set -l f (string split \t -- $line)
+        string match -qr -- '^g[0-9]+$' "$f[1]"; and test "$f[2]" = generate; or continue
+        printf '%s\t%s, %s\n' $f[1] $f[3] $f[4]
+    end
 end
 
 # id<TAB>project, state; -u: unfinished ones only (from the cache only)
@@ -298,30 +329,29 @@ complete -c photoagent -n '__photoagent_is status' -l notify -d 'Send the email 
 
 # generate
 complete -c photoagent -n '__photoagent_at generate 0' -a '(__photoagent_projects)'
-complete -c photoagent -n '__photoagent_is generate' -l model -x -d 'The model (OWNER/NAME[:VERSION])'
-complete -c photoagent -n '__photoagent_is generate' -l provider -x -a 'replicate huggingface' -d 'Where the model runs'
+complete -c photoagent -n '__photoagent_is generate' -l model -x -d 'Any Replicate model, OWNER/NAME[:VERSION]'
 complete -c photoagent -n '__photoagent_is generate' -l style -x -a '(__photoagent_styles)' -d 'A style preset'
-complete -c photoagent -n '__photoagent_is generate' -s n -x -d 'Number of images'
-complete -c photoagent -n '__photoagent_is generate' -l aspect -x -d 'Aspect ratio (W:H)'
-complete -c photoagent -n '__photoagent_is generate' -l seed -x -d 'Random seed'
-complete -c photoagent -n '__photoagent_is generate' -l steps -x -d 'Inference steps'
+complete -c photoagent -n '__photoagent_is generate' -s n -x -d "Number of images (split up to the model's maximum)"
+complete -c photoagent -n '__photoagent_is generate' -l aspect -x -d 'Aspect ratio, e.g. 3:4'
+complete -c photoagent -n '__photoagent_is generate' -l seed -x -d 'Seed (default: derived from the request)'
+complete -c photoagent -n '__photoagent_is generate' -l steps -x -d 'Inference steps (1-500)'
 complete -c photoagent -n '__photoagent_is generate' -l guidance -x -d 'Guidance scale'
-complete -c photoagent -n '__photoagent_is generate' -l lora-scale -x -d "Strength of the project's LoRA"
-complete -c photoagent -n '__photoagent_is generate' -l extra-lora -x -d 'A second LoRA to apply'
-complete -c photoagent -n '__photoagent_is generate' -l negative -x -d 'Negative prompt'
-complete -c photoagent -n '__photoagent_is generate' -l format -x -a 'png jpg webp' -d 'Output format'
-complete -c photoagent -n '__photoagent_is generate' -l input -x -d 'Any other model input (k=v, repeatable)'
-complete -c photoagent -n '__photoagent_is generate' -l upscale -d 'Upscale the results'
-complete -c photoagent -n '__photoagent_is generate' -l face-restore -d 'Run a face refiner on the results'
-complete -c photoagent -n '__photoagent_is generate' -s o -x -a '(__fish_complete_directories)' -d 'Write the images to this folder'
-complete -c photoagent -n '__photoagent_is generate' -l no-wait -d 'Print the prediction id at once'
-complete -c photoagent -n '__photoagent_is generate' -l dry-run -d 'Print the requests as JSON without touching the network'
-complete -c photoagent -n '__photoagent_is generate search' -l contact-sheet -r -F -d 'Also write a grid image of the results'
-complete -c photoagent -n '__photoagent_is generate' -l batch -r -F -a - -d 'A resumable batch (JSON Lines or CSV; - for stdin)'
-complete -c photoagent -n '__photoagent_is generate' -l concurrency -x -d 'Predictions in flight'
-complete -c photoagent -n '__photoagent_is generate' -l rate -x -d 'Most predictions created per minute (N/min)'
-complete -c photoagent -n '__photoagent_is generate' -l collect -x -d 'Fetch the result of a --no-wait prediction (ID)'
-complete -c photoagent -n '__photoagent_is generate' -l list-styles -d 'List the style presets'
+complete -c photoagent -n '__photoagent_is generate' -l lora-scale -x -d 'LoRA strength'
+complete -c photoagent -n '__photoagent_is generate' -l extra-lora -x -d 'A second LoRA (trained Flux models)'
+complete -c photoagent -n '__photoagent_is generate' -l negative -x -d 'Negative prompt (models that take one)'
+complete -c photoagent -n '__photoagent_is generate' -l format -x -a 'png jpg webp' -d 'Output format (default: config generate.format)'
+complete -c photoagent -n '__photoagent_is generate' -l input -x -d 'Any other model input, KEY=VALUE (repeatable)'
+complete -c photoagent -n '__photoagent_is generate' -l upscale -d 'Upscale each output (config upscale.model)'
+complete -c photoagent -n '__photoagent_is generate' -l face-restore -d 'Restore faces in each output (config face_restore.model)'
+complete -c photoagent -n '__photoagent_is generate' -s o -l output -x -a '(__fish_complete_directories (commandline -ct | string replace -r -- "^--output=" ""))' -d 'Folder for the images (default: here)'
+complete -c photoagent -n '__photoagent_is generate' -l no-wait -d 'Start and print the id; collect later with --collect'
+complete -c photoagent -n '__photoagent_is generate' -l dry-run -d 'Print the planned predictions; send nothing'
+complete -c photoagent -n '__photoagent_is generate search' -l contact-sheet -r -F -d 'Also write a grid image of the results (.jpg or .png)'
+complete -c photoagent -n '__photoagent_is generate' -l batch -r -F -a - -d 'JSON Lines or CSV file of prompts (- for stdin)'
+complete -c photoagent -n '__photoagent_is generate' -l concurrency -x -d 'Predictions in flight at once (default 8)'
+complete -c photoagent -n '__photoagent_is generate' -l rate -x -d 'Creates per minute, e.g. 300/min (default 600/min)'
+complete -c photoagent -n '__photoagent_is generate' -l collect -x -a '(__photoagent_generations)' -d 'Fetch a --no-wait prediction (g12 or Replicate\'s id)'
+complete -c photoagent -n '__photoagent_is generate' -l list-styles -d 'Show the style presets'
 
 # search
 complete -c photoagent -n '__photoagent_is search' -l source -x -a 'upload generated' -d 'Only uploaded or only generated images'
