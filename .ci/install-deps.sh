@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config ca-certificates curl
   libcli11-dev nlohmann-json3-dev libsqlitecpp-dev libsqlite3-dev
-  libcurl4 libcurl4-openssl-dev libssl-dev libstb-dev libturbojpeg0-dev zlib1g-dev libarchive-dev
+  libcurl4 libcurl4-openssl-dev libssl-dev libstb-dev libturbojpeg0-dev zlib1g-dev libarchive-dev libwebp-dev
   doctest-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
 )

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "decode_detail.hpp"
 #include "photoagent/util/error.hpp"
 #include "stb_png.hpp"
 #include "tj.hpp"
@@ -131,13 +132,6 @@ detail::TjHandle make_decompressor() {
   return h;
 }
 
-// Equals (c*a + 255*(255-a) + 127) / 255 for every c, a in 0..255 (checked
-// exhaustively), without a division.
-inline unsigned char over_white(unsigned c, unsigned a) {
-  unsigned x = c * a + 255u * (255u - a) + 128u;
-  return static_cast<unsigned char>((x + (x >> 8)) >> 8);
-}
-
 RgbImage decode_png(std::span<const unsigned char> b, const ImageInfo& info) {
   if (b.size() > static_cast<std::size_t>(INT_MAX)) throw bad_png("file larger than 2 GB");
   const int req = info.has_alpha ? 4 : 3;
@@ -165,20 +159,7 @@ RgbImage decode_png(std::span<const unsigned char> b, const ImageInfo& info) {
   PixelBuffer buf(raw, px * req, &detail::stb_free);
   if (static_cast<std::uint32_t>(w) != info.width || static_cast<std::uint32_t>(h) != info.height)
     throw bad_png("decoded size differs from the header");
-  if (req == 4) {
-    // Composite over white, in place (RGBA -> RGB, writing never overtakes reading).
-    unsigned char* p = buf.data();
-    for (std::size_t i = 0; i < px; ++i) {
-      const unsigned char* s = p + 4 * i;
-      const unsigned a = s[3];
-      unsigned char r = over_white(s[0], a), g = over_white(s[1], a), bl = over_white(s[2], a);
-      unsigned char* d = p + 3 * i;
-      d[0] = r;
-      d[1] = g;
-      d[2] = bl;
-    }
-    buf.truncate(px * 3);
-  }
+  if (req == 4) detail::rgba_over_white_in_place(buf, px);
   RgbImage img;
   img.width = info.width;
   img.height = info.height;
@@ -232,14 +213,16 @@ RgbImage decode_jpeg(std::span<const unsigned char> b, const ImageInfo& info, in
   return img;
 }
 
-ImageInfo probe_impl(std::span<const unsigned char> bytes, const Limits& limits, tjhandle* jpeg_handle_out,
-                     detail::TjHandle* holder, int* colorspace) {
+ImageInfo probe_impl(std::span<const unsigned char> bytes, const Limits& limits, bool allow_webp,
+                     tjhandle* jpeg_handle_out, detail::TjHandle* holder, int* colorspace) {
   check_file_size(bytes.size(), limits);
   const Format f = sniff(bytes);
-  require_supported(f, bytes.size());
+  if (!(allow_webp && f == Format::webp)) require_supported(f, bytes.size());
   ImageInfo info;
   if (f == Format::png) {
     info = probe_png(bytes);
+  } else if (f == Format::webp) {
+    info = detail::probe_webp(bytes);
   } else {
     *holder = make_decompressor();
     info = probe_jpeg(bytes, holder->get(), colorspace);
@@ -264,18 +247,33 @@ int jpeg_scale_shift(std::uint32_t long_side, std::uint32_t target_long_side) no
 }
 
 ImageInfo probe(std::span<const unsigned char> bytes, const Limits& limits) {
+  DecodeOptions o;
+  o.limits = limits;
+  return probe(bytes, o);
+}
+
+ImageInfo probe(std::span<const unsigned char> bytes, const DecodeOptions& options) {
   detail::TjHandle holder;
-  return probe_impl(bytes, limits, nullptr, &holder, nullptr);
+  return probe_impl(bytes, options.limits, options.allow_webp, nullptr, &holder, nullptr);
 }
 
 RgbImage decode(std::span<const unsigned char> bytes, const Limits& limits, std::uint32_t target_long_side,
                 bool accept_jpeg_warnings) {
+  DecodeOptions o;
+  o.limits = limits;
+  o.target_long_side = target_long_side;
+  o.accept_jpeg_warnings = accept_jpeg_warnings;
+  return decode(bytes, o);
+}
+
+RgbImage decode(std::span<const unsigned char> bytes, const DecodeOptions& options) {
   detail::TjHandle holder;
   tjhandle h = nullptr;
   int colorspace = TJCS_RGB;
-  const ImageInfo info = probe_impl(bytes, limits, &h, &holder, &colorspace);
+  const ImageInfo info = probe_impl(bytes, options.limits, options.allow_webp, &h, &holder, &colorspace);
   if (info.format == Format::png) return decode_png(bytes, info);
-  return decode_jpeg(bytes, info, colorspace, h, target_long_side, accept_jpeg_warnings);
+  if (info.format == Format::webp) return detail::decode_webp(bytes, info);
+  return decode_jpeg(bytes, info, colorspace, h, options.target_long_side, options.accept_jpeg_warnings);
 }
 
 }  // namespace photoagent::image

@@ -9,7 +9,11 @@
 namespace photoagent::image {
 
 Prepared prepare(std::span<const unsigned char> file_bytes, const PrepareOptions& options) {
-  const ImageInfo info = probe(file_bytes, options.limits);
+  DecodeOptions dec;
+  dec.limits = options.limits;
+  dec.accept_jpeg_warnings = options.accept_jpeg_warnings;
+  dec.allow_webp = options.allow_webp;
+  const ImageInfo info = probe(file_bytes, dec);
   Prepared out;
   out.source_format = info.format;
   out.source_width = info.width;
@@ -21,8 +25,8 @@ Prepared prepare(std::span<const unsigned char> file_bytes, const PrepareOptions
   // DCT scale's rounding. The long side is the same before and after
   // orientation, so orientation is applied last, on the small image.
   const Size target = fit_long_side(info.width, info.height, options.max_side);
-  RgbImage img = decode(file_bytes, options.limits, std::max(target.width, target.height),
-                        options.accept_jpeg_warnings);
+  dec.target_long_side = std::max(target.width, target.height);
+  RgbImage img = decode(file_bytes, dec);
   if (img.width != target.width || img.height != target.height)
     img = resize(img, target.width, target.height, options.filter);
   img = apply_orientation(std::move(img), out.orientation);

@@ -1,11 +1,14 @@
 // Output pictures: a gradient with a checker and a disc whose colours and
 // placement are a pure function of the seed (prompt hash mixed with the
 // input seed), so a test can tell outputs apart and re-derive them. PNG is
-// written by hand (chunks, CRC, zlib stream); JPEG goes through TurboJPEG.
+// written by hand (chunks, CRC, zlib stream); JPEG goes through TurboJPEG,
+// WebP through libwebp (lossy, like Replicate's Flux outputs).
 #include <turbojpeg.h>
+#include <webp/encode.h>
 #include <zlib.h>
 
 #include <array>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -106,6 +109,15 @@ std::string jpeg(int w, int h, std::vector<uint8_t>& rgb) {
   return out;
 }
 
+std::string webp(int w, int h, const std::vector<uint8_t>& rgb) {
+  uint8_t* out = nullptr;
+  const size_t size = WebPEncodeRGB(rgb.data(), w, h, w * 3, 80.0f, &out);
+  // libwebp allocated the buffer; only WebPFree may release it.
+  std::unique_ptr<uint8_t, decltype(&WebPFree)> owned(out, &WebPFree);
+  if (size == 0) throw std::runtime_error("WebPEncodeRGB failed");
+  return std::string(reinterpret_cast<const char*>(out), size);
+}
+
 }  // namespace
 
 std::string render_image(const std::string& ext, int w, int h, uint64_t seed,
@@ -115,8 +127,10 @@ std::string render_image(const std::string& ext, int w, int h, uint64_t seed,
     content_type = "image/jpeg";
     return jpeg(w, h, px);
   }
-  // WebP is not encoded yet: webp requests get PNG bytes, labelled as PNG
-  // (clients should sniff magic bytes, as photoagent does).
+  if (ext == "webp") {
+    content_type = "image/webp";
+    return webp(w, h, px);
+  }
   content_type = "image/png";
   return png(w, h, px);
 }

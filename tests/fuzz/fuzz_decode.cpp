@@ -1,16 +1,20 @@
 // libFuzzer harness for the image input path: sniff, EXIF orientation (JPEG
-// walker and TIFF parser), header probe + limits, and the whole prepare()
-// pipeline (decode, resize, orientation, encode). Anything other than a
-// util::Error escaping, a sanitizer report, a leak or an inconsistent result
-// is a finding. See README.md for how to build and run it.
+// walker and TIFF parser), header probe + limits, the whole prepare()
+// pipeline (JPEG/PNG/WebP decode, resize, orientation, encode) and the text
+// metadata reader and writer (outputs downloaded from the network). Anything
+// other than a util::Error escaping, a sanitizer report, a leak or an
+// inconsistent result is a finding. See README.md for how to build and run it.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "photoagent/image/decode.hpp"
 #include "photoagent/image/exif.hpp"
+#include "photoagent/image/metadata.hpp"
 #include "photoagent/image/prepare.hpp"
 #include "photoagent/image/sniff.hpp"
 #include "photoagent/util/error.hpp"
@@ -41,9 +45,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   opt.filter = (knob >> 3) % 3 == 0 ? Filter::catmull_rom : (knob >> 3) % 3 == 1 ? Filter::mitchell : Filter::lanczos3;
   opt.accept_jpeg_warnings = (knob & 0x80) != 0;
   opt.jpeg.quality = 75;
+  opt.allow_webp = true;  // generated outputs are WebP; upload may opt in later
 
+  // Metadata: reading never throws; writing either refuses with util::Error
+  // or gives a file from which the same text reads back.
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)read_text_metadata(text, "photoagent");
   try {
-    const ImageInfo info = probe(bytes, opt.limits);
+    const std::string embedded = embed_text_metadata(text, "photoagent", "seed 7 <&> caf\xC3\xA9");
+    if (read_text_metadata(embedded, "photoagent") != "seed 7 <&> caf\xC3\xA9") std::abort();
+  } catch (const photoagent::util::Error&) {
+  }
+
+  DecodeOptions dec;
+  dec.limits = opt.limits;
+  dec.allow_webp = true;
+  try {
+    const ImageInfo info = probe(bytes, dec);
     if (info.width == 0 || info.height == 0 || std::uint64_t{info.width} * info.height > opt.limits.max_pixels)
       std::abort();  // probe() must enforce the limits it was given
   } catch (const photoagent::util::Error&) {

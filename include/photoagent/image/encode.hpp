@@ -1,5 +1,7 @@
 #pragma once
-// JPEG encoding with TurboJPEG (tjCompress2). Thread-safe: a handle per call.
+// JPEG encoding with TurboJPEG (tjCompress2), PNG with stb_image_write.
+// Thread-safe: a TurboJPEG handle per call; stb's writer has no shared state
+// that we change.
 
 #include <vector>
 
@@ -17,5 +19,11 @@ struct JpegOptions {
 // Baseline JPEG of `img` (no EXIF, no ICC: orientation is already applied).
 // Throws util::Error on an empty image or an encoder failure.
 std::vector<unsigned char> encode_jpeg(const RgbImage& img, const JpegOptions& options = {});
+
+// 8-bit RGB PNG of `img` (deflate level 8, stb's adaptive filters). For
+// pictures we made (contact sheets), not for re-encoding user files. Throws
+// util::Error on an empty image or one too large for stb's int sizes
+// (about 350 megapixels).
+std::vector<unsigned char> encode_png(const RgbImage& img);
 
 }  // namespace photoagent::image

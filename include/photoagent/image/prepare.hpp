@@ -3,7 +3,7 @@
 // bytes of a user's file in, an upright, resized, re-encoded JPEG out.
 //
 //   size check -> sniff (magic bytes) -> header + limits -> decode (JPEG with
-//   DCT scaling, PNG with alpha over white) -> resize (long side <= max_side,
+//   DCT scaling, PNG and opted-in WebP with alpha over white) -> resize (long side <= max_side,
 //   never upscaled) -> EXIF orientation -> JPEG (TurboJPEG)
 //
 // Thread-safe: call it from any number of worker threads at once (no shared
@@ -29,6 +29,9 @@ struct PrepareOptions {
   // libjpeg's recoverable warnings (truncated data, extraneous bytes) are
   // errors unless this is set; the damaged part then decodes as grey.
   bool accept_jpeg_warnings = false;
+  // Decode WebP too (see DecodeOptions::allow_webp); off, WebP is refused
+  // with advice to convert it.
+  bool allow_webp = false;
 };
 
 struct Prepared {

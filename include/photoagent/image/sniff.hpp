@@ -26,7 +26,8 @@ Format sniff(std::span<const unsigned char> bytes) noexcept;
 // "JPEG", "PNG", "WebP", "HEIC/HEIF", ...; "unknown" for Format::unknown.
 std::string_view format_name(Format f) noexcept;
 
-// True for the formats photoagent decodes: JPEG and PNG.
+// True for the formats every decode accepts: JPEG and PNG. WebP is decoded
+// only where a caller opts in (DecodeOptions::allow_webp), so it is not here.
 bool is_supported(Format f) noexcept;
 
 // Throws util::Error(ExitCode::error) unless `f` is supported: the message says
