@@ -230,7 +230,9 @@ configuration: 'photoagent config list --all' shows 'trainers'.)");
   t->add_option("--steps", p.train.steps, "Training steps (default: the trainer's; flux 1000)")->check(CLI::Range(1, 100000));
   t->add_option("--rank", p.train.rank, "LoRA rank (default: the trainer's; flux 16)")->check(CLI::Range(1, 256));
   t->add_option("--lr", p.train.lr, "Learning rate (default: the trainer's; flux 0.0004)")->check(CLI::PositiveNumber);
-  t->add_option("--input", p.train.inputs, "Any other trainer input, KEY=VALUE (repeatable)");
+  t->add_option("--input", p.train.inputs, "Any other trainer input, KEY=VALUE (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   t->add_option("--hf-repo", p.train.hf_repo, "Push the LoRA to this Hugging Face repo (OWNER/NAME; private)");
   t->add_option("--notify", p.train.notify, "Email this address when done (default: config sendgrid.to)");
   t->add_flag("--wait", p.train.wait, "Follow the training in the foreground until it ends");
@@ -299,16 +301,18 @@ items failed.)");
   g->add_option("--extra-lora", r.extra_lora, "A second LoRA (trained Flux models)");
   g->add_option("--negative", r.negative, "Negative prompt (models that take one)");
   g->add_option("--format", r.format, "png, jpg or webp (default: config generate.format)");
-  g->add_option("--input", o.inputs, "Any other model input, KEY=VALUE (repeatable)");
+  g->add_option("--input", o.inputs, "Any other model input, KEY=VALUE (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   g->add_flag("--upscale", r.upscale, "Upscale each output (config upscale.model)");
   g->add_flag("--face-restore", r.face_restore, "Restore faces in each output (config face_restore.model)");
   g->add_option("-o,--output", r.out_dir, "Folder for the images (default: here)");
   g->add_flag("--no-wait", o.no_wait, "Start and print the id; collect later with --collect");
-  g->add_flag("--dry-run", o.dry_run, "Print the planned predictions; send nothing");
+  g->add_flag("--dry-run", o.dry_run, "Print the planned predictions; create nothing (model schemas are read)");
   g->add_option("--contact-sheet", o.contact_sheet, "Write one grid image of all outputs (.jpg or .png)");
   g->add_option("--batch", o.batch, "JSON Lines or CSV file of prompts ('-' for stdin)");
   g->add_option("--concurrency", o.concurrency, "Predictions in flight at once (default 8)")->check(CLI::Range(1, 256));
-  g->add_option("--rate", o.rate, "Creates per minute, e.g. 300/min (default 600/min)");
+  g->add_option("--rate", o.rate, "Creates allowed, e.g. 300/min or 5/s (default 600/min)");
   g->add_option("--collect", o.collect, "Fetch a --no-wait prediction (g12 or Replicate's id)");
   g->add_flag("--list-styles", o.list_styles, "Show the style presets");
   return g;

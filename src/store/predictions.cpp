@@ -103,6 +103,14 @@ void set_prediction_version(Database& db, std::int64_t id, const std::string& ve
   tx.commit();
 }
 
+void retire_prediction_key(Database& db, std::int64_t id) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET key = key || ':retired:' || id WHERE id = ?");
+  u.bind(1, id);
+  u.exec();
+  tx.commit();
+}
+
 void delete_prediction(Database& db, std::int64_t id) {
   auto tx = db.write_transaction();
   SQLite::Statement d(db.sql(), "DELETE FROM predictions WHERE id = ?");

@@ -192,7 +192,11 @@ void write_zip(const fs::path& zip, const std::vector<ZipMember>& members) {
   EntryHandle entry(archive_entry_new());
   if (!entry) throw failure(where + "out of memory");
   std::vector<char> buf(kChunk);
-  for (const auto& [m, size] : planned) {
+  for (const auto& planned_member : planned) {
+    // Plain names, not a structured binding: lambdas below capture `m`,
+    // which clang 14 refuses for bindings.
+    const ZipMember* m = planned_member.member;
+    const std::uint64_t size = planned_member.size;
     // "zip:compression=store" is only accepted before the archive is open
     // and would apply to every member; this call is per entry and may be
     // made between entries. The size must be set too: with an unknown size

@@ -31,12 +31,16 @@ Generator::Generator(store::Database& db, const Config& config, const services::
                      PredictionRunner& runner, std::optional<store::Project> project)
     : db_(db), config_(config), api_(replicate), runner_(runner), project_(std::move(project)) {}
 
-rep::ModelRef Generator::resolve_model(const std::string& requested) {
+rep::ModelRef Generator::resolve_model(const std::string& requested, bool& trained) {
+  trained = false;
   if (!requested.empty()) return rep::parse_model_ref(requested);
   if (project_) {
     std::lock_guard lock(runner_.db_mutex());
     for (const auto& t : store::list_trainings(db_, project_->id))
-      if (t.status == "succeeded" && !t.version.empty()) return rep::parse_model_ref(t.version);
+      if (t.status == "succeeded" && !t.version.empty()) {
+        trained = true;
+        return rep::parse_model_ref(t.version);
+      }
   }
   return rep::parse_model_ref(config_.get_or_default("generate.model"));
 }
@@ -57,14 +61,15 @@ const rep::InputSchema& Generator::schema_for(const rep::ModelRef& model) {
 std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
   if (util::trim(r.prompt).empty()) throw util::usage_error("the prompt is empty");
   if (r.n < 1 || r.n > 1000) throw util::usage_error("-n must be from 1 to 1000");
-  const auto model = resolve_model(r.model);
+  bool trained = false;
+  const auto model = resolve_model(r.model, trained);
   const auto& schema = schema_for(model);
   const bool known = !schema.properties.empty();
   auto takes = [&](const char* name) { return !known || schema.has(name); };
 
   std::optional<Style> style;
   if (!r.style.empty()) style = find_style(config_, r.style);
-  const std::string trigger = project_ && r.model.empty() ? project_->trigger : "";
+  const std::string trigger = trained ? project_->trigger : "";
 
   // Defaults a model may not take are dropped; the user's --input never is.
   json base = style ? json::parse(style->inputs) : json::object();
@@ -84,7 +89,9 @@ std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
   for (const auto& [k, v] : r.inputs) base[k] = input_value(v);
 
   const int per = std::max(1, schema.has("num_outputs") ? schema.max_outputs : 1);
-  const auto out_dir = std::filesystem::absolute(r.out_dir).lexically_normal();
+  // "out" and "out/" are the same folder, and so the same request.
+  auto out_dir = std::filesystem::absolute(r.out_dir).lexically_normal();
+  if (out_dir.filename().empty()) out_dir = out_dir.parent_path();
   std::vector<PlannedPrediction> out;
   for (int done = 0, piece = 0; done < r.n; ++piece) {
     const int k = std::min(per, r.n - done);
@@ -92,7 +99,8 @@ std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
     if (schema.has("num_outputs") || k > 1) input["num_outputs"] = k;
     // The key without the seed decides the seed; the key with it names the prediction.
     const std::string scope = model.full() + ":" + model.version + "\n" + out_dir.string() + "\n" +
-                              (r.id.empty() ? "" : "id=" + r.id) + "\n" + std::to_string(piece);
+                              (r.id.empty() ? "" : "id=" + r.id) + "\n" + std::to_string(piece) +
+                              (r.occurrence > 0 ? "\nrepeat=" + std::to_string(r.occurrence) : "");
     long long seed = -1;
     if (r.seed) seed = *r.seed + piece;
     else if (!input.contains("seed")) seed = derived_seed(scope + canonical_input(input.dump()));
@@ -102,6 +110,7 @@ std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
     p.input_json = input.dump();
     p.key = "gen:" + (r.id.empty() ? util::sha256_hex(scope + canonical_input(p.input_json)) : util::sha256_hex(scope));
     p.prompt = r.prompt;
+    p.line_id = r.id;
     p.style = r.style;
     p.seed = input.contains("seed") && input["seed"].is_number_integer() ? input["seed"].get<long long>() : seed;
     p.out_dir = out_dir;

@@ -152,6 +152,12 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     intent.claimed_by = pid;
     std::lock_guard lock(db_mu_);
     row = store::insert_prediction_intent(db_, intent);
+    // A prediction that failed on Replicate is tried again when asked again
+    // (only successes are never paid twice); the failed row stays as history.
+    if (row.status == "failed" || row.status == "canceled" || row.status == "aborted") {
+      store::retire_prediction_key(db_, row.id);
+      row = store::insert_prediction_intent(db_, intent);
+    }
   }
   auto model = spec.model;
   if (!row.version.empty()) {

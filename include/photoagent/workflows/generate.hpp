@@ -44,6 +44,7 @@ struct GenerateRequest {
   bool face_restore = false;
   std::filesystem::path out_dir = ".";
   std::string id;  // a batch line's stable "id", else ""
+  int occurrence = 0;  // n-th identical unseeded batch line: keeps them distinct
 };
 
 struct PlannedPrediction {
@@ -51,6 +52,7 @@ struct PlannedPrediction {
   services::replicate::ModelRef model;
   std::string input_json;
   std::string prompt;  // as the user wrote it
+  std::string line_id;  // the batch line's "id", if any
   std::string style;
   long long seed = -1;
   std::filesystem::path out_dir;
@@ -81,7 +83,9 @@ class Generator {
   GenerateResult collect(store::PredictionRow row);
 
  private:
-  services::replicate::ModelRef resolve_model(const std::string& requested);
+  // The model to run; `trained` says it is the project's own LoRA (which
+  // alone learned the trigger word).
+  services::replicate::ModelRef resolve_model(const std::string& requested, bool& trained);
   const services::replicate::InputSchema& schema_for(const services::replicate::ModelRef& model);
   std::vector<std::string> download_outputs(const store::PredictionRow& row, const std::filesystem::path& dir,
                                             const std::string& stem, const std::string& metadata);

@@ -20,6 +20,7 @@ void apply_line(workflows::GenerateRequest& r, const json& line) {
     const std::string& k = it.key();
     const json& v = *it;
     auto text = [&] {
+      if (v.is_number()) return v.dump();  // a CSV prompt like 1984
       if (!v.is_string()) throw util::usage_error("\"" + k + "\" must be text");
       return v.get<std::string>();
     };

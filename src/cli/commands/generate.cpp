@@ -1,6 +1,7 @@
 #include "generate.hpp"
 
 #include <atomic>
+#include <map>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -26,7 +27,8 @@ namespace fs = std::filesystem;
 namespace {
 
 json result_json(const workflows::GenerateResult& r) {
-  return {{"key", r.plan.key.empty() ? r.row.key : r.plan.key},
+  // A batch line's own id is its key for scripts; otherwise ours.
+  return {{"key", !r.plan.line_id.empty() ? r.plan.line_id : r.plan.key.empty() ? r.row.key : r.plan.key},
           {"id", r.row.id ? json("g" + std::to_string(r.row.id)) : json(nullptr)},
           {"prompt", r.plan.prompt},
           {"style", r.plan.style.empty() ? json(nullptr) : json(r.plan.style)},
@@ -129,6 +131,11 @@ struct Batch {
 
 int run_generate(Context& ctx, GenerateOptions o) {
   if (o.list_styles) return list_styles(ctx);
+  if (!o.contact_sheet.empty()) {  // checked before anything is paid for
+    const std::string ext = util::to_lower(fs::path(o.contact_sheet).extension().string());
+    if (ext != ".jpg" && ext != ".jpeg" && ext != ".png")
+      throw util::usage_error("--contact-sheet writes .jpg or .png, not '" + o.contact_sheet + "'");
+  }
   for (const auto& kv : o.inputs) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) throw util::usage_error("--input takes KEY=VALUE, not '" + kv + "'");
@@ -145,11 +152,16 @@ int run_generate(Context& ctx, GenerateOptions o) {
   auto& api = ctx.api(services::Service::replicate);
   if (!o.rate.empty()) {
     long per_minute = 0;
+    const auto slash = o.rate.find('/');
+    const std::string unit = slash == std::string::npos ? "min" : util::to_lower(o.rate.substr(slash + 1));
+    const long scale = unit == "min" || unit == "m" ? 1 : unit == "s" || unit == "sec" ? 60 : unit == "h" || unit == "hour" ? 0 : -1;
     try {
-      per_minute = std::stol(o.rate.substr(0, o.rate.find('/')));
+      const long n = std::stol(o.rate.substr(0, slash));
+      per_minute = scale > 0 ? n * scale : scale == 0 ? std::max(1L, n / 60) : 0;
     } catch (...) {
     }
-    if (per_minute < 1 || per_minute > 100000) throw util::usage_error("--rate takes N/min, e.g. 300/min");
+    if (per_minute < 1 || per_minute > 100000)
+      throw util::usage_error("--rate takes N/min, N/s or N/h, e.g. 300/min, not '" + o.rate + "'");
     ctx.set_create_rate(static_cast<std::size_t>(per_minute));
   }
   workflows::PredictionRunner runner(ctx.db(), api, ctx.create_limiter());
@@ -172,7 +184,13 @@ int run_generate(Context& ctx, GenerateOptions o) {
   std::vector<std::pair<std::string, std::string>> bad_lines;
   if (batch) {
     if (!args.empty()) throw util::usage_error("with --batch the prompts come from the file, not '" + args.front() + "'");
+    std::map<std::string, int> seen;  // identical unseeded lines stay distinct (DESIGN §9)
     for (auto& item : read_batch(ctx.io, o.batch, o.request)) {
+      if (item.error.empty() && item.request.id.empty() && !item.request.seed) {
+        nlohmann::json fp = {item.request.prompt, item.request.style, item.request.model, item.request.n,
+                             item.request.aspect, item.request.format, item.request.negative, item.request.inputs};
+        item.request.occurrence = seen[fp.dump()]++;
+      }
       if (!item.error.empty()) {
         bad_lines.emplace_back(item.where, item.error);
         continue;
