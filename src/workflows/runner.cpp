@@ -84,8 +84,13 @@ store::PredictionRow PredictionRunner::reread(std::int64_t id) {
 store::PredictionRow PredictionRunner::adopt(store::PredictionRow row, const Prediction& p) {
   std::lock_guard lock(db_mu_);
   store::set_prediction_replicate_id(db_, row.id, p.id, p.status.empty() ? "starting" : p.status);
-  // Accept a result when it is terminal (the official clients' rule for sync mode).
+  // Sync mode (Prefer: wait) answers "processing" with the output already
+  // there: accept any status but "starting" once output is present, as the
+  // official clients do (DESIGN §9), instead of polling once more.
+  const bool has_output = !p.output.empty() && p.output != "null";
   if (p.terminal()) store::finish_prediction(db_, row.id, p.status, p.output, p.error, p.predict_time);
+  else if (has_output && p.status != "starting")
+    store::finish_prediction(db_, row.id, "succeeded", p.output, "", p.predict_time);
   return *store::find_prediction_by_id(db_, row.id);
 }
 

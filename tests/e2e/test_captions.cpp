@@ -80,7 +80,8 @@ TEST_SUITE("e2e::captions") {
     auto r = s.box.run({"upload", "ada", (kExif / "Portrait_2.jpg").string(), (kExif / "Portrait_3.jpg").string(),
                         "--auto-caption", "--json"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
-    for (const auto& c : r.json()["captions"]) CHECK(c["error"].is_null());
+    const auto doc = r.json();  // keep the document alive while iterating into it
+    for (const auto& c : doc["captions"]) CHECK(c["error"].is_null());
     CHECK(s.cloud.stats()["faults_injected"] == 2);
     CHECK(s.created() == 2);  // the dropped creates were found in the list, not repeated
   }

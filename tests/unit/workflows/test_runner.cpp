@@ -77,6 +77,16 @@ TEST_SUITE("workflows::runner") {
     CHECK(rig.t->requests.size() == 1);
   }
 
+  TEST_CASE("sync mode's 'processing' answer with the output present is accepted without polling") {
+    Rig rig;
+    auto p = json::parse(prediction("p7", "processing"));
+    p["output"] = json::array({"https://x/out-0.png"});
+    rig.t->respond(201, p.dump());
+    auto row = rig.runner.run(rig.spec());
+    CHECK(row.status == "succeeded");
+    CHECK(rig.t->requests.size() == 1);
+  }
+
   TEST_CASE("a running prediction is polled until it ends") {
     Rig rig;
     rig.t->respond(201, prediction("p2", "starting"));
