@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data_table.hpp"
+
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::workflows {
@@ -45,20 +47,7 @@ const json& builtins() {
   return table;
 }
 
-json table(const Config& config) {
-  json t = builtins();
-  const std::string extra = config.get_or_default("styles");
-  if (!extra.empty()) {
-    json j = json::parse(extra, nullptr, false);
-    if (!j.is_object()) throw util::usage_error("config styles must be a JSON object of style entries");
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (!it->is_object()) throw util::usage_error("config styles." + it.key() + " must be a JSON object");
-      if (t.contains(it.key())) t[it.key()].merge_patch(*it);
-      else t[it.key()] = *it;
-    }
-  }
-  return t;
-}
+json table(const Config& config) { return detail::table_with_overrides(config, "styles", builtins()); }
 
 Style from(const std::string& name, const json& e) {
   Style s;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data_table.hpp"
+
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
 
@@ -32,20 +34,7 @@ const json& builtins() {
   return table;
 }
 
-json table(const Config& config) {
-  json t = builtins();
-  const std::string extra = config.get_or_default("trainers");
-  if (!extra.empty()) {
-    json j = json::parse(extra, nullptr, false);
-    if (!j.is_object()) throw util::usage_error("config trainers must be a JSON object of trainer entries");
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (!it->is_object()) throw util::usage_error("config trainers." + it.key() + " must be a JSON object");
-      if (t.contains(it.key())) t[it.key()].merge_patch(*it);
-      else t[it.key()] = *it;
-    }
-  }
-  return t;
-}
+json table(const Config& config) { return detail::table_with_overrides(config, "trainers", builtins()); }
 
 }  // namespace
 
