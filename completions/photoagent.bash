@@ -19,7 +19,7 @@ _photoagent_global_opts='--json --debug --profile -q --quiet -h --help'
 _photoagent_opts_with_value='--profile --from --to --kind --trigger --description --hf-repo -p --project'
 _photoagent_opts_with_value+=' --caption --category --tags --max-side --trainer --steps --rank --lr --input'
 _photoagent_opts_with_value+=' --notify --cancel --model --style -n --aspect --seed --guidance'
-_photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format -o --output --contact-sheet --batch'
+_photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format --provider -o --output --contact-sheet --batch'
 _photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --since --until --limit --offset'
 _photoagent_opts_with_value+=' -j --jobs'
 
@@ -38,7 +38,7 @@ _photoagent_cmd_opts() {
     train) echo '-p --project --trainer --steps --rank --lr --input --hf-repo --notify --wait --no-watch
                  --dry-run --force --cancel' ;;
     status) echo '-p --project --watch --logs --exit-status --spend --offline --cancel --notify' ;;
-    generate) echo '-p --project --model --style -n --aspect --seed --steps --guidance --lora-scale
+    generate) echo '-p --project --model --provider --style -n --aspect --seed --steps --guidance --lora-scale
                     --extra-lora --negative --format --input --upscale --face-restore -o --output --no-wait
                     --dry-run --contact-sheet --batch --concurrency --rate --collect --list-styles' ;;
     search) echo '-p --project --source --category --style --model --tag --since --until --limit --offset
@@ -202,6 +202,7 @@ _photoagent() {
     --profile) _photoagent_words "$(_photoagent_profiles)"; return ;;
     --kind) _photoagent_words person product; return ;;
     --format) _photoagent_words png jpg webp; return ;;
+    --provider) _photoagent_words replicate huggingface; return ;;
     --source) _photoagent_words upload generated; return ;;
     -p | --project) _photoagent_words "$(_photoagent_projects)"; return ;;
     --category) _photoagent_words "$(_photoagent_categories)"; return ;;

@@ -15,7 +15,7 @@
 # Options that take a value (the next word is not a command or positional).
 set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --description --hf-repo -p --project \
     --caption --category --tags --max-side --trainer --steps --rank --lr --input --notify --cancel --model \
-    --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format -o --output \
+    --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format --provider -o --output \
     --contact-sheet --batch --concurrency --rate --collect --source --tag --since --until --limit --offset \
     -j --jobs
 
@@ -340,6 +340,7 @@ complete -c photoagent -n '__photoagent_is generate' -l lora-scale -x -d 'LoRA s
 complete -c photoagent -n '__photoagent_is generate' -l extra-lora -x -d 'A second LoRA (trained Flux models)'
 complete -c photoagent -n '__photoagent_is generate' -l negative -x -d 'Negative prompt (models that take one)'
 complete -c photoagent -n '__photoagent_is generate' -l format -x -a 'png jpg webp' -d 'Output format (default: config generate.format)'
+complete -c photoagent -n '__photoagent_is generate' -l provider -x -a 'replicate huggingface' -d 'Where the model runs (huggingface needs --model)'
 complete -c photoagent -n '__photoagent_is generate' -l input -x -d 'Any other model input, KEY=VALUE (repeatable)'
 complete -c photoagent -n '__photoagent_is generate' -l upscale -d 'Upscale each output (config upscale.model)'
 complete -c photoagent -n '__photoagent_is generate' -l face-restore -d 'Restore faces in each output (config face_restore.model)'

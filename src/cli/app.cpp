@@ -38,6 +38,7 @@ Environment:
   PHOTOAGENT_PROFILE, PHOTOAGENT_PROJECT            profile and default project
   PHOTOAGENT_HOME, PHOTOAGENT_CONFIG_DIR            data and config folders (XDG by default)
   REPLICATE_API_BASE_URL, HF_ENDPOINT, SENDGRID_API_BASE_URL   service addresses
+  PHOTOAGENT_HF_INFERENCE_URL                       Hugging Face inference host
   HF_HOME, HF_TOKEN_PATH                            the hf CLI's token file (a fallback)
   PHOTOAGENT_RETRIES                                retries of a failed request (default 5)
   NO_COLOR, CLICOLOR, CLICOLOR_FORCE, PHOTOAGENT_FORCE_TTY   output style
@@ -288,7 +289,9 @@ items failed.)");
   auto& r = o.request;
   g->add_option("-p,--project", o.project, "Project (default: the default project)");
   g->add_option("args", o.args, "[PROJECT] PROMPT");
-  g->add_option("--model", r.model, "Any Replicate model, OWNER/NAME[:VERSION]");
+  g->add_option("--model", r.model, "Any Replicate model, OWNER/NAME[:VERSION] (or a Hub repo with --provider huggingface)");
+  g->add_option("--provider", r.provider, "replicate (default) or huggingface (Hugging Face inference; needs --model)")
+      ->check(CLI::IsMember({"replicate", "huggingface"}));
   g->add_option("--style", r.style, "A style preset (see --list-styles)");
   g->add_option("-n", r.n, "Number of images (split into predictions of up to the model's maximum)")
       ->check(CLI::Range(1, 1000));

@@ -61,6 +61,9 @@ const rep::InputSchema& Generator::schema_for(const rep::ModelRef& model) {
 std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
   if (util::trim(r.prompt).empty()) throw util::usage_error("the prompt is empty");
   if (r.n < 1 || r.n > 1000) throw util::usage_error("-n must be from 1 to 1000");
+  if (r.provider == "huggingface") return plan_hf(r);
+  if (!r.provider.empty() && r.provider != "replicate")
+    throw util::usage_error("--provider is replicate or huggingface, not '" + r.provider + "'");
   bool trained = false;
   const auto model = resolve_model(r.model, trained);
   const auto& schema = schema_for(model);
@@ -111,6 +114,7 @@ std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
     p.key = "gen:" + (r.id.empty() ? util::sha256_hex(scope + canonical_input(p.input_json)) : util::sha256_hex(scope));
     p.prompt = r.prompt;
     p.line_id = r.id;
+    p.provider = "replicate";
     p.style = r.style;
     p.seed = input.contains("seed") && input["seed"].is_number_integer() ? input["seed"].get<long long>() : seed;
     p.out_dir = out_dir;

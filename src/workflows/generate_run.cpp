@@ -62,9 +62,44 @@ double cost_of(const Config& config, const store::PredictionRow& row, std::size_
 
 }  // namespace
 
+std::string Generator::save_output(std::string bytes, const store::PredictionRow& row, const fs::path& dir,
+                                   const std::string& stem, const std::string& prompt) {
+  const auto format = image::sniff(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+  const char* ext = extension(format);
+  if (ext == nullptr) throw util::remote_error(stem + " is not a PNG, JPEG or WebP image");
+  // The file carries how it was made (PNG iTXt / JPEG comment / WebP XMP).
+  const json meta = {{"prompt", prompt}, {"model", row.model}, {"version", row.version},
+                     {"replicate_id", row.replicate_id}, {"input", json::parse(row.input, nullptr, false)},
+                     {"made_by", "photoagent " PHOTOAGENT_VERSION}};
+  try {
+    bytes = image::embed_text_metadata(bytes, "photoagent", meta.dump());
+  } catch (const util::Error& e) {
+    throw util::remote_error(stem + " is damaged: " + e.message());
+  }
+  util::ensure_dir(dir, 0755);
+  const std::string sha = util::sha256_hex(bytes);
+  const fs::path file = free_name(dir, stem, ext, sha);
+  if (!fs::exists(file)) util::write_file_atomic(file, bytes, 0644);
+  if (project_) {
+    // Also in the cache, so search finds it even if the folder goes away.
+    std::lock_guard lock(runner_.db_mutex());
+    store::Image img;
+    img.project_id = project_->id;
+    img.sha256 = sha;
+    img.source_sha256 = sha;
+    img.original_name = file.filename().string();
+    img.bytes = static_cast<std::int64_t>(bytes.size());
+    img.caption = prompt;
+    img.source = "generated";
+    img.created_at = util::now_iso8601();
+    img.path = store::write_blob(db_.data_dir(), sha, ext, bytes);
+    if (auto row_img = store::insert_image(db_, img)) store::set_image_prediction(db_, row_img->id, row.id);
+  }
+  return file.string();
+}
+
 std::vector<std::string> Generator::download_outputs(const store::PredictionRow& row, const fs::path& dir,
                                                      const std::string& stem, const std::string& prompt) {
-  util::ensure_dir(dir, 0755);
   std::vector<std::string> written;
   const auto urls = output_urls(row.output);
   for (std::size_t i = 0; i < urls.size(); ++i) {
@@ -90,42 +125,13 @@ std::vector<std::string> Generator::download_outputs(const store::PredictionRow&
       if (r.status != 200) throw util::remote_error("could not download output " + std::to_string(i) + " (" + std::to_string(r.status) + ")");
       bytes = std::move(r.body);
     }
-    const auto format = image::sniff(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
-    const char* ext = extension(format);
-    if (ext == nullptr) throw util::remote_error("output " + std::to_string(i) + " is not a PNG, JPEG or WebP image");
-    // The file carries how it was made (PNG iTXt / JPEG comment / WebP XMP).
-    const json meta = {{"prompt", prompt}, {"model", row.model}, {"version", row.version},
-                       {"replicate_id", row.replicate_id}, {"input", json::parse(row.input, nullptr, false)},
-                       {"made_by", "photoagent " PHOTOAGENT_VERSION}};
-    try {
-      bytes = image::embed_text_metadata(bytes, "photoagent", meta.dump());
-    } catch (const util::Error& e) {
-      throw util::remote_error("output " + std::to_string(i) + " is damaged: " + e.message());
-    }
-    const std::string sha = util::sha256_hex(bytes);
-    const fs::path file = free_name(dir, stem + "-" + std::to_string(i), ext, sha);
-    if (!fs::exists(file)) util::write_file_atomic(file, bytes, 0644);
-    written.push_back(file.string());
-    if (project_) {
-      // Also in the cache, so search finds it even if the folder goes away.
-      std::lock_guard lock(runner_.db_mutex());
-      store::Image img;
-      img.project_id = project_->id;
-      img.sha256 = sha;
-      img.source_sha256 = sha;
-      img.original_name = file.filename().string();
-      img.bytes = static_cast<std::int64_t>(bytes.size());
-      img.caption = prompt;
-      img.source = "generated";
-      img.created_at = util::now_iso8601();
-      img.path = store::write_blob(db_.data_dir(), sha, ext, bytes);
-      if (auto row_img = store::insert_image(db_, img)) store::set_image_prediction(db_, row_img->id, row.id);
-    }
+    written.push_back(save_output(std::move(bytes), row, dir, stem + "-" + std::to_string(i), prompt));
   }
   return written;
 }
 
 GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
+  if (p.provider == "huggingface") return run_hf(p);
   GenerateResult res;
   res.plan = p;
   try {

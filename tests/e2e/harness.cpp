@@ -188,6 +188,7 @@ Sandbox::Sandbox(const FakeCloud& cloud) {
       {"REPLICATE_API_BASE_URL", cloud.origin() + "/v1"},
       {"HF_ENDPOINT", cloud.origin()},
       {"SENDGRID_API_BASE_URL", cloud.origin()},
+      {"PHOTOAGENT_HF_INFERENCE_URL", cloud.origin()},
       {"NO_COLOR", "1"},
   };
   if (const char* asan = getenv("ASAN_OPTIONS")) env["ASAN_OPTIONS"] = asan;

@@ -208,6 +208,34 @@ TEST_SUITE("e2e::generate") {
     CHECK(lab.created() == 60);
   }
 
+  TEST_CASE("--provider huggingface: images from HF inference, a loading model waited for, nothing asked twice") {
+    Lab lab(R"({"hf_loading_count":1})");
+    REQUIRE(lab.box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
+    auto dir = lab.out.path() / "hf";
+    const std::vector<std::string> cmd{"generate", "--provider", "huggingface", "--model", "black-forest-labs/FLUX.1-schnell",
+                                       "a lighthouse at dusk", "--style", "cinematic", "-n", "2", "-o", dir.string(), "--json"};
+    auto r = lab.box.run(cmd, "", {}, 60);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    auto docs = lab.lines(r);
+    REQUIRE(docs.size() == 2);
+    for (const auto& d : docs) {
+      CHECK(d["status"] == "succeeded");
+      CHECK(d["replicate_id"].is_null());
+      REQUIRE(d["files"].size() == 1);
+      CHECK(e2e::read_file(d["files"][0].get<std::string>()).rfind("\xFF\xD8", 0) == 0);  // the JPEG the Hub sent
+    }
+    auto stats = lab.cloud.stats();
+    CHECK(stats["hf_images_generated"] == 2);
+    CHECK(stats["hf_loading_answers"] == 1);  // one 503 "currently loading", then the image
+    CHECK(lab.created() == 0);                // no Replicate prediction
+    CHECK(lab.box.run(cmd).code == 0);
+    CHECK(lab.cloud.stats()["hf_images_generated"] == 2);
+    auto missing = lab.box.run({"generate", "--provider", "huggingface", "--model", "nobody/does-not-exist-1", "x", "-o", dir.string()});
+    CHECK(missing.code == 1);
+    CHECK(missing.err.find("does not exist") != std::string::npos);
+    CHECK(lab.box.run({"generate", "--provider", "huggingface", "x"}).code == 2);
+  }
+
   TEST_CASE("bad batch lines are reported by number, the rest run, exit 6") {
     Lab lab;
     auto path = lab.out.path() / "mixed.jsonl";

@@ -227,6 +227,7 @@ int main(int argc, char** argv) {
   register_hf_repos(router);
   register_hf_lfs(router);
   register_hf_commit(router);
+  register_hf_inference(router);
   install_fallbacks(server, app);
 
   int port = opt.port;

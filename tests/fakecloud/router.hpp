@@ -81,6 +81,7 @@ void register_delivery(Router& r);
 void register_hf_repos(Router& r);
 void register_hf_lfs(Router& r);
 void register_hf_commit(Router& r);
+void register_hf_inference(Router& r);
 void register_sendgrid(Router& r);
 
 }  // namespace fakecloud

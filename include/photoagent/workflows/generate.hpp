@@ -43,6 +43,7 @@ struct GenerateRequest {
   bool upscale = false;
   bool face_restore = false;
   std::filesystem::path out_dir = ".";
+  std::string provider;  // "" or "replicate"; "huggingface": HF inference with --model REPO
   std::string id;  // a batch line's stable "id", else ""
   int occurrence = 0;  // n-th identical unseeded batch line: keeps them distinct
 };
@@ -53,6 +54,7 @@ struct PlannedPrediction {
   std::string input_json;
   std::string prompt;  // as the user wrote it
   std::string line_id;  // the batch line's "id", if any
+  std::string provider;  // "replicate" or "huggingface"
   std::string style;
   long long seed = -1;
   std::filesystem::path out_dir;
@@ -82,6 +84,9 @@ class Generator {
   // Downloads the outputs of a finished row that lack files (resume, --collect).
   GenerateResult collect(store::PredictionRow row);
 
+  // Hugging Face inference, for --provider huggingface.
+  void set_hf_inference(const services::Api* api) { hf_ = api; }
+
  private:
   // The model to run; `trained` says it is the project's own LoRA (which
   // alone learned the trigger word).
@@ -90,12 +95,18 @@ class Generator {
   std::vector<std::string> download_outputs(const store::PredictionRow& row, const std::filesystem::path& dir,
                                             const std::string& stem, const std::string& metadata);
   void postprocess(GenerateResult& result);
+  std::vector<PlannedPrediction> plan_hf(const GenerateRequest& request);
+  GenerateResult run_hf(const PlannedPrediction& p);
+  // Checks, stamps with metadata, writes and caches one output.
+  std::string save_output(std::string bytes, const store::PredictionRow& row, const std::filesystem::path& dir,
+                          const std::string& stem, const std::string& prompt);
 
   store::Database& db_;
   const Config& config_;
   const services::Api& api_;
   PredictionRunner& runner_;
   std::optional<store::Project> project_;
+  const services::Api* hf_ = nullptr;
   std::mutex mu_;
   std::vector<std::pair<std::string, services::replicate::InputSchema>> schemas_;
 };

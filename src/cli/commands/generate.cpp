@@ -13,6 +13,7 @@
 #include "../output/table.hpp"
 #include "batch_file.hpp"
 #include "photoagent/image/contact_sheet.hpp"
+#include "photoagent/services/huggingface.hpp"
 #include "photoagent/store/predictions.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
@@ -149,7 +150,17 @@ int run_generate(Context& ctx, GenerateOptions o) {
   std::vector<std::string> args = o.args;
   const bool batch = !o.batch.empty();
   auto project = project_for(ctx, o, args, batch);
-  auto& api = ctx.api(services::Service::replicate);
+  // Hugging Face inference needs no Replicate account: the runner and the
+  // generator then get the HF API, and the Replicate-only paths are not taken.
+  const bool hf = o.request.provider == "huggingface";
+  std::unique_ptr<services::Api> hf_api;
+  if (hf) {
+    auto cred = ctx.credentials().require(services::Service::huggingface);
+    hf_api = std::make_unique<services::Api>(ctx.http({cred.secret}), services::Service::huggingface, cred.secret,
+                                             services::huggingface::inference_base_url());
+    if (!o.collect.empty()) throw util::usage_error("--collect is for Replicate predictions; Hugging Face answers at once");
+  }
+  const services::Api& api = hf ? *hf_api : ctx.api(services::Service::replicate);
   if (!o.rate.empty()) {
     long per_minute = 0;
     const auto slash = o.rate.find('/');
@@ -166,6 +177,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
   }
   workflows::PredictionRunner runner(ctx.db(), api, ctx.create_limiter());
   workflows::Generator gen(ctx.db(), ctx.config(), api, runner, project);
+  if (hf) gen.set_hf_inference(hf_api.get());
 
   if (!o.collect.empty()) {
     std::string ref = o.collect;
