@@ -103,6 +103,15 @@ void set_prediction_version(Database& db, std::int64_t id, const std::string& ve
   tx.commit();
 }
 
+void set_prediction_created_at(Database& db, std::int64_t id, const std::string& created_at) {
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET created_at = ? WHERE id = ?");
+  u.bind(1, created_at);
+  u.bind(2, id);
+  u.exec();
+  tx.commit();
+}
+
 void retire_prediction_key(Database& db, std::int64_t id) {
   auto tx = db.write_transaction();
   SQLite::Statement u(db.sql(), "UPDATE predictions SET key = key || ':retired:' || id WHERE id = ?");

@@ -11,6 +11,7 @@
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/paths.hpp"
 #include "photoagent/util/time.hpp"
+#include "photoagent/workflows/batch_state.hpp"
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/trainers.hpp"
 
@@ -143,6 +144,7 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
     spec.project_id = project_ ? project_->id : 0;
     spec.wait_seconds = wait ? static_cast<int>(config_.get_number("replicate.wait_seconds", 1, 60)) : 0;
     spec.max_poll = wait ? std::chrono::seconds(30 * 60) : std::chrono::seconds(0);
+    if (state_ != nullptr) spec.on_change = [this](const store::PredictionRow& r) { state_->record(r); };
     res.row = runner_.run(spec);
     {
       std::lock_guard lock(runner_.db_mutex());
@@ -154,6 +156,7 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
     }
     auto done = collect(res.row);
     done.plan = p;
+    if (state_ != nullptr) state_->record(done.row, done.files);
     if (done.error.empty() && (p.upscale || p.face_restore)) postprocess(done);
     return done;
   } catch (const util::Error& e) {

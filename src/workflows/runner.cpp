@@ -201,11 +201,13 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     {
       std::lock_guard lock(db_mu_);
       store::mark_prediction_sent(db_, row.id);
+      row = *store::find_prediction_by_id(db_, row.id);
     }
-    row.status = "sent";
+    if (spec.on_change) spec.on_change(row);
     try {
       auto p = services::replicate::create_prediction(api_, model, spec.input_json, spec.wait_seconds);
       row = adopt(row, p);
+      if (spec.on_change) spec.on_change(row);
     } catch (const services::replicate::MaybeCreated&) {
       sleep_(milliseconds(1000));  // let the list catch up before reconciling
       continue;

@@ -208,6 +208,47 @@ TEST_SUITE("e2e::generate") {
     CHECK(lab.created() == 60);
   }
 
+  TEST_CASE("a fresh CI runner with only the cached output folder resumes a killed batch without paying twice") {
+    Lab lab(R"({"prediction_latency_ms":[300,600]})");
+    auto batch = lab.write_batch("prompts.jsonl", 40);
+    auto dir = lab.out.path() / "cached-output";
+    const std::vector<std::string> cmd{"generate", "--model", "black-forest-labs/flux-schnell", "--batch", batch.string(),
+                                       "--concurrency", "8", "-o", dir.string(), "--json"};
+    auto killed = lab.box.run_and_signal(cmd, SIGKILL, 900);
+    CHECK(killed.code == 128 + SIGKILL);
+    CHECK(fs::exists(dir / ".photoagent-batch.json"));
+    const long before = lab.created();
+    CHECK(before > 0);
+    CHECK(images_in(dir) < 40);
+    // A new runner: empty cache and config, the output folder restored from its cache.
+    e2e::TempDir fresh;
+    REQUIRE(lab.box.run({"login", "--replicate", "--with-token"}, "r8_good",
+                        {{"PHOTOAGENT_HOME", (fresh.path() / "data").string()},
+                         {"PHOTOAGENT_CONFIG_DIR", (fresh.path() / "config").string()}}).code == 0);
+    auto r = lab.box.run(cmd, "", {{"PHOTOAGENT_HOME", (fresh.path() / "data").string()},
+                                   {"PHOTOAGENT_CONFIG_DIR", (fresh.path() / "config").string()}}, 120);
+    CHECK_MESSAGE(r.code == 0, r.err);
+    CHECK(r.err.find("Resuming") != std::string::npos);
+    CHECK(images_in(dir) == 40);
+    CHECK(lab.created() == 40);  // in-flight creates were found, not repeated
+  }
+
+  TEST_CASE("two batches into one folder at once: the second is refused") {
+    Lab lab(R"({"prediction_latency_ms":[400,600]})");
+    auto batch = lab.write_batch("prompts.jsonl", 20);
+    auto dir = lab.out.path() / "shared";
+    const std::vector<std::string> cmd{"generate", "--model", "black-forest-labs/flux-schnell", "--batch", batch.string(),
+                                       "--concurrency", "2", "-o", dir.string()};
+    e2e::Result first;
+    std::thread t([&] { first = lab.box.run(cmd, "", {}, 120); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    auto second = lab.box.run(cmd);
+    t.join();
+    CHECK(first.code == 0);
+    CHECK(second.code == 1);
+    CHECK(second.err.find("another photoagent") != std::string::npos);
+  }
+
   TEST_CASE("--provider huggingface: images from HF inference, a loading model waited for, nothing asked twice") {
     Lab lab(R"({"hf_loading_count":1})");
     REQUIRE(lab.box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);

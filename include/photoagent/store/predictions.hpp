@@ -44,6 +44,8 @@ bool claim_prediction(Database& db, std::int64_t id, std::int64_t pid);
 
 // A model run by version after all: the row returns to "intent" with it.
 void set_prediction_version(Database& db, std::int64_t id, const std::string& version);
+// For rows imported from a batch state file: the original creation time.
+void set_prediction_created_at(Database& db, std::int64_t id, const std::string& created_at);
 // Frees a failed row's key for a new attempt; the row stays as history.
 void retire_prediction_key(Database& db, std::int64_t id);
 // Removes a row whose create was refused (nothing exists remotely).

@@ -26,6 +26,8 @@
 
 namespace photoagent::workflows {
 
+class BatchState;
+
 struct GenerateRequest {
   std::string prompt;
   std::string style;
@@ -84,6 +86,9 @@ class Generator {
   // Downloads the outputs of a finished row that lack files (resume, --collect).
   GenerateResult collect(store::PredictionRow row);
 
+  // Copies every prediction's progress into the batch's state file.
+  void set_batch_state(BatchState* state) { state_ = state; }
+
   // Hugging Face inference, for --provider huggingface.
   void set_hf_inference(const services::Api* api) { hf_ = api; }
 
@@ -107,6 +112,7 @@ class Generator {
   PredictionRunner& runner_;
   std::optional<store::Project> project_;
   const services::Api* hf_ = nullptr;
+  BatchState* state_ = nullptr;
   std::mutex mu_;
   std::vector<std::pair<std::string, services::replicate::InputSchema>> schemas_;
 };

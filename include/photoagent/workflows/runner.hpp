@@ -34,6 +34,9 @@ struct RunSpec {
   std::int64_t image_id = 0;
   int wait_seconds = 60;                   // Prefer: wait=N on create
   std::chrono::seconds max_poll{15 * 60};  // then the row stays pending for a later run
+  // Sees the row whenever it changes state (sent, id known, finished), e.g.
+  // to copy it into a batch state file. Called without the database lock.
+  std::function<void(const store::PredictionRow&)> on_change;
 };
 
 // What is stored and matched instead of the raw input: data URIs become

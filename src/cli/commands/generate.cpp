@@ -18,6 +18,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/workflows/batch_state.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/styles.hpp"
 
@@ -232,6 +233,18 @@ int run_generate(Context& ctx, GenerateOptions o) {
     return bad_lines.empty() ? 0 : static_cast<int>(util::ExitCode::partial);
   }
 
+  // A batch keeps its state beside its output, so a runner that caches only
+  // that folder resumes without paying twice; a fresh cache learns it first.
+  std::unique_ptr<workflows::BatchState> state;
+  if (batch && !hf) {
+    state = std::make_unique<workflows::BatchState>(fs::absolute(o.request.out_dir));
+    std::vector<std::string> keys;
+    for (const auto& p : plans) keys.push_back(p.key);
+    const int imported = state->import_missing(ctx.db(), keys);
+    if (imported > 0 && !ctx.global.quiet)
+      ctx.io.err << "Resuming " << imported << " predictions recorded in " << state->file().string() << "\n";
+    gen.set_batch_state(state.get());
+  }
   const long concurrency = o.concurrency > 0 ? o.concurrency : ctx.config().get_number("generate.concurrency", 1, 256);
   Batch b{ctx, gen, !o.no_wait, {}, {}};
   b.run(plans, static_cast<unsigned>(concurrency));
