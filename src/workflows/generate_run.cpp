@@ -54,12 +54,6 @@ fs::path free_name(const fs::path& dir, const std::string& stem, const char* ext
   }
 }
 
-double cost_of(const Config& config, const store::PredictionRow& row, std::size_t outputs) {
-  // Official image models are priced per image; others by the second.
-  if (double per_image = price_per_second(config, row.model); per_image > 0) return per_image * static_cast<double>(outputs);
-  if (row.predict_time >= 0) return row.predict_time * price_per_second(config, "gpu-h100");
-  return -1;
-}
 
 }  // namespace
 
@@ -237,7 +231,7 @@ GenerateResult Generator::collect(store::PredictionRow row) {
       std::lock_guard lock(runner_.db_mutex());
       store::set_prediction_files(db_, row.id, json(res.files).dump());
     }
-    res.cost_usd = cost_of(config_, row, res.files.size());
+    res.cost_usd = prediction_cost(config_, row.model, row.predict_time, res.files.size());
   } catch (const util::Error& e) {
     if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
     res.error = e.message();

@@ -88,4 +88,10 @@ double price_per_second(const Config& config, const std::string& hardware) {
   return it != prices.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
+double prediction_cost(const Config& config, const std::string& model, double predict_seconds, std::size_t images) {
+  if (double per_image = price_per_second(config, model); per_image > 0) return per_image * static_cast<double>(images);
+  if (predict_seconds >= 0) return predict_seconds * price_per_second(config, "gpu-h100");
+  return -1;
+}
+
 }  // namespace photoagent::workflows

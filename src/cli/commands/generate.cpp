@@ -1,6 +1,7 @@
 #include "generate.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <map>
 #include <fstream>
 #include <iostream>
@@ -21,6 +22,7 @@
 #include "photoagent/workflows/batch_state.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/styles.hpp"
+#include "photoagent/workflows/trainers.hpp"
 
 namespace photoagent::cli {
 using nlohmann::json;
@@ -225,11 +227,29 @@ int run_generate(Context& ctx, GenerateOptions o) {
 
   if (o.dry_run) {
     json arr = json::array();
-    for (const auto& p : plans)
+    double estimate = 0;
+    bool known = true;
+    for (const auto& p : plans) {
+      const json input = json::parse(p.input_json);
+      const std::size_t images = input.value("num_outputs", 1);
+      // Per-image prices are known up front; per-second ones only after running.
+      const double cost = workflows::prediction_cost(ctx.config(), p.model.full(), -1, images);
+      if (cost < 0) known = false;
+      else estimate += cost;
       arr.push_back({{"key", p.key}, {"model", p.model.full() + (p.model.version.empty() ? "" : ":" + p.model.version)},
-                     {"input", json::parse(p.input_json)}, {"out_dir", p.out_dir.string()}});
-    if (ctx.global.json) print_json(ctx.io, {{"dry_run", true}, {"predictions", arr}, {"invalid_lines", bad_lines.size()}});
-    else ctx.io.out << arr.dump(2) << "\nWould run " << plans.size() << " predictions. Nothing was sent.\n";
+                     {"input", input}, {"out_dir", p.out_dir.string()},
+                     {"estimated_cost_usd", cost < 0 ? json(nullptr) : json(cost)}});
+    }
+    const json total = known ? json(std::round(estimate * 10000) / 10000) : json(nullptr);
+    if (ctx.global.json) {
+      print_json(ctx.io, {{"dry_run", true}, {"predictions", arr}, {"invalid_lines", bad_lines.size()},
+                          {"estimated_cost_usd", total}});
+    } else {
+      char line[160];
+      if (known) std::snprintf(line, sizeof line, "Would run %zu predictions, about $%.3f. Nothing was created.\n", plans.size(), estimate);
+      else std::snprintf(line, sizeof line, "Would run %zu predictions (billed by run time: about $0.0015 a second on an H100). Nothing was created.\n", plans.size());
+      ctx.io.out << arr.dump(2) << "\n" << line;
+    }
     return bad_lines.empty() ? 0 : static_cast<int>(util::ExitCode::partial);
   }
 

@@ -1,5 +1,6 @@
 #include "status.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -135,6 +136,7 @@ int spend(Context& ctx, const Selection& sel, bool all_projects) {
     double training_usd = 0;
     int predictions = 0;
     double predict_seconds = 0;
+    double prediction_usd = 0;
   };
   std::map<std::string, Sum> by_project;
   for (const auto& t : sel.trainings) {
@@ -146,23 +148,32 @@ int spend(Context& ctx, const Selection& sel, bool all_projects) {
   std::set<std::string> wanted;
   for (const auto& t : sel.trainings) wanted.insert(t.project);
   SQLite::Statement q(ctx.db().sql(),
-                      "SELECT COALESCE(p.name, '-'), COUNT(*), COALESCE(SUM(r.predict_time), 0) FROM predictions r"
-                      " LEFT JOIN projects p ON p.id = r.project_id WHERE r.status = 'succeeded' GROUP BY 1");
+                      "SELECT COALESCE(p.name, '-'), r.model, COALESCE(r.predict_time, -1), COALESCE(r.files, '[]')"
+                      " FROM predictions r LEFT JOIN projects p ON p.id = r.project_id WHERE r.status = 'succeeded'");
   while (q.executeStep()) {
     if (!all_projects && !wanted.count(q.getColumn(0).getString())) continue;
     auto& s = by_project[q.getColumn(0).getString()];
-    s.predictions = q.getColumn(1).getInt();
-    s.predict_seconds = q.getColumn(2).getDouble();
+    ++s.predictions;
+    const double seconds = q.getColumn(2).getDouble();
+    if (seconds > 0) s.predict_seconds += seconds;
+    const json files = json::parse(q.getColumn(3).getString(), nullptr, false);
+    const double cost = workflows::prediction_cost(ctx.config(), q.getColumn(1).getString(), seconds,
+                                                   files.is_array() ? std::max<std::size_t>(files.size(), 1) : 1);
+    if (cost > 0) s.prediction_usd += cost;
   }
   json out = json::array();
-  Table t({"project", "trainings", "training cost", "predictions", "predict seconds"});
+  Table t({"project", "trainings", "training cost", "predictions", "prediction cost", "total"});
   for (const auto& [name, s] : by_project) {
+    const double total = s.training_usd + s.prediction_usd;
     out.push_back({{"project", name}, {"trainings", s.trainings}, {"training_cost_usd", std::round(s.training_usd * 100) / 100},
-                   {"predictions", s.predictions}, {"predict_seconds", s.predict_seconds}});
-    char usd[32], secs[32];
+                   {"predictions", s.predictions}, {"predict_seconds", s.predict_seconds},
+                   {"prediction_cost_usd", std::round(s.prediction_usd * 10000) / 10000},
+                   {"total_usd", std::round(total * 100) / 100}});
+    char usd[32], pusd[32], tusd[32];
     std::snprintf(usd, sizeof usd, "$%.2f", s.training_usd);
-    std::snprintf(secs, sizeof secs, "%.1f", s.predict_seconds);
-    t.add({name, std::to_string(s.trainings), usd, std::to_string(s.predictions), secs});
+    std::snprintf(pusd, sizeof pusd, "$%.3f", s.prediction_usd);
+    std::snprintf(tusd, sizeof tusd, "$%.2f", total);
+    t.add({name, std::to_string(s.trainings), usd, std::to_string(s.predictions), pusd, tusd});
   }
   if (ctx.global.json) print_json(ctx.io, out);
   else t.print(ctx.io);
