@@ -36,4 +36,9 @@ Trainer find_trainer(const Config& config, const std::string& name);
 // per-second prices by default). 0 when unknown.
 double price_per_second(const Config& config, const std::string& hardware);
 
+// What a prediction cost or will cost: official image models by the image
+// (price table keyed by model name), others by predict time on an H100 (as
+// trained Flux LoRAs run). -1 when neither is known (e.g. before it ran).
+double prediction_cost(const Config& config, const std::string& model, double predict_seconds, std::size_t images);
+
 }  // namespace photoagent::workflows
