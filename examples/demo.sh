@@ -65,8 +65,20 @@ step "(the emulator's view) Hugging Face repo ada-hf/ada-lora"
 curl -s "$origin/_fake/hf/files?repo=ada-hf/ada-lora" | tr ',' '\n' | grep '"path"'
 step "(the emulator's view) what was created, pushed and sent"
 curl -s "$origin/_fake/stats" | grep -o '"\(trainings_created\|files_uploaded\|hf_commits\|emails_sent\|predictions_created\)":[0-9]*'
+# Generate with the trained LoRA: one styled prompt, then a small CI-style batch.
+out="$work/out"
+run generate ada "on a sailboat at golden hour" --style headshot -n 2 -o "$out"
+printf '%s\n' '{"prompt":"reading in a cafe","style":"instagram"}' '{"prompt":"at the summit","style":"cinematic"}' \
+  '{"prompt":"lifting weights","style":"gym","id":"gym-1"}' > "$work/prompts.jsonl"
+run generate ada --batch "$work/prompts.jsonl" --concurrency 4 -o "$out" --json --contact-sheet "$out/contact-sheet.jpg"
+step "generate ada --batch ... (again: nothing is paid twice)"
+"$pa" generate ada --batch "$work/prompts.jsonl" -o "$out" -q >/dev/null && echo "rerun done"
 run status --spend
+step "(the emulator's view) predictions created"
+curl -s "$origin/_fake/stats" | grep -o '"predictions_created":[0-9]*'
+ls -la "$out"
 
 echo
-echo "Demo complete: login, projects, upload with captions, training with Hugging Face push and one email."
-echo "(generate and search arrive with the next issue.)"
+echo "Demo complete: login, projects, upload with captions, training with Hugging Face push and one email,"
+echo "generation with styles, a resumable batch and a contact sheet: $out/contact-sheet.jpg"
+if [ -z "${KEEP:-}" ]; then echo "(run with KEEP=1 to keep the files)"; fi
