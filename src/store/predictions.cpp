@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "photoagent/util/time.hpp"
+#include "write.hpp"
 
 namespace photoagent::store {
 namespace {
@@ -95,56 +96,27 @@ bool claim_prediction(Database& db, std::int64_t id, std::int64_t pid) {
 }
 
 void set_prediction_version(Database& db, std::int64_t id, const std::string& version) {
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET version = ?, status = 'intent' WHERE id = ?");
-  u.bind(1, version);
-  u.bind(2, id);
-  u.exec();
-  tx.commit();
+  detail::update_row(db, "UPDATE predictions SET version = ?, status = 'intent' WHERE id = ?", {version}, id);
 }
 
 void set_prediction_created_at(Database& db, std::int64_t id, const std::string& created_at) {
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET created_at = ? WHERE id = ?");
-  u.bind(1, created_at);
-  u.bind(2, id);
-  u.exec();
-  tx.commit();
+  detail::update_row(db, "UPDATE predictions SET created_at = ? WHERE id = ?", {created_at}, id);
 }
 
 void retire_prediction_key(Database& db, std::int64_t id) {
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET key = key || ':retired:' || id WHERE id = ?");
-  u.bind(1, id);
-  u.exec();
-  tx.commit();
+  detail::update_row(db, "UPDATE predictions SET key = key || ':retired:' || id WHERE id = ?", {}, id);
 }
 
 void delete_prediction(Database& db, std::int64_t id) {
-  auto tx = db.write_transaction();
-  SQLite::Statement d(db.sql(), "DELETE FROM predictions WHERE id = ?");
-  d.bind(1, id);
-  d.exec();
-  tx.commit();
+  detail::update_row(db, "DELETE FROM predictions WHERE id = ?", {}, id);
 }
 
 void mark_prediction_sent(Database& db, std::int64_t id) {
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET status = 'sent', sent_at = ? WHERE id = ?");
-  u.bind(1, util::now_iso8601());
-  u.bind(2, id);
-  u.exec();
-  tx.commit();
+  detail::update_row(db, "UPDATE predictions SET status = 'sent', sent_at = ? WHERE id = ?", {util::now_iso8601()}, id);
 }
 
 void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& rid, const std::string& status) {
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET replicate_id = ?, status = ? WHERE id = ?");
-  u.bind(1, rid);
-  u.bind(2, status);
-  u.bind(3, id);
-  u.exec();
-  tx.commit();
+  detail::update_row(db, "UPDATE predictions SET replicate_id = ?, status = ? WHERE id = ?", {rid, status}, id);
 }
 
 void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,
@@ -190,12 +162,7 @@ GenerationInfo generation_info(Database& db, std::int64_t id) {
 }
 
 void set_prediction_files(Database& db, std::int64_t id, const std::string& files_json) {
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET files = ? WHERE id = ?");
-  u.bind(1, files_json);
-  u.bind(2, id);
-  u.exec();
-  tx.commit();
+  detail::update_row(db, "UPDATE predictions SET files = ? WHERE id = ?", {files_json}, id);
 }
 
 std::string prediction_files(Database& db, std::int64_t id) {

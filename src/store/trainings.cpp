@@ -6,6 +6,7 @@
 #include <cerrno>
 
 #include "photoagent/util/time.hpp"
+#include "write.hpp"
 
 namespace photoagent::store {
 namespace {
@@ -38,16 +39,6 @@ TrainingRow read_row(SQLite::Statement& q) {
   r.claimed_by = q.getColumn(c++).getInt64();
   r.created_at = s(), r.started_at = s(), r.completed_at = s();
   return r;
-}
-
-void exec(Database& db, const std::string& sql, const std::vector<std::string>& texts, std::int64_t id) {
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), sql);
-  int i = 1;
-  for (const auto& t : texts) u.bind(i++, t);
-  u.bind(i, id);
-  u.exec();
-  tx.commit();
 }
 
 }  // namespace
@@ -112,15 +103,15 @@ std::vector<TrainingRow> active_trainings(Database& db, std::int64_t project_id)
 }
 
 void mark_training_sent(Database& db, std::int64_t id) {
-  exec(db, "UPDATE trainings SET status = 'sent' WHERE id = ?", {}, id);
+  detail::update_row(db, "UPDATE trainings SET status = 'sent' WHERE id = ?", {}, id);
 }
 
 void set_training_replicate_id(Database& db, std::int64_t id, const std::string& rid) {
-  exec(db, "UPDATE trainings SET replicate_id = ?, status = CASE WHEN status IN ('intent','sent') THEN 'starting'"
+  detail::update_row(db, "UPDATE trainings SET replicate_id = ?, status = CASE WHEN status IN ('intent','sent') THEN 'starting'"
            " ELSE status END WHERE id = ?", {rid}, id);
 }
 
-void delete_training(Database& db, std::int64_t id) { exec(db, "DELETE FROM trainings WHERE id = ?", {}, id); }
+void delete_training(Database& db, std::int64_t id) { detail::update_row(db, "DELETE FROM trainings WHERE id = ?", {}, id); }
 
 void update_training(Database& db, std::int64_t id, const TrainingUpdate& u) {
   auto tx = db.write_transaction();
@@ -183,16 +174,16 @@ bool claim_notification(Database& db, std::int64_t id) {
 
 void finish_notification(Database& db, std::int64_t id, bool sent, const std::string& message_id,
                          const std::string& error) {
-  exec(db, "UPDATE trainings SET notify_state = ?, message_id = ?, notify_error = ? WHERE id = ?",
+  detail::update_row(db, "UPDATE trainings SET notify_state = ?, message_id = ?, notify_error = ? WHERE id = ?",
        {sent ? "sent" : "failed", message_id, error}, id);
 }
 
 void record_notification_error(Database& db, std::int64_t id, const std::string& error) {
-  exec(db, "UPDATE trainings SET notify_error = ? WHERE id = ?", {error}, id);
+  detail::update_row(db, "UPDATE trainings SET notify_error = ? WHERE id = ?", {error}, id);
 }
 
 void reset_notification(Database& db, std::int64_t id) {
-  exec(db, "UPDATE trainings SET notify_state = 'failed' WHERE id = ? AND notify_state = 'claimed'", {}, id);
+  detail::update_row(db, "UPDATE trainings SET notify_state = 'failed' WHERE id = ? AND notify_state = 'claimed'", {}, id);
 }
 
 }  // namespace photoagent::store
