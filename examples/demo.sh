@@ -53,7 +53,7 @@ run project use ada
 run project delete mug --yes
 
 # 18 public test photos stored with every EXIF orientation; photoagent turns them upright.
-photos="$root/../shared/testdata/exif-orientation"
+photos="$root/tests/data/exif-orientation"
 run upload ada "$photos" --category headshot --auto-caption --auto-tags
 run project images ada
 run project show --json
