@@ -170,11 +170,15 @@ letters, digits, '-', '_', '.'. The trigger word defaults to TOK_<NAME>.)");
   c.del->add_option("name,-p,--project", p.project.name, "Project name")->required();
   c.del->add_flag("-y,--yes", p.project.yes, "Do not ask for confirmation");
 
-  c.images = add_command(*project, "images", "List a project's images (id, file, size, category, tags, caption)",
+  c.images = add_command(*project, "images", "List a project's photos (id, file, size, category, tags, caption)",
                          R"(Examples:
   photoagent project images ada
+  photoagent project images ada --source generated     # what generate made (never used for training)
   photoagent project images --json | jq '.[] | select(.caption == "") | .id')");
   c.images->add_option("name,-p,--project", p.images.project, "Project name (default: the default project)");
+  c.images->add_option("--source", p.images.source,
+                       "upload (the training photos, default), generated (outputs of generate) or all")
+      ->check(CLI::IsMember({"upload", "generated", "all"}));
   auto* image = add_command(*project, "image", "Edit or remove one image", R"(Examples:
   photoagent project image edit 12 --caption "TOK_ADA smiling, outdoors" --category candid --tags smile,outdoor
   photoagent project image rm 12)");
@@ -317,6 +321,10 @@ items failed.)");
   g->add_option("--concurrency", o.concurrency, "Predictions in flight at once (default 8)")->check(CLI::Range(1, 256));
   g->add_option("--rate", o.rate, "Creates allowed, e.g. 300/min or 5/s (default 600/min)");
   g->add_option("--collect", o.collect, "Fetch a --no-wait prediction (g12 or Replicate's id)");
+  g->add_flag("--retry-unknown", o.retry_unknown,
+              "Create again the predictions whose create could not be confirmed (status 'unknown'; may pay twice)");
+  g->add_flag("--retry-expired", o.retry_expired,
+              "Create again (and pay for) successes whose outputs Replicate removed before they were downloaded");
   g->add_flag("--list-styles", o.list_styles, "Show the style presets");
   return g;
 }

@@ -15,6 +15,7 @@ Model model_from(const std::string& body) {
   m.owner = j.value("owner", "");
   m.name = j.value("name", "");
   m.visibility = j.value("visibility", "");
+  if (auto o = j.find("is_official"); o != j.end() && o->is_boolean()) m.is_official = o->get<bool>();
   if (auto v = j.find("latest_version"); v != j.end() && v->is_object()) m.latest_version = v->value("id", "");
   return m;
 }

@@ -28,6 +28,7 @@ Prediction from_json(const json& j) {
   p.created_at = str(j, "created_at");
   p.input = j.contains("input") ? j["input"].dump() : "{}";
   p.output = j.contains("output") ? j["output"].dump() : "null";
+  if (auto d = j.find("data_removed"); d != j.end() && d->is_boolean()) p.data_removed = d->get<bool>();
   if (auto m = j.find("metrics"); m != j.end() && m->is_object())
     if (auto t = m->find("predict_time"); t != m->end() && t->is_number()) p.predict_time = t->get<double>();
   return p;
@@ -81,7 +82,17 @@ Prediction create_prediction(const Api& api, const ModelRef& model, const std::s
   req.url = api.base() + path;
   req.body = body.dump();
   req.header("Content-Type", "application/json");
-  return parse_prediction(detail::send_create(api, std::move(req), "start a prediction of " + model.full()).body);
+  const std::string action = "start a prediction of " + model.full();
+  if (!model.version.empty()) return parse_prediction(detail::send_create(api, std::move(req), action).body);
+  try {
+    return parse_prediction(detail::send_create(api, std::move(req), action).body);
+  } catch (const util::Error& e) {
+    const auto& m = e.message();
+    if (e.code() == util::ExitCode::not_found || m.find("Invalid version") != std::string::npos ||
+        m.find("specified version does not exist") != std::string::npos)
+      throw NotOfficial(model.full() + " has no model route: " + m);
+    throw;
+  }
 }
 
 Prediction get_prediction(const Api& api, const std::string& id) {
@@ -93,9 +104,15 @@ Prediction cancel_prediction(const Api& api, const std::string& id) {
       api.call("POST", "/predictions/" + net::url_encode(id) + "/cancel", "cancel prediction " + id).body);
 }
 
-PredictionPage list_predictions(const Api& api, const std::string& created_after, const std::string& next_url) {
+PredictionPage list_predictions(const Api& api, const std::string& created_after, const std::string& next_url,
+                                const std::string& created_before) {
   std::string first = "/predictions";
-  if (!created_after.empty()) first += "?created_after=" + net::url_encode(created_after);
+  char sep = '?';
+  if (!created_after.empty()) {
+    first += sep + std::string("created_after=") + net::url_encode(created_after);
+    sep = '&';
+  }
+  if (!created_before.empty()) first += sep + std::string("created_before=") + net::url_encode(created_before);
   const json j = detail::get_page(api, first, next_url, "list predictions");
   PredictionPage page;
   for (const auto& item : j["results"]) page.items.push_back(from_json(item));

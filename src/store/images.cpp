@@ -65,13 +65,14 @@ void remove_blob_if_unreferenced(Database& db, const std::string& relative_path)
   fs::remove(db.data_dir() / relative_path, ec);
 }
 
-std::optional<Image> insert_image(Database& db, const Image& img) {
-  auto tx = db.write_transaction();
-  if (find_image_by_source(db, img.project_id, img.source_sha256)) return std::nullopt;
+namespace {
+// Inside the caller's transaction: the new row's id, or 0 for a duplicate.
+std::int64_t insert_image_row(Database& db, const Image& img, std::int64_t prediction_id) {
+  if (find_image_by_source(db, img.project_id, img.source_sha256)) return 0;
   SQLite::Statement ins(db.sql(),
                         "INSERT INTO images (project_id, sha256, source_sha256, path, original_name, bytes, width,"
-                        " height, caption, category, tags, source, created_at)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        " height, caption, category, tags, source, created_at, prediction_id)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, img.project_id);
   ins.bind(2, img.sha256);
   ins.bind(3, img.source_sha256);
@@ -85,10 +86,29 @@ std::optional<Image> insert_image(Database& db, const Image& img) {
   ins.bind(11, img.tags);
   ins.bind(12, img.source);
   ins.bind(13, img.created_at);
+  if (prediction_id) ins.bind(14, prediction_id); else ins.bind(14);
   ins.exec();
-  const auto id = db.sql().getLastInsertRowid();
+  return db.sql().getLastInsertRowid();
+}
+}  // namespace
+
+std::optional<Image> insert_image(Database& db, const Image& img) {
+  auto tx = db.write_transaction();
+  const auto id = insert_image_row(db, img, 0);
+  if (id == 0) return std::nullopt;
   tx.commit();
   return find_image(db, id);
+}
+
+void record_generated_images(Database& db, std::int64_t prediction_id, const std::vector<Image>& images,
+                             const std::string& files_json) {
+  auto tx = db.write_transaction();
+  for (const auto& img : images) insert_image_row(db, img, prediction_id);
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET files = ? WHERE id = ?");
+  u.bind(1, files_json);
+  u.bind(2, prediction_id);
+  u.exec();
+  tx.commit();
 }
 
 void set_image_prediction(Database& db, std::int64_t image_id, std::int64_t prediction_id) {
@@ -115,8 +135,11 @@ std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id,
   return read_row(q);
 }
 
-std::vector<Image> list_images(Database& db, std::int64_t project_id) {
-  SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.project_id = ? ORDER BY i.id");
+std::vector<Image> list_images(Database& db, std::int64_t project_id, ImageSource source) {
+  const char* filter = source == ImageSource::uploads     ? " AND i.source = 'upload'"
+                       : source == ImageSource::generated ? " AND i.source = 'generated'"
+                                                          : "";
+  SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.project_id = ?" + filter + " ORDER BY i.id");
   q.bind(1, project_id);
   std::vector<Image> out;
   while (q.executeStep()) out.push_back(read_row(q));
@@ -157,7 +180,8 @@ std::optional<std::string> delete_image(Database& db, std::int64_t id) {
 
 std::vector<std::pair<std::string, int>> category_counts(Database& db, std::int64_t project_id) {
   SQLite::Statement q(db.sql(),
-                      "SELECT COALESCE(category, ''), COUNT(*) FROM images WHERE project_id = ? GROUP BY 1");
+                      "SELECT COALESCE(category, ''), COUNT(*) FROM images WHERE project_id = ? AND source = 'upload'"
+                      " GROUP BY 1");
   q.bind(1, project_id);
   std::vector<std::pair<std::string, int>> out;
   while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt());

@@ -7,7 +7,7 @@
 
 namespace photoagent::store::detail {
 
-inline constexpr std::array<std::string_view, 5> kMigrations{
+inline constexpr std::array<std::string_view, 6> kMigrations{
     // 1: projects and their images.
     R"sql(
 CREATE TABLE projects (
@@ -114,6 +114,15 @@ ALTER TABLE predictions ADD COLUMN seed INTEGER;
 ALTER TABLE predictions ADD COLUMN output_dir TEXT;
 ALTER TABLE predictions ADD COLUMN files TEXT;   -- JSON array of written paths
 ALTER TABLE images ADD COLUMN prediction_id INTEGER REFERENCES predictions(id) ON DELETE SET NULL;
+)sql",
+    // 6: a project's photos are its uploads; anything a prediction made is an
+    // output (DESIGN §10), whatever an older release recorded. Outputs get
+    // their own index; predictions gain the local states "unknown"/"expired"
+    // (status is free text) and are looked up by key prefix and time.
+    R"sql(
+UPDATE images SET source = 'generated' WHERE prediction_id IS NOT NULL AND source <> 'generated';
+CREATE INDEX images_by_project_source ON images(project_id, source);
+CREATE INDEX predictions_by_created ON predictions(created_at);
 )sql",
 };
 

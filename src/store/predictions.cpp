@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <functional>
 
 #include "photoagent/util/time.hpp"
 #include "write.hpp"
@@ -11,11 +12,12 @@
 namespace photoagent::store {
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT id, key, purpose, model, version, input, input_digest, COALESCE(replicate_id, ''), status,"
+constexpr const char* kColumns =
+    "id, key, purpose, model, version, input, input_digest, COALESCE(replicate_id, ''), status,"
     " COALESCE(output, ''), COALESCE(error, ''), COALESCE(predict_time, -1), COALESCE(project_id, 0),"
     " COALESCE(image_id, 0), COALESCE(claimed_by, 0), created_at, COALESCE(sent_at, ''),"
-    " COALESCE(completed_at, '') FROM predictions";
+    " COALESCE(completed_at, '')";
+const std::string kSelect = std::string("SELECT ") + kColumns + " FROM predictions";
 
 PredictionRow read_row(SQLite::Statement& q) {
   PredictionRow r;
@@ -42,10 +44,19 @@ PredictionRow read_row(SQLite::Statement& q) {
 
 template <typename T>
 std::optional<PredictionRow> find_by(Database& db, const char* where, const T& value) {
-  SQLite::Statement q(db.sql(), std::string(kSelect) + " WHERE " + where + " = ?");
+  SQLite::Statement q(db.sql(), kSelect + " WHERE " + where + " = ?");
   q.bind(1, value);
   if (!q.executeStep()) return std::nullopt;
   return read_row(q);
+}
+
+// One UPDATE on one row in its own transaction, the row given back.
+PredictionRow write_returning(Database& db, const std::string& update,
+                              const std::function<void(SQLite::Statement&)>& bind) {
+  auto tx = db.write_transaction();
+  auto row = detail::returning_row(db, update + " RETURNING " + kColumns, bind, read_row);
+  tx.commit();
+  return row;
 }
 
 bool process_alive(std::int64_t pid) {
@@ -60,12 +71,14 @@ std::optional<PredictionRow> find_prediction_by_replicate_id(Database& db, const
   return find_by(db, "replicate_id", rid);
 }
 
-PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row) {
+PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row, const GenerationInfo* gen) {
   auto tx = db.write_transaction();
   if (auto existing = find_prediction(db, row.key)) return *existing;
   SQLite::Statement ins(db.sql(),
                         "INSERT INTO predictions (key, purpose, model, version, input, input_digest, status,"
-                        " project_id, image_id, claimed_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?)");
+                        " project_id, image_id, claimed_by, created_at, prompt, style, seed, output_dir)"
+                        " VALUES (?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " +
+                            std::string(kColumns));
   ins.bind(1, row.key);
   ins.bind(2, row.purpose);
   ins.bind(3, row.model);
@@ -75,24 +88,39 @@ PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row) {
   if (row.project_id) ins.bind(7, row.project_id); else ins.bind(7);
   if (row.image_id) ins.bind(8, row.image_id); else ins.bind(8);
   ins.bind(9, row.claimed_by);
-  ins.bind(10, util::now_iso8601());
-  ins.exec();
-  auto id = db.sql().getLastInsertRowid();
+  ins.bind(10, row.created_at.empty() ? util::now_iso8601() : row.created_at);
+  if (gen) {
+    ins.bind(11, gen->prompt);
+    if (gen->style.empty()) ins.bind(12); else ins.bind(12, gen->style);
+    if (gen->seed < 0) ins.bind(13); else ins.bind(13, static_cast<std::int64_t>(gen->seed));
+    ins.bind(14, gen->output_dir);
+  } else {
+    for (int i = 11; i <= 14; ++i) ins.bind(i);
+  }
+  ins.executeStep();
+  auto out = read_row(ins);
+  ins.reset();
   tx.commit();
-  return *find_prediction_by_id(db, id);
+  return out;
 }
 
-bool claim_prediction(Database& db, std::int64_t id, std::int64_t pid) {
+std::optional<PredictionRow> claim_prediction(Database& db, std::int64_t id, std::int64_t pid) {
   auto tx = db.write_transaction();
   auto row = find_prediction_by_id(db, id);
-  if (!row) return false;
-  if (row->claimed_by != pid && process_alive(row->claimed_by)) return false;
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET claimed_by = ? WHERE id = ?");
-  u.bind(1, pid);
-  u.bind(2, id);
-  u.exec();
+  if (!row) return std::nullopt;
+  if (row->claimed_by != pid && process_alive(row->claimed_by)) return std::nullopt;
+  auto out = detail::returning_row(db,
+                                   "UPDATE predictions SET claimed_by = ?,"
+                                   " sent_at = CASE WHEN status = 'intent' THEN ? ELSE sent_at END,"
+                                   " status = CASE WHEN status = 'intent' THEN 'sent' ELSE status END"
+                                   " WHERE id = ? RETURNING " + std::string(kColumns),
+                                   [&](SQLite::Statement& u) {
+                                     u.bind(1, pid);
+                                     u.bind(2, util::now_iso8601());
+                                     u.bind(3, id);
+                                   }, read_row);
   tx.commit();
-  return true;
+  return out;
 }
 
 void set_prediction_version(Database& db, std::int64_t id, const std::string& version) {
@@ -111,8 +139,30 @@ void delete_prediction(Database& db, std::int64_t id) {
   detail::update_row(db, "DELETE FROM predictions WHERE id = ?", {}, id);
 }
 
-void mark_prediction_sent(Database& db, std::int64_t id) {
-  detail::update_row(db, "UPDATE predictions SET status = 'sent', sent_at = ? WHERE id = ?", {util::now_iso8601()}, id);
+PredictionRow mark_prediction_sent(Database& db, std::int64_t id) {
+  return write_returning(db, "UPDATE predictions SET status = 'sent', sent_at = ? WHERE id = ?", [&](SQLite::Statement& u) {
+    u.bind(1, util::now_iso8601());
+    u.bind(2, id);
+  });
+}
+
+PredictionRow record_prediction_answer(Database& db, std::int64_t id, const PredictionAnswer& a) {
+  const bool terminal = a.status == "succeeded" || a.status == "failed" || a.status == "canceled" || a.status == "aborted";
+  return write_returning(
+      db,
+      "UPDATE predictions SET replicate_id = COALESCE(?, replicate_id), status = ?, output = COALESCE(?, output),"
+      " error = ?, predict_time = COALESCE(?, predict_time),"
+      " completed_at = CASE WHEN ? THEN COALESCE(completed_at, ?) ELSE completed_at END WHERE id = ?",
+      [&](SQLite::Statement& u) {
+        if (a.replicate_id.empty()) u.bind(1); else u.bind(1, a.replicate_id);
+        u.bind(2, a.status);
+        if (a.output.empty() || a.output == "null") u.bind(3); else u.bind(3, a.output);
+        if (a.error.empty()) u.bind(4); else u.bind(4, a.error);
+        if (a.predict_time < 0) u.bind(5); else u.bind(5, a.predict_time);
+        u.bind(6, terminal ? 1 : 0);
+        u.bind(7, util::now_iso8601());
+        u.bind(8, id);
+      });
 }
 
 void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& rid, const std::string& status) {
@@ -132,6 +182,27 @@ void finish_prediction(Database& db, std::int64_t id, const std::string& status,
   u.bind(5, util::now_iso8601());
   u.bind(6, id);
   u.exec();
+  tx.commit();
+}
+
+PredictionRow set_prediction_state(Database& db, std::int64_t id, const std::string& status, const std::string& error) {
+  return write_returning(db, "UPDATE predictions SET status = ?, error = ? WHERE id = ?", [&](SQLite::Statement& u) {
+    u.bind(1, status);
+    if (error.empty()) u.bind(2); else u.bind(2, error);
+    u.bind(3, id);
+  });
+}
+
+void set_predict_times(Database& db, const std::vector<std::pair<std::int64_t, double>>& times) {
+  if (times.empty()) return;
+  auto tx = db.write_transaction();
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET predict_time = ? WHERE id = ?");
+  for (const auto& [id, seconds] : times) {
+    u.bind(1, seconds);
+    u.bind(2, id);
+    u.exec();
+    u.reset();
+  }
   tx.commit();
 }
 
@@ -172,8 +243,20 @@ std::string prediction_files(Database& db, std::int64_t id) {
 }
 
 std::vector<PredictionRow> unfinished_predictions(Database& db) {
-  SQLite::Statement q(db.sql(), std::string(kSelect) +
-                                    " WHERE status NOT IN ('succeeded', 'failed', 'canceled', 'aborted') ORDER BY id");
+  SQLite::Statement q(db.sql(), kSelect +
+                                    " WHERE status NOT IN ('succeeded', 'failed', 'canceled', 'aborted', 'expired')"
+                                    " AND key NOT LIKE '%:retired:%' ORDER BY id");
+  std::vector<PredictionRow> out;
+  while (q.executeStep()) out.push_back(read_row(q));
+  return out;
+}
+
+std::vector<PredictionRow> predictions_missing_predict_time(Database& db, std::int64_t project_id) {
+  SQLite::Statement q(db.sql(), kSelect +
+                                    " WHERE status = 'succeeded' AND predict_time IS NULL AND replicate_id IS NOT NULL"
+                                    " AND (? = 0 OR project_id = ?) ORDER BY id");
+  q.bind(1, project_id);
+  q.bind(2, project_id);
   std::vector<PredictionRow> out;
   while (q.executeStep()) out.push_back(read_row(q));
   return out;

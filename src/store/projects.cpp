@@ -9,7 +9,8 @@ namespace {
 
 constexpr const char* kSelect =
     "SELECT p.id, p.name, p.kind, p.trigger_word, p.description, COALESCE(p.hf_repo, ''), p.created_at,"
-    " (SELECT COUNT(*) FROM images i WHERE i.project_id = p.id) FROM projects p";
+    " (SELECT COUNT(*) FROM images i WHERE i.project_id = p.id AND i.source = 'upload'),"
+    " (SELECT COUNT(*) FROM images i WHERE i.project_id = p.id AND i.source = 'generated') FROM projects p";
 
 Project read_row(SQLite::Statement& q) {
   Project p;
@@ -21,6 +22,7 @@ Project read_row(SQLite::Statement& q) {
   p.hf_repo = q.getColumn(5).getString();
   p.created_at = q.getColumn(6).getString();
   p.images = q.getColumn(7).getInt64();
+  p.generated = q.getColumn(8).getInt64();
   return p;
 }
 

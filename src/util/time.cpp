@@ -17,6 +17,12 @@ std::string iso8601(std::int64_t t) {
 
 std::string now_iso8601() { return iso8601(unix_now()); }
 
+std::optional<std::int64_t> parse_iso8601(const std::string& iso) {
+  std::tm tm{};
+  if (iso.size() < 19 || strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
 std::string relative_age(std::int64_t t, std::int64_t now) {
   std::int64_t d = now - t;
   if (d < 60) return "just now";

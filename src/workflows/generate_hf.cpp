@@ -4,6 +4,9 @@
 // is one inference call, not a GPU-minute bill).
 
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -30,13 +33,37 @@ std::pair<int, int> size_for(const std::string& aspect) {
   return w >= h ? std::pair{1024, side(1024 * h / w)} : std::pair{side(1024 * w / h), 1024};
 }
 
+// hf-inference serves few models: ask the Hub once per model and process
+// (a batch of many lines names the same model), before anything runs.
+void check_served(const services::Api& inference, const std::string& model) {
+  static std::mutex mu;
+  static std::map<std::string, std::optional<util::Error>> seen;
+  const services::Api hub = inference.rebased({});
+  const std::string key = hub.base() + "\n" + model;
+  std::lock_guard lock(mu);
+  auto it = seen.find(key);
+  if (it == seen.end()) {
+    std::optional<util::Error> refusal;
+    try {
+      services::huggingface::require_hf_inference(hub, model);
+    } catch (const util::Error& e) {
+      // Only the Hub's answer is kept; a failure to ask is asked again.
+      if (e.code() != util::ExitCode::usage && e.code() != util::ExitCode::not_found) throw;
+      refusal = e;
+    }
+    it = seen.emplace(key, std::move(refusal)).first;
+  }
+  if (it->second) throw *it->second;
+}
+
 }  // namespace
 
 std::vector<PlannedPrediction> Generator::plan_hf(const GenerateRequest& r) {
   static const std::regex repo_shape(R"(^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$)");
   if (!std::regex_match(r.model, repo_shape))
     throw util::usage_error("--provider huggingface needs --model OWNER/NAME (a Hub model repo)",
-                            "e.g. --provider huggingface --model black-forest-labs/FLUX.1-schnell");
+                            "e.g. --provider huggingface --model stabilityai/stable-diffusion-3-medium-diffusers");
+  if (hf_ != nullptr) check_served(*hf_, r.model);
   std::optional<Style> style;
   if (!r.style.empty()) style = find_style(config_, r.style);
   // The trigger word only means something to the project's own LoRA repo.
@@ -106,17 +133,18 @@ GenerateResult Generator::run_hf(const PlannedPrediction& p) {
     intent.input = canonical_input(p.input_json);
     intent.input_digest = util::sha256_hex(intent.input);
     intent.project_id = project_ ? project_->id : 0;
-    row = store::insert_prediction_intent(db_, intent);
-    store::set_generation_info(db_, row.id, {p.prompt, p.style, p.out_dir.string(), p.seed});
-    store::mark_prediction_sent(db_, row.id);
+    const store::GenerationInfo generation{p.prompt, p.style, p.out_dir.string(), p.seed};
+    row = store::insert_prediction_intent(db_, intent, &generation);
+    row = store::mark_prediction_sent(db_, row.id);
   }
   try {
     std::string bytes = services::huggingface::text_to_image(*hf_, p.model.full(), p.input_json);
     const std::string stem = (project_ ? project_->name : p.model.name) + "-" + p.key.substr(p.key.find(':') + 1, 10);
-    res.files.push_back(save_output(std::move(bytes), row, p.out_dir, stem + "-0", p.prompt));
+    std::vector<store::Image> cached(1);
+    res.files.push_back(save_output(std::move(bytes), row, p.out_dir, stem + "-0", p.prompt, &cached[0]));
     std::lock_guard lock(runner_.db_mutex());
     store::finish_prediction(db_, row.id, "succeeded", "[]", "", -1);
-    store::set_prediction_files(db_, row.id, json(res.files).dump());
+    store::record_generated_images(db_, row.id, project_ ? cached : std::vector<store::Image>{}, json(res.files).dump());
     res.row = *store::find_prediction_by_id(db_, row.id);
   } catch (const util::Error& e) {
     if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "photoagent/image/decode.hpp"
 #include "photoagent/image/metadata.hpp"
 #include "photoagent/image/sniff.hpp"
 #include "photoagent/store/images.hpp"
@@ -57,11 +58,24 @@ fs::path free_name(const fs::path& dir, const std::string& stem, const char* ext
 
 }  // namespace
 
+// A download that found the output gone (404/410 from the delivery host).
+struct OutputGone : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 std::string Generator::save_output(std::string bytes, const store::PredictionRow& row, const fs::path& dir,
-                                   const std::string& stem, const std::string& prompt) {
+                                   const std::string& stem, const std::string& prompt, store::Image* cached) {
   const auto format = image::sniff(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
   const char* ext = extension(format);
   if (ext == nullptr) throw util::remote_error(stem + " is not a PNG, JPEG or WebP image");
+  image::ImageInfo info;
+  try {
+    image::DecodeOptions opts;
+    opts.allow_webp = true;
+    info = image::probe(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), opts);
+  } catch (const util::Error& e) {
+    throw util::remote_error(stem + " is damaged: " + e.message());
+  }
   // The file carries how it was made (PNG iTXt / JPEG comment / WebP XMP).
   const json meta = {{"prompt", prompt}, {"model", row.model}, {"version", row.version},
                      {"replicate_id", row.replicate_id}, {"input", json::parse(row.input, nullptr, false)},
@@ -75,20 +89,20 @@ std::string Generator::save_output(std::string bytes, const store::PredictionRow
   const std::string sha = util::sha256_hex(bytes);
   const fs::path file = free_name(dir, stem, ext, sha);
   if (!fs::exists(file)) util::write_file_atomic(file, bytes, 0644);
-  if (project_) {
+  if (project_ && cached != nullptr) {
     // Also in the cache, so search finds it even if the folder goes away.
-    std::lock_guard lock(runner_.db_mutex());
-    store::Image img;
-    img.project_id = project_->id;
-    img.sha256 = sha;
-    img.source_sha256 = sha;
-    img.original_name = file.filename().string();
-    img.bytes = static_cast<std::int64_t>(bytes.size());
-    img.caption = prompt;
-    img.source = "generated";
-    img.created_at = util::now_iso8601();
-    img.path = store::write_blob(db_.data_dir(), sha, ext, bytes);
-    if (auto row_img = store::insert_image(db_, img)) store::set_image_prediction(db_, row_img->id, row.id);
+    // Kept apart from the project's photos (source "generated").
+    cached->project_id = project_->id;
+    cached->sha256 = sha;
+    cached->source_sha256 = sha;
+    cached->original_name = file.filename().string();
+    cached->bytes = static_cast<std::int64_t>(bytes.size());
+    cached->width = static_cast<int>(info.width);
+    cached->height = static_cast<int>(info.height);
+    cached->caption = prompt;
+    cached->source = "generated";
+    cached->created_at = util::now_iso8601();
+    cached->path = store::write_blob(db_.data_dir(), sha, ext, bytes);
   }
   return file.string();
 }
@@ -96,7 +110,9 @@ std::string Generator::save_output(std::string bytes, const store::PredictionRow
 std::vector<std::string> Generator::download_outputs(const store::PredictionRow& row, const fs::path& dir,
                                                      const std::string& stem, const std::string& prompt) {
   std::vector<std::string> written;
+  std::vector<store::Image> cached;
   const auto urls = output_urls(row.output);
+  if (urls.empty()) throw OutputGone("no output");
   for (std::size_t i = 0; i < urls.size(); ++i) {
     std::string bytes;
     if (urls[i].starts_with("data:")) {
@@ -115,13 +131,17 @@ std::vector<std::string> Generator::download_outputs(const store::PredictionRow&
       } catch (const net::TransportError& e) {
         services::throw_unreachable(services::Service::replicate, e);
       }
-      if (r.status == 404 || r.status == 410)
-        throw util::remote_error("output " + std::to_string(i) + " has expired on Replicate (outputs live about an hour)");
+      if (r.status == 404 || r.status == 410) throw OutputGone("output " + std::to_string(i) + " is gone");
       if (r.status != 200) throw util::remote_error("could not download output " + std::to_string(i) + " (" + std::to_string(r.status) + ")");
       bytes = std::move(r.body);
     }
-    written.push_back(save_output(std::move(bytes), row, dir, stem + "-" + std::to_string(i), prompt));
+    cached.emplace_back();
+    written.push_back(save_output(std::move(bytes), row, dir, stem + "-" + std::to_string(i), prompt, &cached.back()));
   }
+  // Files first, then one transaction records them with their image rows: a
+  // kill in between leaves files that the next run finds by content.
+  std::lock_guard lock(runner_.db_mutex());
+  store::record_generated_images(db_, row.id, project_ ? cached : std::vector<store::Image>{}, json(written).dump());
   return written;
 }
 
@@ -138,14 +158,14 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
     spec.project_id = project_ ? project_->id : 0;
     spec.wait_seconds = wait ? static_cast<int>(config_.get_number("replicate.wait_seconds", 1, 60)) : 0;
     spec.max_poll = wait ? std::chrono::seconds(30 * 60) : std::chrono::seconds(0);
+    spec.generation = store::GenerationInfo{p.prompt, p.style, p.out_dir.string(), p.seed};
+    spec.retry_unknown = retry_unknown_;
+    spec.retry_expired = retry_expired_;
     if (state_ != nullptr) spec.on_change = [this](const store::PredictionRow& r) { state_->record(r); };
     res.row = runner_.run(spec);
-    {
-      std::lock_guard lock(runner_.db_mutex());
-      store::set_generation_info(db_, res.row.id, {p.prompt, p.style, p.out_dir.string(), p.seed});
-    }
     if (!wait || res.row.status != "succeeded") {
-      if (rep::is_terminal_status(res.row.status)) res.error = res.row.error.empty() ? res.row.status : res.row.error;
+      if (rep::is_terminal_status(res.row.status) || res.row.status == "expired" || res.row.status == "unknown")
+        res.error = res.row.error.empty() ? res.row.status : res.row.error;
       return res;
     }
     auto done = collect(res.row);
@@ -192,6 +212,34 @@ void Generator::postprocess(GenerateResult& res) {
   }
 }
 
+GenerateResult Generator::retry(const store::PredictionRow& row) {
+  if (row.input.find("data:sha256,") != std::string::npos || row.input.find("[redacted]") != std::string::npos)
+    throw util::usage_error("g" + std::to_string(row.id) + "'s input held a file or a secret that was not kept",
+                            "Run the original generate command again with --retry-expired / --retry-unknown.");
+  store::GenerationInfo info;
+  {
+    std::lock_guard lock(runner_.db_mutex());
+    info = store::generation_info(db_, row.id);
+  }
+  PlannedPrediction p;
+  p.key = row.key;
+  p.model = rep::parse_model_ref(row.model);
+  p.model.version = row.version;
+  p.input_json = row.input;
+  p.prompt = info.prompt;
+  p.style = info.style;
+  p.seed = info.seed;
+  p.provider = "replicate";
+  p.out_dir = info.output_dir.empty() ? fs::current_path() : fs::path(info.output_dir);
+  const bool unknown = retry_unknown_, expired = retry_expired_;
+  retry_unknown_ = row.status == "unknown" || unknown;
+  retry_expired_ = row.status == "expired" || expired;
+  auto res = run(p, true);
+  retry_unknown_ = unknown;
+  retry_expired_ = expired;
+  return res;
+}
+
 GenerateResult Generator::collect(store::PredictionRow row) {
   GenerateResult res;
   res.row = row;
@@ -213,7 +261,8 @@ GenerateResult Generator::collect(store::PredictionRow row) {
     res.plan.model = {row.model, "", ""};
   }
   if (row.status != "succeeded") {
-    if (rep::is_terminal_status(row.status)) res.error = row.error.empty() ? row.status : row.error;
+    if (rep::is_terminal_status(row.status) || row.status == "expired" || row.status == "unknown")
+      res.error = row.error.empty() ? row.status : row.error;
     return res;
   }
   // Resume: files already written are not fetched again.
@@ -228,10 +277,12 @@ GenerateResult Generator::collect(store::PredictionRow row) {
       const std::string stem = (project_ ? project_->name : row.model.substr(row.model.find('/') + 1)) + "-" +
                                row.key.substr(row.key.find(':') + 1, 10);
       res.files = download_outputs(row, res.plan.out_dir, stem, info.prompt);
-      std::lock_guard lock(runner_.db_mutex());
-      store::set_prediction_files(db_, row.id, json(res.files).dump());
     }
     res.cost_usd = prediction_cost(config_, row.model, row.predict_time, res.files.size());
+  } catch (const OutputGone&) {
+    // Never a success without the files (DESIGN §10).
+    res.row = runner_.mark_expired(row);
+    res.error = res.row.error;
   } catch (const util::Error& e) {
     if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
     res.error = e.message();

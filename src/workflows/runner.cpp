@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/util/time.hpp"
+#include "photoagent/workflows/reconcile.hpp"
 
 namespace photoagent::workflows {
 using nlohmann::json;
@@ -39,11 +39,23 @@ void canonicalise(json& j) {
   }
 }
 
-// ISO 8601 (Replicate's "2026-11-21T05:31:59.123456Z" or ours) minus `seconds`.
-std::string iso_minus(const std::string& iso, int seconds) {
-  std::tm tm{};
-  if (strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return "";
-  return util::iso8601(static_cast<std::int64_t>(timegm(&tm)) - seconds);
+// An ISO 8601 time shifted by `seconds` ("" when it does not parse).
+std::string iso_shift(const std::string& iso, int seconds) {
+  auto t = util::parse_iso8601(iso);
+  return t ? util::iso8601(*t + seconds) : std::string();
+}
+
+bool has_output(const std::string& out) {
+  return !out.empty() && out != "null" && out != "[]" && out != "\"\"" && out != "{}";
+}
+
+// Settled: nothing more will happen without a new create.
+bool settled(const std::string& status) {
+  return services::replicate::is_terminal_status(status) || status == "expired" || status == "unknown";
+}
+
+bool interrupted(const util::Error& e) {
+  return e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated;
 }
 
 }  // namespace
@@ -72,6 +84,18 @@ std::string output_text(const std::string& output_json) {
   return out;
 }
 
+std::string unknown_message(const store::PredictionRow& row) {
+  const std::string where =
+      row.replicate_id.empty() ? "https://replicate.com/predictions" : "https://replicate.com/p/" + row.replicate_id;
+  return "could not confirm whether Replicate started this prediction (the answer to its create was lost and"
+         " Replicate's list cannot tell); check " + where +
+         ", then rerun with --retry-unknown to create it again (that may pay twice)";
+}
+
+std::string expired_message() {
+  return "outputs expired on Replicate after 1 hour; rerun with --retry-expired to pay again";
+}
+
 PredictionRunner::PredictionRunner(store::Database& db, const services::Api& api, net::SlidingWindowLimiter& limiter,
                                    net::Sleeper sleep)
     : db_(db), api_(api), limiter_(limiter), sleep_(std::move(sleep)) {}
@@ -81,129 +105,215 @@ store::PredictionRow PredictionRunner::reread(std::int64_t id) {
   return *store::find_prediction_by_id(db_, id);
 }
 
-store::PredictionRow PredictionRunner::adopt(store::PredictionRow row, const Prediction& p) {
-  std::lock_guard lock(db_mu_);
-  store::set_prediction_replicate_id(db_, row.id, p.id, p.status.empty() ? "starting" : p.status);
+store::PredictionRow PredictionRunner::adopt(const store::PredictionRow& row, const Prediction& p) {
+  store::PredictionAnswer a;
+  a.replicate_id = p.id;
+  a.status = p.status.empty() ? "starting" : p.status;
+  a.output = p.output;
+  a.error = p.error;
+  a.predict_time = p.predict_time;
   // Sync mode (Prefer: wait) answers "processing" with the output already
   // there: accept any status but "starting" once output is present, as the
-  // official clients do (DESIGN §9), instead of polling once more.
-  const bool has_output = !p.output.empty() && p.output != "null";
-  if (p.terminal()) store::finish_prediction(db_, row.id, p.status, p.output, p.error, p.predict_time);
-  else if (has_output && p.status != "starting")
-    store::finish_prediction(db_, row.id, "succeeded", p.output, "", p.predict_time);
-  return *store::find_prediction_by_id(db_, row.id);
+  // official clients do (DESIGN §9, §10); the run time is fetched later.
+  if (!p.terminal() && has_output(p.output) && a.status != "starting") a.status = "succeeded";
+  // Succeeded, but Replicate already removed what it made (after an hour).
+  if (a.status == "succeeded" && !has_output(p.output) && p.data_removed) {
+    a.status = "expired";
+    a.error = expired_message();
+  }
+  std::lock_guard lock(db_mu_);
+  return store::record_prediction_answer(db_, row.id, a);
 }
 
-std::optional<Prediction> PredictionRunner::reconcile(const store::PredictionRow& row) {
-  const std::string since = iso_minus(row.created_at, 120);
-  std::string next;
-  for (int page = 0; page < 20; ++page) {
-    auto p = services::replicate::list_predictions(api_, since, next);
-    for (const auto& remote : p.items) {
-      if (remote.model != row.model) continue;
-      if (!row.version.empty() && !remote.version.empty() && remote.version != row.version) continue;
-      if (input_digest(remote.input) != row.input_digest) continue;
-      std::lock_guard lock(db_mu_);
-      // Two identical intents must not adopt the same prediction.
-      if (auto owner = store::find_prediction_by_replicate_id(db_, remote.id); owner && owner->id != row.id) continue;
-      return remote;
+store::PredictionRow PredictionRunner::mark_expired(const store::PredictionRow& row) {
+  std::lock_guard lock(db_mu_);
+  return store::set_prediction_state(db_, row.id, "expired", expired_message());
+}
+
+PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row) {
+  // The create went out at sent_at; whatever it made was created within the
+  // request's lifetime (a wait of up to a minute): list that window only,
+  // with room for clock skew.
+  const std::string anchor = row.sent_at.empty() ? row.created_at : row.sent_at;
+  const std::string after = iso_shift(anchor, -120);
+  const std::string before = iso_shift(anchor, 600);
+  std::vector<Candidate> candidates;
+  std::map<std::string, Prediction> seen;
+  try {
+    std::string next;
+    bool exact = false;
+    for (int page = 0; page < 50 && !exact; ++page) {
+      auto p = services::replicate::list_predictions(api_, after, next, before);
+      for (const auto& remote : p.items) {
+        const auto m = match_input(row.input, remote.input, remote.data_removed);
+        if (m == InputMatch::none) continue;
+        {
+          // Two identical intents must not adopt the same prediction.
+          std::lock_guard lock(db_mu_);
+          if (auto owner = store::find_prediction_by_replicate_id(db_, remote.id); owner && owner->id != row.id) continue;
+        }
+        candidates.push_back({remote.id, m});
+        seen.emplace(remote.id, remote);
+        if (m == InputMatch::exact) {
+          exact = true;
+          break;
+        }
+      }
+      if (p.next.empty()) break;
+      next = p.next;
     }
-    if (p.next.empty()) break;
-    next = p.next;
+  } catch (const util::Error& e) {
+    if (interrupted(e)) throw;
+    std::lock_guard lock(db_mu_);
+    row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row) + " [list failed: " + e.message() + "]");
+    return Outcome::unknown;
   }
-  return std::nullopt;
+  std::string chosen;
+  switch (decide(candidates, chosen)) {
+    case Verdict::found:
+      row = adopt(row, seen.at(chosen));
+      return Outcome::adopted;
+    case Verdict::unknown: {
+      std::lock_guard lock(db_mu_);
+      row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row));
+      return Outcome::unknown;
+    }
+    case Verdict::not_found: break;
+  }
+  return Outcome::not_found;
 }
 
 store::PredictionRow PredictionRunner::poll(store::PredictionRow row, std::chrono::seconds max_poll) {
   const auto deadline = std::chrono::steady_clock::now() + max_poll;
   milliseconds delay(500);
-  while (!services::replicate::is_terminal_status(row.status)) {
+  while (!settled(row.status)) {
     if (std::chrono::steady_clock::now() >= deadline) return row;
     sleep_(delay);
     delay = std::min(milliseconds(static_cast<long long>(delay.count() * 1.5)), milliseconds(5000));
     auto p = services::replicate::get_prediction(api_, row.replicate_id);
-    std::lock_guard lock(db_mu_);
-    if (p.terminal()) store::finish_prediction(db_, row.id, p.status, p.output, p.error, p.predict_time);
-    else if (p.status != row.status) store::set_prediction_replicate_id(db_, row.id, row.replicate_id, p.status);
-    row = *store::find_prediction_by_id(db_, row.id);
+    if (p.terminal() || p.status != row.status) {
+      if (!p.terminal()) p.output = "null";  // partial outputs while running are not a result
+      row = adopt(row, p);
+    }
   }
   return row;
 }
 
 store::PredictionRow PredictionRunner::resume(store::PredictionRow row, std::chrono::seconds max_poll) {
-  if (services::replicate::is_terminal_status(row.status)) return row;
+  if (settled(row.status) && row.status != "unknown") return row;
   if (row.replicate_id.empty()) {
-    if (row.status != "sent") return row;  // never sent: nothing to resume
-    auto found = reconcile(row);
-    if (!found) return row;
-    row = adopt(row, *found);
+    if (row.status == "intent") return row;  // never sent: nothing to resume
+    if (reconcile(row) != Outcome::adopted) return row;
   }
   return poll(row, max_poll);
 }
 
+std::string PredictionRunner::version_for(const services::replicate::ModelRef& model) {
+  {
+    std::lock_guard lock(versions_mu_);
+    if (auto it = versions_.find(model.full()); it != versions_.end()) return it->second;
+  }
+  auto m = services::replicate::find_model(api_, model);  // network: outside the locks
+  if (!m)
+    throw util::not_found("Replicate has no model " + model.full(),
+                          "Check the name on https://replicate.com/" + model.full() + ".");
+  std::string version;
+  if (!m->is_official) {
+    version = m->latest_version;
+    if (version.empty())
+      throw util::not_found(model.full() + " has no published version to run",
+                            "Pass a version: --model " + model.full() + ":VERSION.");
+  }
+  std::lock_guard lock(versions_mu_);
+  versions_[model.full()] = version;
+  return version;
+}
+
+store::PredictionRow PredictionRunner::retire_and_insert(const store::PredictionRow& row,
+                                                         const store::PredictionRow& intent, const RunSpec& spec) {
+  std::lock_guard lock(db_mu_);
+  store::retire_prediction_key(db_, row.id);  // the old row stays as history
+  return store::insert_prediction_intent(db_, intent, spec.generation ? &*spec.generation : nullptr);
+}
+
 store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   const std::int64_t pid = ::getpid();
+  store::PredictionRow intent;
+  intent.key = spec.key;
+  intent.purpose = spec.purpose;
+  intent.model = spec.model.full();
+  intent.version = spec.model.version;
+  intent.input = canonical_input(spec.input_json);
+  intent.input_digest = util::sha256_hex(intent.input);
+  intent.project_id = spec.project_id;
+  intent.image_id = spec.image_id;
+  intent.claimed_by = pid;
   store::PredictionRow row;
   {
-    store::PredictionRow intent;
-    intent.key = spec.key;
-    intent.purpose = spec.purpose;
-    intent.model = spec.model.full();
-    intent.version = spec.model.version;
-    intent.input = canonical_input(spec.input_json);
-    intent.input_digest = util::sha256_hex(intent.input);
-    intent.project_id = spec.project_id;
-    intent.image_id = spec.image_id;
-    intent.claimed_by = pid;
     std::lock_guard lock(db_mu_);
-    row = store::insert_prediction_intent(db_, intent);
-    // A prediction that failed on Replicate is tried again when asked again
-    // (only successes are never paid twice); the failed row stays as history.
-    if (row.status == "failed" || row.status == "canceled" || row.status == "aborted") {
-      store::retire_prediction_key(db_, row.id);
-      row = store::insert_prediction_intent(db_, intent);
+    row = store::insert_prediction_intent(db_, intent, spec.generation ? &*spec.generation : nullptr);
+  }
+  // A prediction that failed on Replicate is tried again when asked again
+  // (only successes are never paid twice); expired and unknown ones only
+  // when the flag says so.
+  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted") {
+    row = retire_and_insert(row, intent, spec);
+  } else if (row.status == "expired") {
+    if (!spec.retry_expired) return row;
+    row = retire_and_insert(row, intent, spec);
+  } else if (row.status == "unknown" && row.replicate_id.empty()) {
+    // Look once more (the list may be readable now); create only on request.
+    const auto outcome = reconcile(row);
+    if (outcome == Outcome::adopted) return poll(row, spec.max_poll);
+    if (!spec.retry_unknown) {
+      if (row.status != "unknown") {
+        std::lock_guard lock(db_mu_);
+        row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row));
+      }
+      return row;
     }
+    row = retire_and_insert(row, intent, spec);
   }
   auto model = spec.model;
   if (!row.version.empty()) {
     model.version = row.version;
-  } else if (model.version.empty()) {
-    std::lock_guard lock(db_mu_);
-    if (auto it = versions_.find(model.full()); it != versions_.end() && row.status == "intent") {
-      model.version = it->second;
+  } else if (model.version.empty() && row.status == "intent") {
+    model.version = version_for(model);
+    if (!model.version.empty()) {
+      std::lock_guard lock(db_mu_);
       store::set_prediction_version(db_, row.id, model.version);
       row.version = model.version;
     }
   }
   for (int attempt = 0;; ++attempt) {
-    if (services::replicate::is_terminal_status(row.status)) return row;
+    if (settled(row.status)) return row;
     if (!row.replicate_id.empty()) return poll(row, spec.max_poll);
+    const bool was_sent = row.status == "sent";
+    if (!was_sent) limiter_.acquire();
+    std::optional<store::PredictionRow> claimed;
     {
-      std::unique_lock lock(db_mu_);
-      if (!store::claim_prediction(db_, row.id, pid)) {
-        // Another live photoagent is creating this one: wait for its id.
-        lock.unlock();
-        sleep_(milliseconds(1000));
-        row = reread(row.id);
-        continue;
-      }
+      std::lock_guard lock(db_mu_);
+      claimed = store::claim_prediction(db_, row.id, pid);  // intent -> sent, one transaction
     }
-    if (row.status == "sent") {
-      if (auto found = reconcile(row)) {
-        row = adopt(row, *found);
-        continue;
-      }
+    if (!claimed) {
+      // Another live photoagent is creating this one: wait for its id.
+      sleep_(milliseconds(1000));
+      row = reread(row.id);
+      continue;
+    }
+    row = *claimed;
+    if (was_sent) {
+      // An earlier create may have taken effect: look before paying again.
+      const auto outcome = reconcile(row);
+      if (outcome != Outcome::not_found) continue;
       if (attempt >= 3)
         throw util::remote_error("could not confirm whether Replicate started prediction '" + row.key + "'",
                                  "Run the same command again: it checks Replicate's list before creating anything.");
-    }
-    limiter_.acquire();
-    {
+      limiter_.acquire();
       std::lock_guard lock(db_mu_);
-      store::mark_prediction_sent(db_, row.id);
-      row = *store::find_prediction_by_id(db_, row.id);
+      row = store::mark_prediction_sent(db_, row.id);
     }
-    if (spec.on_change) spec.on_change(row);
+    if (spec.on_change) spec.on_change(row);  // "sent" is recorded before the request goes out
     try {
       auto p = services::replicate::create_prediction(api_, model, spec.input_json, spec.wait_seconds);
       row = adopt(row, p);
@@ -211,20 +321,24 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     } catch (const services::replicate::MaybeCreated&) {
       sleep_(milliseconds(1000));  // let the list catch up before reconciling
       continue;
+    } catch (const services::replicate::NotOfficial&) {
+      // Nothing was created. Community models run by their latest version.
+      model.version = services::replicate::latest_version(api_, model);
+      if (model.version.empty())
+        throw util::not_found(model.full() + " has no published version to run",
+                              "Pass a version: --model " + model.full() + ":VERSION.");
+      {
+        std::lock_guard lock(versions_mu_);
+        versions_[model.full()] = model.version;
+      }
+      std::lock_guard lock(db_mu_);
+      store::set_prediction_version(db_, row.id, model.version);
+      row = *store::find_prediction_by_id(db_, row.id);
+      continue;
     } catch (const util::Error& e) {
       // Ctrl-C mid-request: the create may have gone out. The row stays
       // "sent" and the next run reconciles it; deleting it would pay twice.
-      if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
-      if (e.code() == util::ExitCode::not_found && model.version.empty()) {
-        // Community models have no model route: run their latest version.
-        model.version = services::replicate::latest_version(api_, model);
-        if (model.version.empty()) throw;
-        std::lock_guard lock(db_mu_);
-        versions_[model.full()] = model.version;
-        store::set_prediction_version(db_, row.id, model.version);
-        row = *store::find_prediction_by_id(db_, row.id);
-        continue;
-      }
+      if (interrupted(e)) throw;
       // Refused outright (401, 402, 404, 422, 429 after retries): nothing was
       // created, so the intent goes and the next run starts clean.
       std::lock_guard lock(db_mu_);
@@ -232,6 +346,44 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
       throw;
     }
   }
+}
+
+int PredictionRunner::fetch_predict_times(std::vector<store::PredictionRow> rows, int max_gets) {
+  std::map<std::string, std::int64_t> wanted;  // replicate id -> row id
+  std::string oldest;
+  for (const auto& r : rows) {
+    if (r.replicate_id.empty() || r.predict_time >= 0) continue;
+    wanted.emplace(r.replicate_id, r.id);
+    if (oldest.empty() || r.created_at < oldest) oldest = r.created_at;
+  }
+  if (wanted.empty()) return 0;
+  std::vector<std::pair<std::int64_t, double>> found;
+  try {
+    // The list carries metrics: one request per 100 predictions. Other
+    // predictions of the account share the pages, hence the slack.
+    const std::size_t max_pages = wanted.size() / 100 * 2 + 5;
+    std::string next;
+    for (std::size_t page = 0; page < max_pages && !wanted.empty(); ++page) {
+      auto p = services::replicate::list_predictions(api_, iso_shift(oldest, -120), next);
+      for (const auto& remote : p.items)
+        if (auto it = wanted.find(remote.id); it != wanted.end() && remote.predict_time >= 0) {
+          found.emplace_back(it->second, remote.predict_time);
+          wanted.erase(it);
+        }
+      if (p.next.empty()) break;
+      next = p.next;
+    }
+    int gets = 0;
+    for (auto it = wanted.begin(); it != wanted.end() && gets < max_gets; ++it, ++gets) {
+      auto p = services::replicate::get_prediction(api_, it->first);
+      if (p.predict_time >= 0) found.emplace_back(it->second, p.predict_time);
+    }
+  } catch (const util::Error& e) {
+    if (interrupted(e)) throw;  // else keep what was found; a later call tries again
+  }
+  std::lock_guard lock(db_mu_);
+  store::set_predict_times(db_, found);
+  return static_cast<int>(found.size());
 }
 
 }  // namespace photoagent::workflows

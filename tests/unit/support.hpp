@@ -6,6 +6,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,14 +54,33 @@ class ScopedEnv {
   std::optional<std::string> old_;
 };
 
-// Each stub answers one request, in order; a request with no stub left, or
-// a stub never used, fails the test.
+// A scripted HTTP transport, safe to share between threads.
+// - Routes (`on`) answer every request whose method matches and whose URL
+//   contains the pattern, up to `times` (-1: any number); a route never used
+//   fails the test.
+// - Stubs (`expect`, `respond`, `fail`) answer the other requests one each,
+//   in order; a request with nothing to answer it, or a stub never used,
+//   fails the test.
 class ScriptedTransport : public photoagent::net::Transport {
  public:
   using Handler = std::function<photoagent::net::Response(const photoagent::net::Request&)>;
-  ~ScriptedTransport() override { CHECK_MESSAGE(stubs_.empty(), "unused HTTP stubs: " << stubs_.size()); }
+  ~ScriptedTransport() override {
+    CHECK_MESSAGE(stubs_.empty(), "unused HTTP stubs: " << stubs_.size());
+    for (const auto& r : routes_) CHECK_MESSAGE(r.used > 0, "unused HTTP route: " << r.method << " " << r.pattern);
+  }
 
-  void expect(Handler h) { stubs_.push_back(std::move(h)); }
+  void on(std::string method, std::string pattern, Handler h, int times = -1) {
+    std::lock_guard lock(mu_);
+    routes_.push_back({std::move(method), std::move(pattern), std::move(h), times, 0});
+  }
+  void on(std::string method, std::string pattern, long status, std::string body, int times = -1) {
+    on(std::move(method), std::move(pattern),
+       [=](const photoagent::net::Request&) { return photoagent::net::Response{status, {}, body}; }, times);
+  }
+  void expect(Handler h) {
+    std::lock_guard lock(mu_);
+    stubs_.push_back(std::move(h));
+  }
   void respond(long status, std::string body, photoagent::net::Headers headers = {}) {
     expect([=](const photoagent::net::Request&) { return photoagent::net::Response{status, headers, body}; });
   }
@@ -70,16 +90,46 @@ class ScriptedTransport : public photoagent::net::Transport {
     });
   }
   photoagent::net::Response perform(const photoagent::net::Request& r) override {
-    requests.push_back(r);
-    REQUIRE_MESSAGE(!stubs_.empty(), "unexpected request " << r.method << " " << r.url);
-    auto h = std::move(stubs_.front());
-    stubs_.pop_front();
+    Handler h;
+    {
+      std::lock_guard lock(mu_);
+      requests.push_back(r);
+      for (auto& route : routes_)
+        if (route.method == r.method && r.url.find(route.pattern) != std::string::npos &&
+            (route.times < 0 || route.used < route.times)) {
+          ++route.used;
+          h = route.handler;
+          break;
+        }
+      if (!h) {
+        if (stubs_.empty()) {
+          unexpected_ = r.method + " " + r.url;
+        } else {
+          h = std::move(stubs_.front());
+          stubs_.pop_front();
+        }
+      }
+    }
+    REQUIRE_MESSAGE(h, "unexpected request " << unexpected_);
     return h(r);
+  }
+  // Requests made so far (copy: other threads may be adding).
+  std::vector<photoagent::net::Request> seen() const {
+    std::lock_guard lock(mu_);
+    return requests;
   }
   std::vector<photoagent::net::Request> requests;
 
  private:
+  struct Route {
+    std::string method, pattern;
+    Handler handler;
+    int times, used;
+  };
+  mutable std::mutex mu_;
+  std::vector<Route> routes_;
   std::deque<Handler> stubs_;
+  std::string unexpected_;
 };
 
 }  // namespace testing

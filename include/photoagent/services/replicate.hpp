@@ -47,6 +47,7 @@ struct Prediction {
   std::string logs;
   std::string created_at;
   double predict_time = -1;  // seconds, when known
+  bool data_removed = false;  // input, output and logs removed (after an hour)
   bool terminal() const;
   bool succeeded() const { return status == "succeeded"; }
 };
@@ -61,8 +62,17 @@ class MaybeCreated : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The model route refused a model run without a version: it is not an
+// official model (Replicate answers 404, or 422 "Invalid version or not
+// permitted"). Nothing was created; run it by version instead.
+class NotOfficial : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Creates a prediction. With a version: POST /predictions; without (an
-// official model): POST /models/{owner}/{name}/predictions. `wait_seconds` > 0
+// official model): POST /models/{owner}/{name}/predictions, NotOfficial when
+// the model has no such route. `wait_seconds` > 0
 // sends `Prefer: wait=N`. Never retried after the request went out; throws
 // MaybeCreated then, and util::Error when Replicate refused it.
 Prediction create_prediction(const Api& api, const ModelRef& model, const std::string& input_json, int wait_seconds);
@@ -74,8 +84,10 @@ struct PredictionPage {
   std::vector<Prediction> items;
   std::string next;  // absolute URL of the next page, or ""
 };
-// GET /predictions?created_after=ISO (first page) or the `next` URL given.
-PredictionPage list_predictions(const Api& api, const std::string& created_after, const std::string& next_url = {});
+// GET /predictions?created_after=ISO[&created_before=ISO] (first page) or the
+// `next` URL given.
+PredictionPage list_predictions(const Api& api, const std::string& created_after, const std::string& next_url = {},
+                                const std::string& created_before = {});
 
 // Prediction from its JSON text (exposed for tests).
 Prediction parse_prediction(const std::string& json_text);
@@ -83,6 +95,7 @@ Prediction parse_prediction(const std::string& json_text);
 // --- models (destinations of trainings) ---
 struct Model {
   std::string owner, name, visibility, latest_version;
+  bool is_official = false;  // runs through the model route without a version
 };
 // GET /models/{owner}/{name}; nothing when it does not exist (404).
 std::optional<Model> find_model(const Api& api, const ModelRef& ref);

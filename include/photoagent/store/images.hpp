@@ -51,7 +51,16 @@ void set_image_prediction(Database& db, std::int64_t image_id, std::int64_t pred
 
 std::optional<Image> find_image(Database& db, std::int64_t id);
 std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id, const std::string& source_sha256);
-std::vector<Image> list_images(Database& db, std::int64_t project_id);
+// A project's photos are what the user uploaded; generated outputs are kept
+// apart (DESIGN §10): training, counts and category hints see uploads only.
+enum class ImageSource { uploads, generated, all };
+std::vector<Image> list_images(Database& db, std::int64_t project_id, ImageSource source = ImageSource::uploads);
+
+// A generation's outputs: their image rows (linked to the prediction; a file
+// already cached for the project is not added twice) and the written paths
+// (JSON array), in one transaction.
+void record_generated_images(Database& db, std::int64_t prediction_id, const std::vector<Image>& images,
+                             const std::string& files_json);
 
 struct ImageEdit {
   std::optional<std::string> caption, category, tags;
@@ -62,7 +71,7 @@ Image update_image(Database& db, std::int64_t id, const ImageEdit& edit);
 // Deletes the row; returns the file path when no other row uses the file.
 std::optional<std::string> delete_image(Database& db, std::int64_t id);
 
-// Images per category for one project (category "" = none).
+// Uploaded photos per category for one project (category "" = none).
 std::vector<std::pair<std::string, int>> category_counts(Database& db, std::int64_t project_id);
 
 }  // namespace photoagent::store

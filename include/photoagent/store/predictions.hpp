@@ -2,6 +2,11 @@
 // Rows of the `predictions` table: the record that makes paid work safe to
 // repeat. A row is written (status "intent") before the create call, marked
 // "sent" just before it, and gets Replicate's id the moment it is known.
+//
+// Local states beyond Replicate's: "intent", "sent", "unknown" (a create
+// whose outcome could not be decided: never re-created silently) and
+// "expired" (succeeded, but the outputs were removed before we had them).
+// Each change is one transaction and gives the row back (RETURNING).
 
 #include <cstdint>
 #include <optional>
@@ -35,12 +40,21 @@ std::optional<PredictionRow> find_prediction(Database& db, const std::string& ke
 std::optional<PredictionRow> find_prediction_by_id(Database& db, std::int64_t id);
 std::optional<PredictionRow> find_prediction_by_replicate_id(Database& db, const std::string& replicate_id);
 
-// Inserts the intent unless the key exists; returns the row either way.
-PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row);
+// Generation details (migration 5).
+struct GenerationInfo {
+  std::string prompt, style, output_dir;
+  long long seed = -1;
+};
+
+// Inserts the intent (with its generation details, if any) unless the key
+// exists; returns the row either way.
+PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row,
+                                       const GenerationInfo* generation = nullptr);
 
 // Takes over an unfinished row for this process when no live process holds
-// it. Returns false when another live process does.
-bool claim_prediction(Database& db, std::int64_t id, std::int64_t pid);
+// it; a row still at "intent" is marked "sent" in the same transaction (the
+// create follows at once). Nothing when another live process holds it.
+std::optional<PredictionRow> claim_prediction(Database& db, std::int64_t id, std::int64_t pid);
 
 // A model run by version after all: the row returns to "intent" with it.
 void set_prediction_version(Database& db, std::int64_t id, const std::string& version);
@@ -51,19 +65,32 @@ void retire_prediction_key(Database& db, std::int64_t id);
 // Removes a row whose create was refused (nothing exists remotely).
 void delete_prediction(Database& db, std::int64_t id);
 
-void mark_prediction_sent(Database& db, std::int64_t id);
+PredictionRow mark_prediction_sent(Database& db, std::int64_t id);
+
+// What Replicate answered: its id, status and, once there, output, error and
+// run time (predict_time < 0: not known yet). A terminal status sets
+// completed_at.
+struct PredictionAnswer {
+  std::string replicate_id, status, output, error;
+  double predict_time = -1;
+};
+PredictionRow record_prediction_answer(Database& db, std::int64_t id, const PredictionAnswer& answer);
 void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& replicate_id,
                                  const std::string& status);
 void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,
                        const std::string& error, double predict_time);
+// A local verdict ("unknown", "expired") with its reason.
+PredictionRow set_prediction_state(Database& db, std::int64_t id, const std::string& status, const std::string& error);
+// Run times learnt after the fact (a sync answer carries none), in one
+// transaction: (row id, seconds).
+void set_predict_times(Database& db, const std::vector<std::pair<std::int64_t, double>>& times);
 
+// Rows a later run must still look at: not finished on Replicate, or in a
+// local state that a flag may act on ("unknown").
 std::vector<PredictionRow> unfinished_predictions(Database& db);
+// Succeeded rows with a Replicate id and no run time, oldest first.
+std::vector<PredictionRow> predictions_missing_predict_time(Database& db, std::int64_t project_id = 0);
 
-// Generation details (migration 5).
-struct GenerationInfo {
-  std::string prompt, style, output_dir;
-  long long seed = -1;
-};
 void set_generation_info(Database& db, std::int64_t id, const GenerationInfo& info);
 GenerationInfo generation_info(Database& db, std::int64_t id);
 void set_prediction_files(Database& db, std::int64_t id, const std::string& files_json);

@@ -18,7 +18,8 @@ struct Project {
   std::string description;
   std::string hf_repo;  // empty when none
   std::string created_at;
-  std::int64_t images = 0;  // count, filled by the queries
+  std::int64_t images = 0;     // uploaded photos, filled by the queries
+  std::int64_t generated = 0;  // outputs of generate kept in the cache
 };
 
 // Inserts and returns the new row; throws util::Error when the name is taken.

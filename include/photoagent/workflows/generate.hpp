@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "photoagent/services/replicate.hpp"
+#include "photoagent/store/images.hpp"
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/runner.hpp"
@@ -86,11 +87,24 @@ class Generator {
   // Downloads the outputs of a finished row that lack files (resume, --collect).
   GenerateResult collect(store::PredictionRow row);
 
+  // Runs an "expired" or "unknown" generation again from what its row
+  // recorded (model, version, input, seed, folder), paying again; with the
+  // retry flags set. util::Error when the stored input cannot be replayed
+  // (it held a file or a secret).
+  GenerateResult retry(const store::PredictionRow& row);
+
   // Copies every prediction's progress into the batch's state file.
   void set_batch_state(BatchState* state) { state_ = state; }
 
   // Hugging Face inference, for --provider huggingface.
   void set_hf_inference(const services::Api* api) { hf_ = api; }
+
+  // --retry-unknown / --retry-expired: re-create (and pay for) predictions
+  // whose create could not be confirmed, or whose outputs Replicate removed.
+  void set_retry(bool unknown, bool expired) {
+    retry_unknown_ = unknown;
+    retry_expired_ = expired;
+  }
 
  private:
   // The model to run; `trained` says it is the project's own LoRA (which
@@ -102,9 +116,10 @@ class Generator {
   void postprocess(GenerateResult& result);
   std::vector<PlannedPrediction> plan_hf(const GenerateRequest& request);
   GenerateResult run_hf(const PlannedPrediction& p);
-  // Checks, stamps with metadata, writes and caches one output.
+  // Checks, stamps with metadata and writes one output; fills `cached` (the
+  // cache row, file stored) when the generation belongs to a project.
   std::string save_output(std::string bytes, const store::PredictionRow& row, const std::filesystem::path& dir,
-                          const std::string& stem, const std::string& prompt);
+                          const std::string& stem, const std::string& prompt, store::Image* cached);
 
   store::Database& db_;
   const Config& config_;
@@ -113,6 +128,7 @@ class Generator {
   std::optional<store::Project> project_;
   const services::Api* hf_ = nullptr;
   BatchState* state_ = nullptr;
+  bool retry_unknown_ = false, retry_expired_ = false;
   std::mutex mu_;
   std::vector<std::pair<std::string, services::replicate::InputSchema>> schemas_;
 };

@@ -8,12 +8,17 @@
 // Running the same key again never pays twice: a finished row is returned
 // as is, a row with an id is polled, and a row whose create had an unknown
 // outcome (connection lost or 5xx after sending) is reconciled by listing
-// recent predictions and matching model + input before any new create.
+// the predictions created around it and matching the input (reconcile.hpp;
+// never the model or version, which Replicate rewrites). When that cannot
+// decide, the row becomes "unknown" and is re-created only on request
+// (retry_unknown). A success whose outputs Replicate removed before we had
+// them is "expired", re-created only on request (retry_expired).
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
@@ -35,9 +40,18 @@ struct RunSpec {
   int wait_seconds = 60;                   // Prefer: wait=N on create
   std::chrono::seconds max_poll{15 * 60};  // then the row stays pending for a later run
   // Sees the row whenever it changes state (sent, id known, finished), e.g.
-  // to copy it into a batch state file. Called without the database lock.
+  // to copy it into a batch state file. Called without the database lock;
+  // for "sent" it is called before the create goes out.
   std::function<void(const store::PredictionRow&)> on_change;
+  // Stored with the intent (generations), so no later write is needed.
+  std::optional<store::GenerationInfo> generation;
+  bool retry_unknown = false;  // re-create a row whose create could not be confirmed
+  bool retry_expired = false;  // re-create a success whose outputs were removed
 };
+
+// The message of an "unknown" or "expired" row, with what to do.
+std::string unknown_message(const store::PredictionRow& row);
+std::string expired_message();
 
 // What is stored and matched instead of the raw input: data URIs become
 // their SHA-256, values of secret-looking keys (*_token, *_key, password,
@@ -66,13 +80,28 @@ class PredictionRunner {
   // Polls (or reconciles) a row left unfinished by an earlier run.
   store::PredictionRow resume(store::PredictionRow row, std::chrono::seconds max_poll);
 
- private:
-  store::PredictionRow poll(store::PredictionRow row, std::chrono::seconds max_poll);
-  std::optional<services::replicate::Prediction> reconcile(const store::PredictionRow& row);
-  store::PredictionRow adopt(store::PredictionRow row, const services::replicate::Prediction& p);
-  store::PredictionRow reread(std::int64_t id);
+  // Marks a succeeded row whose outputs are gone (removed, 404) "expired".
+  store::PredictionRow mark_expired(const store::PredictionRow& row);
 
-  // Latest versions of community models (no model route), found once per run.
+  // Fills in the run time of succeeded rows that have none (a sync answer
+  // carries no metrics): one list page per 100 predictions, then a GET for
+  // any the list did not show, at most `max_gets`. Returns how many it
+  // filled. Failures leave the rows for a later call.
+  int fetch_predict_times(std::vector<store::PredictionRow> rows, int max_gets = 200);
+
+ private:
+  enum class Outcome { adopted, not_found, unknown };
+  store::PredictionRow poll(store::PredictionRow row, std::chrono::seconds max_poll);
+  Outcome reconcile(store::PredictionRow& row);
+  store::PredictionRow adopt(const store::PredictionRow& row, const services::replicate::Prediction& p);
+  store::PredictionRow reread(std::int64_t id);
+  // The version to run a model by: "" for an official model (model route),
+  // else its latest version; looked up once per model per run.
+  std::string version_for(const services::replicate::ModelRef& model);
+  store::PredictionRow retire_and_insert(const store::PredictionRow& row, const store::PredictionRow& intent,
+                                         const RunSpec& spec);
+
+  std::mutex versions_mu_;
   std::map<std::string, std::string> versions_;
 
   store::Database& db_;

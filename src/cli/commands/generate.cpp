@@ -181,6 +181,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
   workflows::PredictionRunner runner(ctx.db(), api, ctx.create_limiter());
   workflows::Generator gen(ctx.db(), ctx.config(), api, runner, project);
   if (hf) gen.set_hf_inference(hf_api.get());
+  gen.set_retry(o.retry_unknown, o.retry_expired);
 
   if (!o.collect.empty()) {
     std::string ref = o.collect;
@@ -191,7 +192,10 @@ int run_generate(Context& ctx, GenerateOptions o) {
     if (!row) throw util::not_found("no generation '" + ref + "'", "See pending ones with 'photoagent status'.");
     auto resumed = runner.resume(*row, std::chrono::minutes(30));
     Batch b{ctx, gen, true, {}, {}};
-    b.emit(gen.collect(resumed));
+    auto result = gen.collect(resumed);
+    const auto& st = result.row.status;
+    if ((st == "expired" && o.retry_expired) || (st == "unknown" && o.retry_unknown)) result = gen.retry(result.row);
+    b.emit(result);
     return b.results[0].error.empty() ? 0 : 1;
   }
 
@@ -272,6 +276,14 @@ int run_generate(Context& ctx, GenerateOptions o) {
   for (const auto& r : b.results) {
     failed += !r.error.empty();
     images += r.files.size();
+  }
+  // Sync answers carry no run time: learn it now, a list page per 100
+  // predictions, so spend is complete (DESIGN §10).
+  if (!hf && !o.no_wait && util::interrupt_signal() == 0) {
+    std::vector<store::PredictionRow> done;
+    for (const auto& r : b.results)
+      if (r.row.status == "succeeded" && r.row.predict_time < 0) done.push_back(r.row);
+    runner.fetch_predict_times(std::move(done));
   }
   if (util::interrupt_signal() != 0) {
     ctx.io.err << "Stopped: " << b.results.size() << " of " << plans.size()

@@ -24,6 +24,8 @@ struct GenerateOptions {
   bool no_wait = false;
   bool dry_run = false;
   std::string collect;
+  bool retry_unknown = false;
+  bool retry_expired = false;
   bool list_styles = false;
   std::string contact_sheet;
 };

@@ -44,7 +44,12 @@ store::Image require_image(Context& ctx, std::int64_t id) {
 
 int run_project_images(Context& ctx, const ImagesOptions& o) {
   auto p = workflows::resolve_project(ctx.db(), ctx.config(), o.project);
-  auto images = store::list_images(ctx.db(), p.id);
+  store::ImageSource source = store::ImageSource::uploads;
+  if (o.source == "generated") source = store::ImageSource::generated;
+  else if (o.source == "all") source = store::ImageSource::all;
+  else if (o.source != "upload")
+    throw util::usage_error("--source is upload, generated or all, not '" + o.source + "'");
+  auto images = store::list_images(ctx.db(), p.id, source);
   if (ctx.global.json) {
     json arr = json::array();
     for (const auto& i : images) arr.push_back(to_json(ctx, i));
@@ -52,7 +57,9 @@ int run_project_images(Context& ctx, const ImagesOptions& o) {
     return 0;
   }
   if (images.empty()) {
-    if (!ctx.global.quiet) ctx.io.err << p.name << " has no images yet: photoagent upload " << p.name << " PATH...\n";
+    if (ctx.global.quiet) return 0;
+    if (source == store::ImageSource::generated) ctx.io.err << p.name << " has no generated images yet\n";
+    else ctx.io.err << p.name << " has no images yet: photoagent upload " << p.name << " PATH...\n";
     return 0;
   }
   Table t({"id", "file", "size", "category", "tags", "caption"});

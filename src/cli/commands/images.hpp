@@ -11,6 +11,7 @@ namespace photoagent::cli {
 
 struct ImagesOptions {
   std::string project;
+  std::string source = "upload";  // upload | generated | all
 };
 int run_project_images(Context& ctx, const ImagesOptions& o);
 

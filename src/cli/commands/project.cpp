@@ -18,7 +18,7 @@ json to_json(const store::Project& p, bool is_default) {
   return {{"name", p.name},       {"kind", p.kind},
           {"trigger", p.trigger}, {"description", p.description},
           {"hf_repo", p.hf_repo.empty() ? json(nullptr) : json(p.hf_repo)},
-          {"images", p.images},   {"default", is_default},
+          {"images", p.images},   {"generated", p.generated}, {"default", is_default},
           {"created_at", p.created_at}};
 }
 
@@ -90,7 +90,8 @@ int run_project_show(Context& ctx, const ProjectOptions& o) {
   line("trigger:", p.trigger);
   if (!p.description.empty()) line("description:", p.description);
   line("hf repo:", p.hf_repo.empty() ? "-" : p.hf_repo);
-  line("images:", std::to_string(p.images));
+  line("photos:", std::to_string(p.images));
+  line("generated:", std::to_string(p.generated));
   line("created:", p.created_at);
   return 0;
 }

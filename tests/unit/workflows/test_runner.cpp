@@ -22,6 +22,15 @@ struct Rig {
   net::SlidingWindowLimiter limiter{600, std::chrono::seconds(60)};
   workflows::PredictionRunner runner{db, api, limiter, [](std::chrono::milliseconds) {}};
 
+  // GET /models/{o}/{n} for the model run (official unless told otherwise):
+  // the runner asks once whether it has a model route.
+  void model(const std::string& name = "black-forest-labs/flux-schnell", bool official = true,
+             const std::string& latest = "dp-123") {
+    t->on("GET", "/models/" + name,
+          200, json{{"owner", name.substr(0, name.find('/'))}, {"name", name.substr(name.find('/') + 1)},
+                    {"is_official", official}, {"latest_version", {{"id", latest}}}}.dump());
+  }
+
   workflows::RunSpec spec(const std::string& prompt = "a cat") {
     workflows::RunSpec s;
     s.purpose = "generate";
@@ -32,7 +41,7 @@ struct Rig {
   }
   int creates() const {
     int n = 0;
-    for (const auto& r : t->requests) n += r.method == "POST" && r.url.ends_with("/predictions");
+    for (const auto& r : t->seen()) n += r.method == "POST" && r.url.ends_with("/predictions");
     return n;
   }
 };
@@ -60,6 +69,7 @@ std::string page(const std::vector<std::string>& items) {
 TEST_SUITE("workflows::runner") {
   TEST_CASE("a sync create that finishes is recorded; running it again costs nothing") {
     Rig rig;
+    rig.model();
     rig.t->expect([](const net::Request& r) {
       CHECK(r.url == "https://api.example/v1/models/black-forest-labs/flux-schnell/predictions");
       bool wait = false;
@@ -74,31 +84,37 @@ TEST_SUITE("workflows::runner") {
     CHECK(row.predict_time == doctest::Approx(1.5));
     auto again = rig.runner.run(rig.spec());
     CHECK(again.id == row.id);
-    CHECK(rig.t->requests.size() == 1);
+    CHECK(rig.creates() == 1);
+    CHECK(rig.t->seen().size() == 2);  // the model's route, once; the create
   }
 
   TEST_CASE("sync mode's 'processing' answer with the output present is accepted without polling") {
     Rig rig;
+    rig.model();
     auto p = json::parse(prediction("p7", "processing"));
     p["output"] = json::array({"https://x/out-0.png"});
+    p.erase("metrics");
     rig.t->respond(201, p.dump());
     auto row = rig.runner.run(rig.spec());
     CHECK(row.status == "succeeded");
-    CHECK(rig.t->requests.size() == 1);
+    CHECK(row.predict_time < 0);  // a sync answer has no metrics: fetched later
+    CHECK(rig.t->seen().size() == 2);
   }
 
   TEST_CASE("a running prediction is polled until it ends") {
     Rig rig;
+    rig.model();
     rig.t->respond(201, prediction("p2", "starting"));
     rig.t->respond(200, prediction("p2", "processing"));
     rig.t->respond(200, prediction("p2", "succeeded"));
     auto row = rig.runner.run(rig.spec());
     CHECK(row.status == "succeeded");
-    CHECK(rig.t->requests[1].url == "https://api.example/v1/predictions/p2");
+    CHECK(rig.t->seen()[2].url == "https://api.example/v1/predictions/p2");
   }
 
   TEST_CASE("connection lost after sending: the list finds it, no second create") {
     Rig rig;
+    rig.model();
     rig.t->fail(Kind::other, /*nothing_sent=*/false);
     rig.t->respond(200, page({prediction("other", "succeeded", "a dog"), prediction("p3", "processing")}));
     rig.t->respond(200, prediction("p3", "succeeded"));
@@ -106,11 +122,12 @@ TEST_SUITE("workflows::runner") {
     CHECK(row.replicate_id == "p3");
     CHECK(row.status == "succeeded");
     CHECK(rig.creates() == 1);
-    CHECK(rig.t->requests[1].url.find("/predictions?created_after=") != std::string::npos);
+    CHECK(rig.t->seen()[2].url.find("/predictions?created_after=") != std::string::npos);
   }
 
   TEST_CASE("a 5xx on create is treated as maybe-created; when the list has nothing, it is created again") {
     Rig rig;
+    rig.model();
     rig.t->respond(502, "<html>bad gateway</html>");
     rig.t->respond(200, page({}));
     rig.t->respond(201, prediction("p4", "succeeded"));
@@ -121,6 +138,7 @@ TEST_SUITE("workflows::runner") {
 
   TEST_CASE("a refused create (422) leaves no intent behind and says why") {
     Rig rig;
+    rig.model();
     rig.t->respond(422, R"({"detail":"- input.seed: must be an integer\n","status":422,"title":"Input validation failed"})");
     try {
       rig.runner.run(rig.spec());
@@ -131,14 +149,13 @@ TEST_SUITE("workflows::runner") {
     CHECK(rig.db.sql().execAndGet("SELECT COUNT(*) FROM predictions").getInt() == 0);
   }
 
-  TEST_CASE("a community model without a model route runs its latest version") {
+  TEST_CASE("a community model runs its latest version by the version route, told by is_official up front") {
     Rig rig;
+    const std::string v(64, 'a');
+    rig.model("salesforce/blip", false, v);
     auto spec = rig.spec();
     spec.model = services::replicate::parse_model_ref("salesforce/blip");
     spec.key = workflows::prediction_key(spec.purpose, spec.model, spec.input_json);
-    const std::string v(64, 'a');
-    rig.t->respond(404, R"({"detail":"The requested resource could not be found.","status":404})");
-    rig.t->respond(200, json{{"latest_version", {{"id", v}}}}.dump());
     rig.t->expect([&](const net::Request& r) {
       CHECK(r.url == "https://api.example/v1/predictions");
       CHECK(json::parse(r.body)["version"] == v);
@@ -149,6 +166,22 @@ TEST_SUITE("workflows::runner") {
     auto row = rig.runner.run(spec);
     CHECK(row.version == v);
     CHECK(row.status == "succeeded");
+  }
+
+  TEST_CASE("the model route refusing with 422 'Invalid version' falls back to the latest version") {
+    Rig rig;
+    const std::string v(64, 'b');
+    rig.model("black-forest-labs/flux-schnell", true, v);  // says official, but the model route is refused
+    rig.t->respond(422, R"x({"title":"Invalid version or not permitted","detail":"The specified version does not exist (or perhaps you don't have permission to use it?)","status":422})x");
+    rig.t->expect([&](const net::Request& r) {
+      CHECK(r.url == "https://api.example/v1/predictions");
+      CHECK(json::parse(r.body)["version"] == v);
+      return net::Response{201, {}, prediction("p9", "succeeded")};
+    });
+    auto row = rig.runner.run(rig.spec());
+    CHECK(row.version == v);
+    CHECK(rig.creates() == 2);
+    CHECK(rig.db.sql().execAndGet("SELECT COUNT(*) FROM predictions").getInt() == 1);
   }
 
   TEST_CASE("a row left 'sent' by a crashed run is reconciled before anything is created") {
@@ -168,6 +201,152 @@ TEST_SUITE("workflows::runner") {
     auto done = rig.runner.run(spec);
     CHECK(done.replicate_id == "p6");
     CHECK(rig.creates() == 0);
+  }
+
+  TEST_CASE("reconciliation never compares model or version: an internal name and a newer version are adopted") {
+    Rig rig;
+    rig.model();
+    rig.t->fail(Kind::other, /*nothing_sent=*/false);
+    auto listed = json::parse(prediction("p10", "succeeded"));
+    listed["model"] = "replicate-internal/flux-schnell-int8";
+    listed["version"] = std::string(64, 'f');
+    rig.t->respond(200, page({listed.dump()}));
+    auto row = rig.runner.run(rig.spec());
+    CHECK(row.replicate_id == "p10");
+    CHECK(row.status == "succeeded");
+    CHECK(rig.creates() == 1);
+  }
+
+  TEST_CASE("a data URI listed back as a URL matches by presence only when it is the one candidate") {
+    auto spec_for = [](Rig& rig) {
+      auto s = rig.spec();
+      s.purpose = "caption";
+      s.input_json = json{{"image", "data:image/jpeg;base64,QUJD"}, {"task", "image_captioning"}}.dump();
+      s.key = workflows::prediction_key(s.purpose, s.model, s.input_json);
+      return s;
+    };
+    auto listed = [](const std::string& id) {
+      auto p = json::parse(prediction(id, "succeeded"));
+      p["input"] = {{"image", "https://replicate.delivery/pbxt/" + id + "/upload.jpg"}, {"task", "image_captioning"}};
+      return p.dump();
+    };
+    SUBCASE("one candidate: adopted") {
+      Rig rig;
+      rig.model();
+      rig.t->fail(Kind::other, false);
+      rig.t->respond(200, page({listed("p11")}));
+      auto row = rig.runner.run(spec_for(rig));
+      CHECK(row.replicate_id == "p11");
+      CHECK(rig.creates() == 1);
+    }
+    SUBCASE("two candidates: unknown, nothing created, and a rerun creates nothing either") {
+      Rig rig;
+      rig.model();
+      rig.t->fail(Kind::other, false);
+      rig.t->respond(200, page({listed("p12"), listed("p13")}));
+      auto row = rig.runner.run(spec_for(rig));
+      CHECK(row.status == "unknown");
+      CHECK(row.error.find("--retry-unknown") != std::string::npos);
+      rig.t->respond(200, page({listed("p12"), listed("p13")}));  // the rerun looks once more
+      auto again = rig.runner.run(spec_for(rig));
+      CHECK(again.status == "unknown");
+      CHECK(rig.creates() == 1);
+    }
+    SUBCASE("the same data URI listed back verbatim is an exact match among many") {
+      Rig rig;
+      rig.model();
+      rig.t->fail(Kind::other, false);
+      auto mine = json::parse(prediction("p14", "succeeded"));
+      mine["input"] = {{"image", "data:image/jpeg;base64,QUJD"}, {"task", "image_captioning"}};
+      rig.t->respond(200, page({listed("p15"), mine.dump(), listed("p16")}));
+      auto row = rig.runner.run(spec_for(rig));
+      CHECK(row.replicate_id == "p14");
+    }
+  }
+
+  TEST_CASE("inputs removed after an hour: the row is unknown, never re-created silently; --retry-unknown creates it") {
+    Rig rig;
+    rig.model();
+    rig.t->fail(Kind::other, false);
+    auto removed = json::parse(prediction("p20", "succeeded"));
+    removed["input"] = json::object();
+    removed["output"] = nullptr;
+    removed["data_removed"] = true;
+    rig.t->respond(200, page({removed.dump()}));
+    auto row = rig.runner.run(rig.spec());
+    CHECK(row.status == "unknown");
+    CHECK(rig.creates() == 1);
+    auto spec = rig.spec();
+    spec.retry_unknown = true;
+    rig.t->respond(200, page({removed.dump()}));  // looked at once more first
+    rig.t->respond(201, prediction("p21", "succeeded"));
+    auto again = rig.runner.run(spec);
+    CHECK(again.status == "succeeded");
+    CHECK(again.replicate_id == "p21");
+    CHECK(again.id != row.id);  // the unknown row stays as history
+    CHECK(rig.creates() == 2);
+  }
+
+  TEST_CASE("the list failing makes the row unknown; the next run looks again and adopts what it finds") {
+    Rig rig;
+    rig.model();
+    rig.t->fail(Kind::other, false);
+    rig.t->respond(401, R"({"detail":"Invalid token.","status":401})");
+    auto row = rig.runner.run(rig.spec());
+    CHECK(row.status == "unknown");
+    rig.t->respond(200, page({prediction("p22", "succeeded")}));
+    auto again = rig.runner.run(rig.spec());
+    CHECK(again.id == row.id);
+    CHECK(again.replicate_id == "p22");
+    CHECK(again.status == "succeeded");
+    CHECK(rig.creates() == 1);
+  }
+
+  TEST_CASE("a success whose outputs were removed is expired; --retry-expired pays once more") {
+    Rig rig;
+    rig.model();
+    auto gone = json::parse(prediction("p30", "succeeded"));
+    gone["output"] = nullptr;
+    gone["data_removed"] = true;
+    rig.t->respond(201, gone.dump());
+    auto row = rig.runner.run(rig.spec());
+    CHECK(row.status == "expired");
+    CHECK(row.error.find("--retry-expired") != std::string::npos);
+    auto again = rig.runner.run(rig.spec());  // no request: expired stays expired
+    CHECK(again.status == "expired");
+    CHECK(rig.creates() == 1);
+    auto spec = rig.spec();
+    spec.retry_expired = true;
+    rig.t->respond(201, prediction("p31", "succeeded"));
+    auto paid = rig.runner.run(spec);
+    CHECK(paid.status == "succeeded");
+    CHECK(paid.replicate_id == "p31");
+    CHECK(rig.creates() == 2);
+    CHECK(rig.runner.mark_expired(paid).status == "expired");
+  }
+
+  TEST_CASE("run times missing after sync answers come from one list page, then a GET for the rest") {
+    Rig rig;
+    rig.model();
+    auto sync = [](const std::string& id, const std::string& prompt) {
+      auto p = json::parse(prediction(id, "processing", prompt));
+      p["output"] = json::array({"https://x/" + id + ".png"});
+      p.erase("metrics");
+      return p.dump();
+    };
+    rig.t->respond(201, sync("p40", "a"));
+    rig.t->respond(201, sync("p41", "b"));
+    auto a = rig.runner.run(rig.spec("a"));
+    auto b = rig.runner.run(rig.spec("b"));
+    REQUIRE(a.predict_time < 0);
+    rig.t->respond(200, page({prediction("p40", "succeeded", "a")}));  // p41 is not on the page
+    auto b_done = json::parse(prediction("p41", "succeeded", "b"));
+    b_done["metrics"]["predict_time"] = 2.25;
+    rig.t->respond(200, b_done.dump());
+    CHECK(rig.runner.fetch_predict_times({a, b}) == 2);
+    CHECK(store::find_prediction_by_id(rig.db, a.id)->predict_time == doctest::Approx(1.5));
+    CHECK(store::find_prediction_by_id(rig.db, b.id)->predict_time == doctest::Approx(2.25));
+    CHECK(store::predictions_missing_predict_time(rig.db).empty());
   }
 
   TEST_CASE("secrets and data URIs never reach the database") {
