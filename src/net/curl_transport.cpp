@@ -244,6 +244,12 @@ std::optional<std::string> Response::header(std::string_view name) const {
   return std::nullopt;
 }
 
+bool Request::has_header(std::string_view name) const {
+  for (const auto& h : headers)
+    if (util::iequals(h.first, name)) return true;
+  return false;
+}
+
 std::shared_ptr<Transport> make_curl_transport(TraceOptions trace) {
   return std::make_shared<CurlTransport>(std::move(trace));
 }

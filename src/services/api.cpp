@@ -8,20 +8,24 @@ Api::Api(const net::Client& client, Service service, std::string token, std::str
     : client_(client), service_(service), token_(std::move(token)),
       base_(base.empty() ? base_url(service) : std::move(base)) {}
 
+Api Api::rebased(std::string base) const { return Api(client_, service_, token_, std::move(base)); }
+
 net::Response Api::call(std::string_view method, std::string_view path, std::string_view action,
                         std::string body, std::initializer_list<long> accept, net::Request req) const {
   req.method = std::string(method);
   req.url = base_ + std::string(path);
   if (!body.empty()) {
     req.body = std::move(body);
-    req.header("Content-Type", "application/json");
+    if (!req.has_header("Content-Type")) req.header("Content-Type", "application/json");
   }
   return send(std::move(req), action, accept);
 }
 
 net::Response Api::raw(net::Request req) const {
   req.header("Authorization", "Bearer " + token_);
-  req.header("Accept", "application/json");
+  // A request that asks for its own type (LFS JSON, an image) keeps it: two
+  // Accept headers may be refused (406) and are ambiguous at best.
+  if (!req.has_header("Accept")) req.header("Accept", "application/json");
   return client_.send(req);
 }
 

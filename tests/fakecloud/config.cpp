@@ -27,8 +27,15 @@ json default_config() {
       {"prediction_fail_substring", "FAIL"},
       {"prediction_failure_rate", 0.0},
       {"prediction_error", "NSFW content detected. Try running it again, or try a different prompt."},
-      {"sync_returns_processing", false},
-      {"output_ttl_s", 3600},
+      // Recorded behaviour of the real API, each on by default (README "Recorded behaviour").
+      {"sync_returns_processing", true},
+      {"recorded_create_shape", true},
+      {"model_aliases", {{"meta/meta-llama-3-8b-instruct", "replicate-internal/llama-3-8b-instruct-int8-triton"}}},
+      {"answer_latest_version", true},
+      {"community_model_route_status", 404},  // or 422 "Invalid version or not permitted"
+      {"official_input_defaults", false},
+      {"output_ttl_s", 3600},  // seconds, fractions allowed
+      {"trainings_data_removed", true},
       {"image_base_px", 64},
       {"max_image_px", 2048},
       // Trainings.

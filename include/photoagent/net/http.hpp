@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct Request {
     headers.emplace_back(std::move(name), std::move(value));
     return *this;
   }
+  // True when a header of that name (any case) is set: layers that add
+  // defaults (Accept, Content-Type) must not send a second one.
+  bool has_header(std::string_view name) const;
 };
 
 struct Response {

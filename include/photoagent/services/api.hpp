@@ -32,6 +32,10 @@ class Api {
   // "maybe done" from "not done").
   net::Response raw(net::Request req) const;
 
+  // The same credentials against another host of the service (e.g. the Hub
+  // API next to the inference router); `base` empty means base_url(service).
+  Api rebased(std::string base) const;
+
   const std::string& base() const { return base_; }
   // The unauthenticated client, for URLs on other hosts (presigned uploads):
   // the token must never go there.
