@@ -71,14 +71,16 @@ bool on_hub(const Api& api, const std::string& url) {
 
 bool create_repo(const Api& api, const std::string& repo_id, bool private_repo) {
   detail::check_repo_id(repo_id);
+  // A token that cannot write there (read-only, or fine-grained without
+  // repo.write on the namespace) is told so before anything is sent.
+  require_write_access(api, repo_id);
   const auto slash = repo_id.find('/');
-  // Both privacy fields: older Hub versions read "private", current clients
-  // send "visibility"; they agree, and a face LoRA must never end up public
-  // because one of them was ignored.
+  // `visibility` alone, as huggingface_hub >= 1.8 and huggingface.js send it;
+  // the Hub still reads the legacy `private`, but two fields that could
+  // disagree are one too many for a face LoRA that must stay private.
   const json body = {{"name", repo_id.substr(slash + 1)},
                      {"organization", repo_id.substr(0, slash)},
                      {"type", "model"},
-                     {"private", private_repo},
                      {"visibility", private_repo ? "private" : "public"}};
   const std::string action = "create the repo " + repo_id;
   for (int attempt = 1;; ++attempt) {

@@ -19,6 +19,14 @@ std::optional<std::vector<std::string>> scopes(const Api& api) {
   return out;
 }
 
+bool error_names_field(const net::Response& r, std::string_view field) {
+  json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("errors") || !j["errors"].is_array()) return false;
+  return std::any_of(j["errors"].begin(), j["errors"].end(), [&](const json& e) {
+    return e.is_object() && e.contains("field") && e["field"].is_string() && e["field"].get<std::string>() == field;
+  });
+}
+
 std::string send_mail(const Api& api, const Mail& m, bool sandbox) {
   json content = json::array({{{"type", "text/plain"}, {"value", m.text}}});
   // SendGrid insists on text/plain first, then text/html.
@@ -46,6 +54,12 @@ std::string send_mail(const Api& api, const Mail& m, bool sandbox) {
     throw MaybeSent(std::string("the connection to SendGrid broke after the email was sent: ") + e.what());
   }
   if (r.status >= 500) throw MaybeSent("SendGrid failed (" + std::to_string(r.status) + ") while taking the email");
+  if (r.status == 403 && error_names_field(r, "from"))
+    throw util::auth_error("SendGrid refused the sender " + m.from + ": it is not a verified Sender Identity (" +
+                               service_message(Service::sendgrid, r) + ")",
+                           "Verify the sender in SendGrid (Settings > Sender Authentication: verify " + m.from +
+                               " as a single sender, or authenticate its domain); the API key is fine. Or use a "
+                               "verified sender: photoagent login --sendgrid --from ADDRESS.");
   if (r.status < 200 || r.status >= 300) throw_http_error(Service::sendgrid, r, "send the email");
   return r.header("x-message-id").value_or("");
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "photoagent/net/url.hpp"
+#include "photoagent/services/sendgrid.hpp"
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
@@ -97,11 +98,17 @@ void throw_http_error(Service s, const net::Response& r, std::string_view action
                      " (" + std::to_string(r.status) + ")" + (detail.empty() ? "" : ": " + detail);
   if (auto id = r.header("x-request-id")) text += " [request " + *id + "]";
   const std::string login = "Run 'photoagent login " + std::string(login_flag(s)) + "'";
-  const std::string env = std::string(token_env_var(s));
+  const std::string env =
+      std::string(token_env_var(s)) + (s == Service::huggingface ? " or HUGGING_FACE_HUB_TOKEN" : "");
   switch (r.status) {
     case 401:
       throw util::auth_error(text, login + " (or check " + env + ").");
     case 403:
+      // SendGrid names the `from` field for a sender that is not a verified
+      // Sender Identity: the key is fine, the sender needs verifying.
+      if (s == Service::sendgrid && sendgrid::error_names_field(r, "from"))
+        throw util::auth_error(text, "Verify the sender in SendGrid (Settings > Sender Authentication: a single "
+                                     "sender or its domain); the API key is fine.");
       throw util::auth_error(text, "The token lacks a permission this needs. " + login + " with a token that has it.");
     case 402:
       throw util::Error(util::ExitCode::remote, text, "Add credit or a payment method to your " + name + " account.");

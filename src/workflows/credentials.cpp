@@ -1,6 +1,7 @@
 #include "photoagent/workflows/credentials.hpp"
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
@@ -47,10 +48,15 @@ CredentialStore::CredentialStore(std::filesystem::path profile_dir)
     : file_(std::move(profile_dir) / "credentials.json") {}
 
 std::optional<Credential> CredentialStore::find(Service s) const {
-  const std::string var(services::token_env_var(s));
-  if (auto v = util::env(var.c_str())) {
-    std::string secret = util::trim(*v);
-    if (!secret.empty()) return Credential{secret, "env " + var, true, ""};
+  // huggingface_hub reads the legacy HUGGING_FACE_HUB_TOKEN after HF_TOKEN;
+  // CI secrets set up for it keep working here.
+  std::vector<std::string> vars{std::string(services::token_env_var(s))};
+  if (s == Service::huggingface) vars.emplace_back("HUGGING_FACE_HUB_TOKEN");
+  for (const auto& var : vars) {
+    if (auto v = util::env(var.c_str())) {
+      std::string secret = util::trim(*v);
+      if (!secret.empty()) return Credential{secret, "env " + var, true, ""};
+    }
   }
   json j = load(file_);
   if (auto it = j.find(key_of(s)); it != j.end() && it->is_object() && it->contains("token") &&

@@ -4,6 +4,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "photoagent/services/api.hpp"
@@ -32,7 +33,13 @@ class MaybeSent : public std::runtime_error {
 
 // POST /v3/mail/send. Returns the X-Message-Id (may be empty). In sandbox
 // mode SendGrid validates the request and sends nothing (answers 200).
-// Throws MaybeSent for an unknown outcome, util::Error when SendGrid refused.
+// Throws MaybeSent for an unknown outcome, util::Error when SendGrid refused
+// (a sender that is not a verified Sender Identity: exit 4, "verify the
+// sender", as the key itself is fine).
 std::string send_mail(const Api& api, const Mail& mail, bool sandbox = false);
+
+// True when a SendGrid error body ({"errors":[{"field",...}]}) names `field`;
+// a 403 naming "from" means the sender is not verified.
+bool error_names_field(const net::Response& r, std::string_view field);
 
 }  // namespace photoagent::services::sendgrid

@@ -1,7 +1,8 @@
 #pragma once
 // Where each service's secret comes from, in order (first wins):
 //   Replicate:    REPLICATE_API_TOKEN, then credentials.json
-//   Hugging Face: HF_TOKEN, then credentials.json, then $HF_HOME/token
+//   Hugging Face: HF_TOKEN, then HUGGING_FACE_HUB_TOKEN (the legacy name
+//                 huggingface_hub still reads), then credentials.json, then $HF_HOME/token
 //                 (the hf CLI's file, so its users need not log in twice;
 //                 an explicit photoagent login beats it)
 //   SendGrid:     SENDGRID_API_KEY, then credentials.json

@@ -27,7 +27,8 @@ const char* key_of(Service s) {
 const char* token_page(Service s) {
   switch (s) {
     case Service::replicate: return "https://replicate.com/account/api-tokens";
-    case Service::huggingface: return "https://huggingface.co/settings/tokens (a write token)";
+    case Service::huggingface:
+      return "https://huggingface.co/settings/tokens (a write token, or fine-grained with repo.write on your namespace)";
     case Service::sendgrid: return "https://app.sendgrid.com/settings/api_keys (Mail Send access)";
   }
   return "";
@@ -80,7 +81,9 @@ void report_login(Context& ctx, Service s, const workflows::Verified& v, const s
 int login_one(Context& ctx, Service s, const LoginOptions& o) {
   auto& creds = ctx.credentials();
   auto existing = creds.find(s);
-  const std::string var(services::token_env_var(s));
+  // The variable that is set ("env HUGGING_FACE_HUB_TOKEN" names the legacy one).
+  const std::string var = existing && existing->from_env ? existing->source.substr(existing->source.find(' ') + 1)
+                                                         : std::string(services::token_env_var(s));
   if (existing && existing->from_env) {
     // The environment would win over anything stored, so storing would mislead.
     if (s != Service::sendgrid || (o.from.empty() && o.to.empty()))
@@ -179,7 +182,7 @@ int run_logout(Context& ctx, const LogoutOptions& o) {
   for (Service s : chosen) {
     if (ctx.credentials().remove(s)) removed.push_back(key_of(s));
     if (auto c = ctx.credentials().find(s); c && c->from_env)
-      warn(ctx.io, std::string(services::token_env_var(s)) + " is still set, so " +
+      warn(ctx.io, c->source.substr(c->source.find(' ') + 1) + " is still set, so " +
                        std::string(services::display_name(s)) + " stays logged in through the environment");
   }
   if (ctx.global.json) {

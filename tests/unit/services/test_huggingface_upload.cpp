@@ -85,11 +85,17 @@ std::string header_line(const std::string& parent = {}) {
 const std::string kReadmeLine =
     R"({"key":"file","value":{"content":"IyBoaQo=","encoding":"base64","path":"README.md"}})";
 
+// create_repo asks whoami first: a classic write token of user "ada".
+void expect_writer(Env& e) {
+  e.t->respond(200, R"({"type":"user","name":"ada","orgs":[],"auth":{"type":"access_token","accessToken":{"role":"write"}}})");
+}
+
 }  // namespace
 
 TEST_SUITE("services::huggingface_upload") {
   TEST_CASE("create_repo: 200 creates a private model repo with the token") {
     Env e;
+    expect_writer(e);
     e.t->expect([](const net::Request& r) {
       CHECK(r.method == "POST");
       CHECK(r.url == std::string(kHub) + "/api/repos/create");
@@ -98,7 +104,7 @@ TEST_SUITE("services::huggingface_upload") {
       CHECK(b["name"] == "lora");
       CHECK(b["organization"] == "ada");
       CHECK(b["type"] == "model");
-      CHECK(b["private"] == true);
+      CHECK_FALSE(b.contains("private"));  // `visibility` only, as the official clients send
       CHECK(b["visibility"] == "private");
       return json_response(200, {{"url", "https://hub.test/ada/lora"}, {"name", "ada/lora"}, {"id", "x"}});
     });
@@ -107,13 +113,15 @@ TEST_SUITE("services::huggingface_upload") {
 
   TEST_CASE("create_repo: 409 means it already exists") {
     Env e;
+    expect_writer(e);
     e.t->respond(409, R"({"error":"You already created this model repo"})");
     CHECK_FALSE(hf::create_repo(e.api, "ada/lora", false));
-    CHECK(json::parse(e.t->requests[0].body)["visibility"] == "public");
+    CHECK(json::parse(e.t->requests[1].body)["visibility"] == "public");
   }
 
   TEST_CASE("create_repo: 401 with 'Invalid credentials' is a bad token (exit 4)") {
     Env e;
+    expect_writer(e);
     e.t->respond(401, R"({"error":"Invalid credentials in Authorization header"})",
                  {{"x-error-message", "Invalid credentials in Authorization header"}});
     CHECK(exit_code_of([&] { hf::create_repo(e.api, "ada/lora"); }) == 4);
@@ -121,6 +129,7 @@ TEST_SUITE("services::huggingface_upload") {
 
   TEST_CASE("create_repo: 403 on create but the repo is readable counts as existing") {
     Env e;
+    expect_writer(e);
     e.t->respond(403, R"({"error":"You don't have the rights to create a model under the namespace \"ada\""})");
     e.t->expect([](const net::Request& r) {
       CHECK(r.method == "GET");
@@ -132,6 +141,7 @@ TEST_SUITE("services::huggingface_upload") {
 
   TEST_CASE("create_repo: 403 for a repo that cannot be read stays an auth error") {
     Env e;
+    expect_writer(e);
     e.t->respond(403, R"({"error":"You don't have the rights"})");
     e.t->respond(404, R"({"error":"Repository not found"})", {{"x-error-code", "RepoNotFound"}});
     CHECK(exit_code_of([&] { hf::create_repo(e.api, "ada/lora"); }) == 4);

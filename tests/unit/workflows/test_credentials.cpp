@@ -15,6 +15,7 @@ TEST_SUITE("workflows::credentials") {
     testing::ScopedEnv hf_home("HF_HOME", (dir.path() / "hf").string());
     testing::ScopedEnv hf_path("HF_TOKEN_PATH", std::nullopt);
     testing::ScopedEnv r("REPLICATE_API_TOKEN", std::nullopt), h("HF_TOKEN", std::nullopt);
+    testing::ScopedEnv legacy("HUGGING_FACE_HUB_TOKEN", std::nullopt);
     workflows::CredentialStore store(dir.path() / "cfg");
     CHECK_FALSE(store.find(Service::replicate).has_value());
     CHECK_THROWS_AS(store.require(Service::replicate), util::Error);
@@ -36,6 +37,24 @@ TEST_SUITE("workflows::credentials") {
     CHECK(c->from_env);
     CHECK(c->source == "env REPLICATE_API_TOKEN");
     CHECK(store.find(Service::huggingface)->secret == "hf_env");
+  }
+
+  TEST_CASE("HF: HUGGING_FACE_HUB_TOKEN is read after HF_TOKEN and before the file") {
+    testing::TempDir dir;
+    testing::ScopedEnv hf_home("HF_HOME", (dir.path() / "hf").string());
+    testing::ScopedEnv h("HF_TOKEN", std::nullopt), legacy("HUGGING_FACE_HUB_TOKEN", " hf_legacy\n");
+    workflows::CredentialStore store(dir.path() / "cfg");
+    store.save(Service::huggingface, "hf_file", "ada-hf");
+    auto c = store.find(Service::huggingface);
+    CHECK(c->secret == "hf_legacy");
+    CHECK(c->from_env);
+    CHECK(c->source == "env HUGGING_FACE_HUB_TOKEN");
+    {
+      testing::ScopedEnv blank("HF_TOKEN", "  ");  // a blank variable counts as unset
+      CHECK(store.find(Service::huggingface)->secret == "hf_legacy");
+    }
+    testing::ScopedEnv modern("HF_TOKEN", "hf_modern");
+    CHECK(store.find(Service::huggingface)->source == "env HF_TOKEN");
   }
 
   TEST_CASE("the file is 0600 and a readable one is refused") {
