@@ -1,6 +1,7 @@
 // /_delivery/{id}/{file}: output files, like replicate.delivery (no auth).
 // Pictures are rendered on request from the job's parameters; they vanish
-// (404) once the prediction's data is removed after output_ttl_s.
+// (404) once the prediction's data is removed after output_ttl_s (seconds,
+// fractions allowed).
 #include "replicate.hpp"
 
 namespace fakecloud {
@@ -15,9 +16,13 @@ void register_delivery(Router& r) {
       auto now = Clock::now();
       if (it == c.app.state.replicate.jobs.end()) return c.send_text(404, "Not found\n", "text/plain");
       JobView v = view_job(it->second, now);
-      long ttl = c.app.cfg_long(it->second.training ? "weights_ttl_s" : "output_ttl_s",
-                                it->second.training ? 0 : 3600);
-      bool expired = ttl > 0 && v.completed && now > *v.completed + std::chrono::seconds(ttl);
+      // Outputs go with the prediction's data (output_ttl_s); weights have their own clock.
+      double wttl = c.app.cfg_double("weights_ttl_s", 0);
+      bool expired = it->second.training
+                         ? wttl > 0 && v.completed &&
+                               now > *v.completed + std::chrono::duration_cast<Clock::duration>(
+                                                        std::chrono::duration<double>(wttl))
+                         : data_removed(c.app, it->second, v, now);
       if (v.status != "succeeded" || expired) return c.send_text(404, "Not found\n", "text/plain");
       j = it->second;
       extra_entry = c.app.cfg_str("weights_extra_entry", "");

@@ -55,7 +55,7 @@ std::string job_logs(const Job& j, const JobView& v) {
   if (j.training) {
     logs += "Extracted " + std::to_string(j.image_count + j.caption_count) +
             " files from zip to input_images\n";
-    logs += "Using trigger word: " + jstr(j.input, "trigger_word", "TOK") + "\n";
+    logs += "Using trigger word: " + jstr(j.resolved_input, "trigger_word", "TOK") + "\n";
   } else {
     logs += "Using seed: " + std::to_string(j.seed) + "\n";
     if (!j.prompt.empty()) logs += "Prompt: " + j.prompt + "\n";
@@ -157,18 +157,41 @@ bool is_terminal(const std::string& s) {
   return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted";
 }
 
+bool data_removed(const App& app, const Job& j, const JobView& v, TimePoint now) {
+  if (!v.completed) return false;
+  if (j.training && !app.cfg_bool("trainings_data_removed", true)) return false;
+  // Seconds, fractions allowed, so a test can watch the hour pass in milliseconds.
+  double ttl = app.cfg_double("output_ttl_s", 3600);
+  return now > *v.completed + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(ttl));
+}
+
+namespace {
+
+// The name the API answers for a model: official models may come back under
+// an internal deployment name (config model_aliases, recorded).
+std::string answered_model(const App& app, const std::string& model) {
+  auto it = app.config.find("model_aliases");
+  if (it == app.config.end() || !it->is_object()) return model;
+  return jstr(*it, model.c_str(), model);
+}
+
+}  // namespace
+
 json render_job(const App& app, const Job& j, TimePoint now, const std::string& origin, bool create) {
   JobView v = view_job(j, now);
   std::string coll = j.training && !create ? "trainings" : "predictions";  // create quirk [obs]
-  long ttl = app.cfg_long("output_ttl_s", 3600);
-  bool removed = !j.training && v.completed && now > *v.completed + std::chrono::seconds(ttl);
+  bool removed = data_removed(app, j, v, now);
+  bool latest = app.cfg_bool("answer_latest_version", true) && !j.served_version.empty();
+  bool show_defaults = j.official && app.cfg_bool("official_input_defaults", false) && !create;
   json o;
   o["id"] = j.id;
-  o["model"] = j.model;
-  o["version"] = j.version;
-  o["input"] = removed ? json::object() : j.input;
+  o["model"] = answered_model(app, j.model);
+  o["version"] = latest ? j.served_version : j.version;
+  o["input"] = removed ? json::object() : show_defaults ? j.resolved_input : j.input;
   o["logs"] = removed ? json(nullptr) : json(job_logs(j, v));
-  o["output"] = v.status == "succeeded" && !removed ? job_output(app, j, origin) : json(nullptr);
+  // Trainings keep their output (the version exists; weights follow weights_ttl_s).
+  bool output_gone = removed && !j.training;
+  o["output"] = v.status == "succeeded" && !output_gone ? job_output(app, j, origin) : json(nullptr);
   o["data_removed"] = removed;
   o["error"] = v.status == "failed" ? json(j.error) : json(nullptr);
   o["status"] = v.status;
@@ -186,6 +209,13 @@ json render_job(const App& app, const Job& j, TimePoint now, const std::string& 
   }
   if (j.deadline) o["deadline"] = iso(*j.deadline);
   if (!j.webhook.is_null()) o["webhook"] = j.webhook;
+  if (create && app.cfg_bool("recorded_create_shape", true) && !is_terminal(v.status)) {
+    // A 201 that is not final carries no output, timings or metrics yet
+    // (recorded create answers: id, model, version, input, logs, error,
+    // status, created_at, urls). The sync path adds the output back.
+    for (const char* k : {"output", "data_removed", "started_at", "completed_at", "metrics", "source"})
+      o.erase(k);
+  }
   return o;
 }
 

@@ -20,6 +20,9 @@ json schema_prop(const json& openapi, const char* schema_name, const std::string
 // Validates `input` like Cog does; returns invalid_fields entries (empty = valid).
 json check_input(const json& openapi, const char* schema_name, const json& input,
                  bool reject_unknown);
+// `input` with every absent (or null) property that has a schema default set
+// to it, as Cog does before calling predict()/train().
+json with_defaults(const json& openapi, const char* schema_name, const json& input);
 // 422 "Input validation failed" with detail lines and invalid_fields.
 void send_invalid_fields(const Ctx& c, const json& fields);
 
@@ -31,6 +34,8 @@ struct JobView {
 };
 JobView view_job(const Job& j, TimePoint now);
 bool is_terminal(const std::string& status);
+// Inputs, outputs and logs removed: output_ttl_s (fractions allowed) after completion.
+bool data_removed(const App& app, const Job& j, const JobView& v, TimePoint now);
 // The API object. `create` applies the quirks of create responses.
 json render_job(const App& app, const Job& j, TimePoint now, const std::string& origin,
                 bool create = false);

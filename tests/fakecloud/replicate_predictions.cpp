@@ -60,9 +60,12 @@ Job make_job(App& app, const Model& m, const Version& v, const json& input, Time
   do j.id = replicate_id(); while (st.jobs.count(j.id));
   j.seq = st.next_seq++;
   j.model = m.full();
+  j.official = m.official;
   // Official models answer with an opaque deployment version, not latest_version.id.
   j.version = m.official ? "dp-" + stable_hex64(m.full()).substr(0, 32) : v.id;
+  if (!m.official) j.served_version = m.versions.back().id;
   j.input = input;
+  j.resolved_input = with_defaults(v.openapi_schema, "Input", input);
   j.kind = m.kind;
   j.created = now;
   long total = sample_ms(app.config.value("prediction_latency_ms", json(300)), app.rng, 300);
@@ -126,8 +129,18 @@ void create(Ctx& c, const std::string& model_path) {
     Version* v = nullptr;
     if (!model_path.empty()) {
       m = find_model(c.app, model_path);
-      if (!m || !m->official || m->versions.empty())
+      if (!m || m->versions.empty())
         return replicate_problem(c, 404, "The requested resource could not be found.");
+      if (!m->official) {
+        // Community models are not runnable here: 404 (usual) or, as also
+        // recorded, 422 "Invalid version" (config community_model_route_status).
+        if (c.app.cfg_long("community_model_route_status", 404) == 422)
+          return replicate_problem(c, 422,
+                                   "The specified version does not exist (or perhaps you don't have "
+                                   "permission to use it?)",
+                                   "Invalid version or not permitted");
+        return replicate_problem(c, 404, "The requested resource could not be found.");
+      }
       v = &m->versions.back();
     } else {
       std::string ver = b["version"].is_string() ? b["version"].get<std::string>() : "";
@@ -172,11 +185,12 @@ void create(Ctx& c, const std::string& model_path) {
     return replicate_problem(c, 404, "The requested resource could not be found.");
   const Job& j = found->second;
   json out = render_job(c.app, j, Clock::now(), c.origin, true);
-  if (wait_s > 0 && out["status"] == "succeeded" && c.app.cfg_bool("sync_returns_processing", false)) {
-    // What the real sync API does: outputs present, status not yet terminal.
+  if (wait_s > 0 && out["status"] == "succeeded" && c.app.cfg_bool("sync_returns_processing", true)) {
+    // What the real sync API answers (every recorded Prefer: wait create):
+    // the output is there, the status is not yet terminal, and there are no
+    // timings or metrics; metrics.predict_time appears on a later GET.
     out["status"] = "processing";
-    out["completed_at"] = nullptr;
-    out["metrics"] = json::object();
+    for (const char* k : {"started_at", "completed_at", "metrics", "source"}) out.erase(k);
   }
   if (wait_s > 0 && out["output"].is_array() && c.app.cfg_bool("sync_data_uri_outputs", false) &&
       (j.kind == "images" || j.kind == "trainer")) {

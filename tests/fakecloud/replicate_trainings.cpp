@@ -46,7 +46,7 @@ ZipInfo inspect_zip(const std::string& z) {
 
 // Returns an error text when the trainer could not use input_images.
 std::string read_images(App& app, const json& input, Job& t) {
-  std::string url = input.value("input_images", json("")).is_string() ? input["input_images"].get<std::string>() : "";
+  std::string url = jstr(input, "input_images");
   std::string bytes;
   if (auto at = url.find("/v1/files/"); at != std::string::npos) {
     std::string id = url.substr(at + 10);
@@ -114,7 +114,10 @@ void create(Ctx& c) {
   t.seq = app.state.replicate.next_seq++;
   t.model = trainer->full();
   t.version = v->id;
+  t.served_version = trainer->versions.back().id;
   t.input = b["input"];
+  // Inputs left out take the trainer's defaults (lora_rank 16, steps 1000, ...).
+  t.resolved_input = with_defaults(v->openapi_schema, "TrainingInput", t.input);
   t.kind = "trainer";
   t.created = now;
   long total = sample_ms(app.config.value("training_duration_ms", json(2000)), app.rng, 2000);
@@ -123,11 +126,11 @@ void create(Ctx& c) {
   t.end_at = now + std::chrono::milliseconds(total);
   t.destination = dest;
   t.new_version = random_hex(64);
-  t.steps = t.input.value("steps", json(1000)).is_number_integer() ? t.input["steps"].get<int>() : 1000;
+  t.steps = static_cast<int>(std::clamp(jlong(t.resolved_input, "steps", 1000), 1L, 100000L));
   if (b.contains("webhook")) t.webhook = b["webhook"];
-  std::string problem = read_images(app, t.input, t);
+  std::string problem = read_images(app, t.resolved_input, t);
   std::string forced = app.cfg_str("training_outcome", "auto");
-  std::string trigger = jstr(t.input, "trigger_word");
+  std::string trigger = jstr(t.resolved_input, "trigger_word");
   std::string needle = app.cfg_str("training_fail_substring", "FAIL");
   double rate = app.cfg_double("training_failure_rate", 0.0);
   t.error = problem.empty() ? app.cfg_str("training_error", "Training failed.") : problem;

@@ -106,6 +106,20 @@ json check_input(const json& openapi, const char* schema_name, const json& input
   return errors;
 }
 
+json with_defaults(const json& openapi, const char* schema_name, const json& input) {
+  json out = input.is_object() ? input : json::object();
+  const json* schemas = schemas_of(openapi);
+  if (!schemas || !schemas->contains(schema_name)) return out;
+  const json props = (*schemas)[schema_name].value("properties", json::object());  // named: items() must not outlive it
+  for (const auto& [name, raw] : props.items()) {
+    if (out.contains(name) && !out[name].is_null()) continue;
+    json p = schema_prop(openapi, schema_name, name);  // folds allOf/$ref, where enum defaults live
+    if (p.is_object() && p.contains("default")) out[name] = p["default"];
+    else out.erase(name);  // null or absent with no default: the model gets None
+  }
+  return out;
+}
+
 void send_invalid_fields(const Ctx& c, const json& fields) {
   std::string detail;
   for (const auto& f : fields)

@@ -43,7 +43,12 @@ struct Job {
   bool training = false;
   long seq = 0;  // creation order, for newest-first lists and cursors
   std::string id, model, version;
-  json input = json::object();
+  // The model's newest version when the job was created: what the real API
+  // answers in `version` (config answer_latest_version). Empty for official models.
+  std::string served_version;
+  bool official = false;  // run through an official model (opaque version, aliases)
+  json input = json::object();           // as sent; echoed in answers
+  json resolved_input = json::object();  // input with the schema's defaults: what the model sees
   TimePoint created, start_at, end_at;
   std::optional<TimePoint> canceled_at;
   std::optional<TimePoint> deadline;  // Cancel-After

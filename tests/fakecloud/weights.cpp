@@ -50,11 +50,11 @@ void add(std::string& tar, const std::string& name, const std::string& data, cha
 // safetensors: u64 little-endian header length, JSON header (space padded to
 // a multiple of 8), then the raw tensor bytes.
 std::string safetensors(const Job& t) {
-  int rank = t.input.value("lora_rank", json(16)).is_number_integer() ? t.input["lora_rank"].get<int>() : 16;
-  rank = std::clamp(rank, 1, 128);
+  // The caller may leave lora_rank out: the trainer's schema default applies.
+  int rank = static_cast<int>(std::clamp(jlong(t.resolved_input, "lora_rank", 16), 1L, 128L));
   const int dim = 64;
   json header = {{"__metadata__", {{"format", "pt"}, {"name", "flux_train_replicate"},
-                                   {"trigger_word", t.input.value("trigger_word", json("TOK"))},
+                                   {"trigger_word", jstr(t.resolved_input, "trigger_word", "TOK")},
                                    {"software", "fakecloud"}}}};
   std::string data;
   uint64_t h = fnv1a(t.id);
@@ -83,7 +83,7 @@ std::string safetensors(const Job& t) {
 
 std::string config_yaml(const Job& t) {
   auto in = [&](const char* k, const std::string& def) {
-    const json& v = t.input.value(k, json());
+    const json v = t.resolved_input.value(k, json());
     return v.is_null() ? def : (v.is_string() ? v.get<std::string>() : v.dump());
   };
   return "job: custom_job\nconfig:\n  name: flux_train_replicate\n  process:\n"
