@@ -29,6 +29,8 @@ struct Counters {
   std::map<std::string, long> by_route;
   std::map<std::string, long> by_status;
   std::map<std::string, long> faults_by_kind;
+  // route -> lower-case header name -> requests that carried it more than once
+  std::map<std::string, std::map<std::string, long>> repeated_headers;
 };
 
 struct App {

@@ -7,12 +7,14 @@ namespace {
 json stats(const App& app) {
   json s = json::object();
   for (const char* k : {"predictions_created", "trainings_created", "files_uploaded",
-                        "emails_sent", "hf_commits", "faults_injected"})
+                        "emails_sent", "hf_commits", "faults_injected",
+                        "requests_with_repeated_headers"})
     s[k] = 0;
   for (const auto& [k, v] : app.counters.named) s[k] = v;
   s["requests_by_route"] = app.counters.by_route;
   s["responses_by_status"] = app.counters.by_status;
   s["faults_by_kind"] = app.counters.faults_by_kind;
+  s["repeated_headers_by_route"] = app.counters.repeated_headers;
   json rules = json::array();
   for (const auto& r : app.faults)
     rules.push_back({{"route", r.routes.size() == 1 ? json(r.routes[0]) : json(r.routes)},

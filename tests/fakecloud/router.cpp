@@ -145,6 +145,24 @@ static bool rate_limit(Ctx& c, bool create) {
   return true;
 }
 
+// A request that carries a header name twice (e.g. two Accept): a server
+// may answer 406 or pick either, so tests assert it never happens.
+// Headers is a case-insensitive multimap: equal names are adjacent.
+static void count_repeated_headers(App& app, const std::string& route, const httplib::Request& req) {
+  bool any = false;
+  for (auto it = req.headers.begin(); it != req.headers.end();) {
+    auto next = req.headers.upper_bound(it->first);
+    if (std::distance(it, next) > 1) {
+      std::string name = it->first;
+      for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      app.counters.repeated_headers[route][name] += 1;
+      any = true;
+    }
+    it = next;
+  }
+  if (any) app.bump("requests_with_repeated_headers");
+}
+
 // ---- registration ----------------------------------------------------------
 
 static std::string to_regex(const std::string& pattern, std::vector<std::string>& names) {
@@ -191,6 +209,7 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
     {
       std::lock_guard<std::mutex> lock(app.mu);
       app.counters.by_route[key] += 1;
+      count_repeated_headers(app, key, req);
       if (auth != Auth::Control) {
         fault = pick_fault(app, key, req.method, req.path);
         delay = sample_ms(app.config.value("latency_ms", json(0)), app.rng);
