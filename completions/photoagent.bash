@@ -30,17 +30,19 @@ _photoagent_cmd_opts() {
     login) echo '--replicate --huggingface --sendgrid --with-token --from --to --status --offline' ;;
     logout) echo '--replicate --huggingface --sendgrid' ;;
     project_create) echo '--kind --trigger --description --hf-repo' ;;
-    project_show | project_use | project_images) echo '-p --project' ;;
+    project_show | project_use) echo '-p --project' ;;
+    project_images) echo '-p --project --source' ;;
     project_delete) echo '-p --project -y --yes' ;;
     project_image_edit) echo '--caption --tags --category' ;;
     config) echo '--all' ;;
     upload) echo '-p --project --caption --category --tags --auto-caption --auto-tags --max-side -j --jobs' ;;
     train) echo '-p --project --trainer --steps --rank --lr --input --hf-repo --notify --wait --no-watch
-                 --dry-run --force --cancel' ;;
+                 --dry-run --force --retry-unknown --cancel' ;;
     status) echo '-p --project --watch --logs --exit-status --spend --offline --cancel --notify' ;;
     generate) echo '-p --project --model --provider --style -n --aspect --seed --steps --guidance --lora-scale
                     --extra-lora --negative --format --input --upscale --face-restore -o --output --no-wait
-                    --dry-run --contact-sheet --batch --concurrency --rate --collect --list-styles' ;;
+                    --dry-run --contact-sheet --batch --concurrency --rate --collect --retry-unknown
+                    --retry-expired --list-styles' ;;
     search) echo '-p --project --source --category --style --model --tag --since --until --limit --offset
                   --semantic --fts --paths -0 --contact-sheet --index' ;;
   esac
@@ -203,7 +205,7 @@ _photoagent() {
     --kind) _photoagent_words person product; return ;;
     --format) _photoagent_words png jpg webp; return ;;
     --provider) _photoagent_words replicate huggingface; return ;;
-    --source) _photoagent_words upload generated; return ;;
+    --source) _photoagent_words upload generated all; return ;;
     -p | --project) _photoagent_words "$(_photoagent_projects)"; return ;;
     --category) _photoagent_words "$(_photoagent_categories)"; return ;;
     --style) _photoagent_words "$(_photoagent_styles)"; return ;;

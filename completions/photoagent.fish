@@ -270,6 +270,7 @@ complete -c photoagent -n '__photoagent_is "project create"' -l description -x -
 complete -c photoagent -n '__photoagent_is "project create"' -l hf-repo -x -d 'Hugging Face repo for the weights (OWNER/NAME)'
 
 complete -c photoagent -n '__photoagent_is "project show" "project use" "project delete" "project images"' -s p -l project -x -a '(__photoagent_projects)' -d 'Project name'
+complete -c photoagent -n '__photoagent_is "project images"' -l source -x -a 'upload generated all' -d 'The photos (default), outputs of generate, or both'
 complete -c photoagent -n '__photoagent_at "project show" 0; or __photoagent_at "project use" 0; or __photoagent_at "project delete" 0; or __photoagent_at "project images" 0' -a '(__photoagent_projects)'
 complete -c photoagent -n '__photoagent_is "project delete"' -s y -l yes -d 'Do not ask for confirmation'
 
@@ -316,6 +317,7 @@ complete -c photoagent -n '__photoagent_is train' -l wait -d 'Follow the trainin
 complete -c photoagent -n '__photoagent_is train' -l no-watch -d 'Do not start the background watcher'
 complete -c photoagent -n '__photoagent_is train' -l dry-run -d 'Print the zip, inputs and estimated cost; send nothing'
 complete -c photoagent -n '__photoagent_is train' -l force -d 'Start even though a training of the project is running'
+complete -c photoagent -n '__photoagent_is train' -l retry-unknown -d 'Start anew although an earlier create could not be confirmed (may pay twice)'
 complete -c photoagent -n '__photoagent_is train status' -l cancel -x -a '(__photoagent_trainings -u)' -d 'Cancel a training (t12 or Replicate\'s id)'
 
 # status
@@ -351,6 +353,8 @@ complete -c photoagent -n '__photoagent_is generate search' -l contact-sheet -r 
 complete -c photoagent -n '__photoagent_is generate' -l batch -r -F -a - -d 'JSON Lines or CSV file of prompts (- for stdin)'
 complete -c photoagent -n '__photoagent_is generate' -l concurrency -x -d 'Predictions in flight at once (default 8)'
 complete -c photoagent -n '__photoagent_is generate' -l rate -x -d 'Creates per minute, e.g. 300/min (default 600/min)'
+complete -c photoagent -n '__photoagent_is generate' -l retry-unknown -d 'Create again predictions whose create could not be confirmed (may pay twice)'
+complete -c photoagent -n '__photoagent_is generate' -l retry-expired -d 'Create again (and pay for) successes whose outputs Replicate removed'
 complete -c photoagent -n '__photoagent_is generate' -l collect -x -a '(__photoagent_generations)' -d 'Fetch a --no-wait prediction (g12 or Replicate\'s id)'
 complete -c photoagent -n '__photoagent_is generate' -l list-styles -d 'Show the style presets'
 

@@ -244,6 +244,8 @@ configuration: 'photoagent config list --all' shows 'trainers'.)");
   t->add_flag("--no-watch", p.train.no_watch, "Do not start the background watcher");
   t->add_flag("--dry-run", p.train.dry_run, "Print the zip, inputs and estimated cost; send nothing");
   t->add_flag("--force", p.train.force, "Start even though a training of the project is running");
+  t->add_flag("--retry-unknown", p.train.retry_unknown,
+              "Start a new training although an earlier create could not be confirmed (status 'unknown'; may pay twice)");
   t->add_option("--cancel", p.train.cancel, "Cancel a training (t12 or Replicate's id)");
   return t;
 }

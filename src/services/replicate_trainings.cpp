@@ -25,6 +25,7 @@ Training from_json(const json& j) {
   t.started_at = str(j, "started_at");
   t.completed_at = str(j, "completed_at");
   t.input = j.contains("input") ? j["input"].dump() : "{}";
+  if (auto d = j.find("data_removed"); d != j.end() && d->is_boolean()) t.data_removed = d->get<bool>();
   if (j.contains("error") && !j["error"].is_null())
     t.error = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
   if (auto o = j.find("output"); o != j.end() && o->is_object()) {

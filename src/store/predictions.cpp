@@ -253,7 +253,7 @@ std::vector<PredictionRow> unfinished_predictions(Database& db) {
 
 std::vector<PredictionRow> predictions_missing_predict_time(Database& db, std::int64_t project_id) {
   SQLite::Statement q(db.sql(), kSelect +
-                                    " WHERE status = 'succeeded' AND predict_time IS NULL AND replicate_id IS NOT NULL"
+                                    " WHERE status IN ('succeeded', 'expired') AND predict_time IS NULL AND replicate_id IS NOT NULL"
                                     " AND (? = 0 OR project_id = ?) ORDER BY id");
   q.bind(1, project_id);
   q.bind(2, project_id);

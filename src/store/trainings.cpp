@@ -97,7 +97,8 @@ std::vector<TrainingRow> list_trainings(Database& db, std::int64_t project_id) {
 std::vector<TrainingRow> active_trainings(Database& db, std::int64_t project_id) {
   std::vector<TrainingRow> out;
   for (auto& t : list_trainings(db, project_id))
-    if (t.status != "succeeded" && t.status != "failed" && t.status != "canceled" && t.status != "aborted")
+    if (t.status != "succeeded" && t.status != "failed" && t.status != "canceled" && t.status != "aborted" &&
+        t.status != "abandoned")
       out.push_back(std::move(t));
   return out;
 }

@@ -156,7 +156,9 @@ double training_cost(const Config& config, const store::TrainingRow& row) {
 }
 
 bool training_settled(const store::TrainingRow& row) {
-  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted") return true;
+  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted" || row.status == "unknown" ||
+      row.status == "abandoned")
+    return true;
   if (row.status != "succeeded") return false;
   const bool pushed = row.hf_repo.empty() || !row.hf_commit.empty();
   const bool mailed = row.notify_to.empty() || row.notify_state == "sent" || row.notify_state == "claimed";
@@ -182,7 +184,8 @@ store::TrainingRow follow_training(store::Database& db, const Config& config, co
   for (;;) {
     row = refresh_training(db, *s.replicate, row);
     if (on_update) on_update(row);
-    if (row.status == "succeeded" || row.status == "failed" || row.status == "canceled" || row.status == "aborted")
+    if (row.status == "succeeded" || row.status == "failed" || row.status == "canceled" || row.status == "aborted" ||
+        row.status == "unknown" || row.status == "abandoned")
       break;
     if (std::chrono::steady_clock::now() + delay > deadline) return row;
     net::interruptible_sleep(delay);

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "photoagent/services/replicate.hpp"
@@ -11,6 +13,7 @@
 #include "photoagent/util/paths.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/util/time.hpp"
+#include "photoagent/workflows/reconcile.hpp"
 #include "photoagent/workflows/runner.hpp"
 #include "photoagent/workflows/training.hpp"
 
@@ -22,9 +25,14 @@ namespace fs = std::filesystem;
 namespace {
 
 std::int64_t seconds_since(const std::string& iso) {
-  std::tm tm{};
-  if (strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
-  return util::unix_now() - static_cast<std::int64_t>(timegm(&tm));
+  auto t = util::parse_iso8601(iso);
+  return t ? util::unix_now() - *t : 0;
+}
+
+std::string unknown_training(const store::TrainingRow& row, const std::string& why) {
+  return "could not confirm whether Replicate started " + store::training_ref(row.id) + " (" + why +
+         "); check https://replicate.com/trainings, then run 'photoagent train --retry-unknown' to start a new one"
+         " (that may pay twice)";
 }
 
 // Removes the local zip however start_training ends.
@@ -36,19 +44,38 @@ struct ZipFile {
   }
 };
 
-std::optional<rep::Training> find_remote(const services::Api& api, const store::TrainingRow& row) {
+// Looks for the training an ambiguous create may have made (DESIGN §10):
+// created around the time it was sent, with our input (file fields by
+// presence), and, once it has an output, a version on our destination.
+// Never the trainer's model or version: Replicate may answer with others.
+Verdict find_remote(const services::Api& api, const store::TrainingRow& row, std::optional<rep::Training>& found) {
+  const auto anchor = util::parse_iso8601(row.created_at).value_or(util::unix_now());
+  std::vector<Candidate> candidates;
+  std::map<std::string, rep::Training> seen;
   std::string next;
-  for (int page = 0; page < 5; ++page) {
+  for (int page = 0; page < 10; ++page) {
     auto p = rep::list_trainings(api, next);
+    bool older = false;
     for (const auto& t : p.items) {
-      if (t.model != row.trainer_model) continue;
-      if (input_digest(t.input) != row.input_digest) continue;
-      return t;
+      const auto created = util::parse_iso8601(t.created_at);
+      if (created && *created < anchor - 120) {
+        older = true;  // newest first: the rest is older still
+        break;
+      }
+      if (created && *created > anchor + 600) continue;
+      if (!t.output_version.empty() && t.output_version.rfind(row.destination + ":", 0) != 0) continue;
+      const auto m = match_input(row.input, t.input, t.data_removed);
+      if (m == InputMatch::none) continue;
+      candidates.push_back({t.id, m});
+      seen.emplace(t.id, t);
     }
-    if (p.next.empty()) break;
+    if (older || p.next.empty()) break;
     next = p.next;
   }
-  return std::nullopt;
+  std::string chosen;
+  const auto verdict = decide(candidates, chosen);
+  if (verdict == Verdict::found) found = seen.at(chosen);
+  return verdict;
 }
 
 }  // namespace
@@ -62,12 +89,23 @@ std::vector<store::TrainingRow> unfinished_trainings(store::Database& db, const 
         store::delete_training(db, row.id);
         continue;
       }
-      if (auto t = find_remote(replicate, row)) {
+      if (row.status == "unknown") continue;  // decided: only --retry-unknown acts on it
+      std::optional<rep::Training> t;
+      Verdict verdict = Verdict::unknown;
+      std::string why = "Replicate's list shows several candidates, or their inputs were removed";
+      try {
+        verdict = find_remote(replicate, row, t);
+      } catch (const util::Error& e) {
+        if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+        verdict = Verdict::not_found;  // the list could not be read now: look again next time
+      }
+      if (verdict == Verdict::found) {
         store::set_training_replicate_id(db, row.id, t->id);
         row = *store::find_training(db, row.id);
-      } else if (seconds_since(row.created_at) > 300) {
-        // Long enough for Replicate's list to show it: it never started.
-        store::update_training(db, row.id, {"failed", -1, "", "", "", "the create never reached Replicate", -1, "", ""});
+      } else if (verdict == Verdict::unknown || seconds_since(row.created_at) > 300) {
+        // Never "failed" for not being found: it may exist all the same.
+        if (verdict == Verdict::not_found) why = "its create's answer was lost and Replicate's list does not show it";
+        store::update_training(db, row.id, {"unknown", -1, "", "", "", unknown_training(row, why), -1, "", ""});
         continue;
       }
     }
@@ -82,6 +120,13 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
   const auto& api = *s.replicate;
 
   auto running = unfinished_trainings(db, api, plan.project.id);
+  for (const auto& r : store::active_trainings(db, plan.project.id)) {
+    if (r.status != "unknown") continue;
+    if (!plan.retry_unknown)
+      throw util::failure(r.error.empty() ? unknown_training(r, "its create's answer was lost") : r.error,
+                          "Pass --retry-unknown to start a new training anyway.");
+    store::update_training(db, r.id, {"abandoned", -1, "", "", "", "", -1, "", ""});
+  }
   if (!running.empty() && !force)
     throw util::failure("a training of " + plan.project.name + " is still running (" +
                             store::training_ref(running[0].id) + ", " + running[0].status + ")",
@@ -141,8 +186,15 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
     store::set_training_replicate_id(db, row.id, t.id);
   } catch (const rep::MaybeCreated& e) {
     // Unknown outcome: look before doing anything else; never create twice.
-    if (auto t = find_remote(api, *store::find_training(db, row.id))) {
+    std::optional<rep::Training> t;
+    const auto fresh = *store::find_training(db, row.id);
+    const auto verdict = find_remote(api, fresh, t);
+    if (verdict == Verdict::found) {
       store::set_training_replicate_id(db, row.id, t->id);
+    } else if (verdict == Verdict::unknown) {
+      const auto message = unknown_training(fresh, "Replicate's list shows several candidates");
+      store::update_training(db, row.id, {"unknown", -1, "", "", "", message, -1, "", ""});
+      throw util::remote_error(message);
     } else {
       throw util::remote_error(std::string(e.what()) + "; it may or may not have started",
                                "Run 'photoagent status " + plan.project.name +

@@ -35,7 +35,8 @@
 namespace {
 namespace fs = std::filesystem;
 
-const fs::path kRoot = fs::path(__FILE__).parent_path().parent_path().parent_path();
+// The source tree (not __FILE__, which a compiler cache may make relative).
+const fs::path kRoot = PA_SOURCE_DIR;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -130,6 +130,7 @@ struct Training {
   std::string weights_url;
   std::string created_at, started_at, completed_at;
   double predict_time = -1;
+  bool data_removed = false;
   bool terminal() const { return is_terminal_status(status); }
 };
 Training parse_training(const std::string& json_text);

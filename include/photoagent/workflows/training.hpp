@@ -48,6 +48,9 @@ struct TrainPlan {
   std::string hf_repo, notify_to;
   int steps = 0;
   double estimated_seconds = 0, estimated_cost = 0;
+  // Start even though an earlier create's outcome is "unknown"; that row
+  // becomes "abandoned" (it may still exist on Replicate).
+  bool retry_unknown = false;
 };
 
 // Checks the photo count (config upload.minimum) and builds the plan.

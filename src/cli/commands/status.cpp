@@ -17,6 +17,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/trainers.hpp"
+#include "photoagent/workflows/runner.hpp"
 #include "train.hpp"
 #include "training_view.hpp"
 
@@ -25,7 +26,12 @@ using nlohmann::json;
 
 namespace {
 
-bool terminal(const std::string& s) { return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted"; }
+// Nothing more will happen by itself (unknown, expired and abandoned wait
+// for the user's --retry-* flag).
+bool terminal(const std::string& s) {
+  return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted" || s == "unknown" ||
+         s == "expired" || s == "abandoned";
+}
 
 struct Selection {
   std::vector<store::TrainingRow> trainings;
@@ -80,9 +86,12 @@ int exit_code_for(const Selection& sel) {
   bool running = false, failed = false;
   for (const auto& t : sel.trainings) {
     running = running || !terminal(t.status);
-    failed = failed || t.status == "failed" || t.status == "canceled" || t.status == "aborted";
+    failed = failed || t.status == "failed" || t.status == "canceled" || t.status == "aborted" || t.status == "unknown";
   }
-  for (const auto& p : sel.predictions) running = running || !terminal(p.status);
+  for (const auto& p : sel.predictions) {
+    running = running || !terminal(p.status);
+    failed = failed || p.status == "unknown";
+  }
   return running ? static_cast<int>(util::ExitCode::pending) : failed ? 1 : 0;
 }
 
@@ -98,7 +107,10 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
       json input = json::parse(p.input, nullptr, false);
       predictions.push_back({{"id", "g" + std::to_string(p.id)}, {"replicate_id", p.replicate_id.empty() ? json(nullptr) : json(p.replicate_id)},
                              {"status", p.status}, {"purpose", p.purpose}, {"model", p.model},
-                             {"prompt", input.is_object() ? input.value("prompt", json(nullptr)) : json(nullptr)}});
+                             {"prompt", input.is_object() ? input.value("prompt", json(nullptr)) : json(nullptr)},
+                             {"error", p.error.empty() ? json(nullptr) : json(p.error)},
+                             {"web_url", p.replicate_id.empty() ? json("https://replicate.com/predictions")
+                                                                : json("https://replicate.com/p/" + p.replicate_id)}});
     }
     print_json(ctx.io, {{"trainings", trainings}, {"predictions", predictions}});
     return;
@@ -127,6 +139,22 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
       p.add({"g" + std::to_string(row.id), row.purpose, row.model, row.status, row.replicate_id});
     if (!sel.trainings.empty()) ctx.io.out << "\n";
     p.print(ctx.io);
+    for (const auto& row : sel.predictions)
+      if (row.status == "unknown") ctx.io.err << "g" << row.id << ": " << row.error << "\n";
+  }
+}
+
+// Sync answers carry no run time; anything still missing one is asked
+// about now (a list page per 100), so spend is complete (DESIGN §10).
+void fill_predict_times(Context& ctx) {
+  auto missing = store::predictions_missing_predict_time(ctx.db());
+  if (missing.empty() || !ctx.credentials().find(services::Service::replicate)) return;
+  try {
+    workflows::PredictionRunner runner(ctx.db(), ctx.api(services::Service::replicate), ctx.create_limiter());
+    runner.fetch_predict_times(std::move(missing));
+  } catch (const util::Error& e) {
+    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    ctx.io.err << "Run times of some predictions are not known yet: " << e.message() << "\n";
   }
 }
 
@@ -149,7 +177,8 @@ int spend(Context& ctx, const Selection& sel, bool all_projects) {
   for (const auto& t : sel.trainings) wanted.insert(t.project);
   SQLite::Statement q(ctx.db().sql(),
                       "SELECT COALESCE(p.name, '-'), r.model, COALESCE(r.predict_time, -1), COALESCE(r.files, '[]')"
-                      " FROM predictions r LEFT JOIN projects p ON p.id = r.project_id WHERE r.status = 'succeeded'");
+                      " FROM predictions r LEFT JOIN projects p ON p.id = r.project_id"
+                      " WHERE r.status IN ('succeeded', 'expired')");
   while (q.executeStep()) {
     if (!all_projects && !wanted.count(q.getColumn(0).getString())) continue;
     auto& s = by_project[q.getColumn(0).getString()];
@@ -195,6 +224,7 @@ int run_status(Context& ctx, const StatusOptions& o) {
   Selection sel = select(ctx, o);
   std::vector<std::string> problems;
   if (!o.offline) refresh(ctx, sel, problems);
+  if (o.spend && !o.offline) fill_predict_times(ctx);
   if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty());
   for (;;) {
     for (const auto& p : problems) warn(ctx.io, p);

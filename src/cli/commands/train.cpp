@@ -106,6 +106,7 @@ int run_train(Context& ctx, const TrainOptions& o) {
     print_plan(ctx, plan, account);
     return 0;
   }
+  plan.retry_unknown = o.retry_unknown;
   auto services = training_services(ctx);
   bool force = o.force;
   if (!force && ctx.io.can_prompt()) {

@@ -22,6 +22,7 @@ struct TrainOptions {
   bool no_watch = false;
   bool dry_run = false;
   bool force = false;
+  bool retry_unknown = false;
   std::string cancel;  // training id
 };
 int run_train(Context& ctx, const TrainOptions& o);
