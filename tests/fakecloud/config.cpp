@@ -16,7 +16,9 @@ json default_config() {
       {"replicate_user", "ada-lab"},
       {"hf_user", "ada-hf"},
       {"hf_orgs", json::array()},
-      {"hf_token_role", "write"},
+      {"hf_token_role", "write"},  // read | write | admin | fineGrained
+      {"hf_token_scoped", json::array()},  // fineGrained grants: [{"entity":{"type","name"},"permissions":[...]}]
+      {"hf_token_global", json::array()},
       // Latency added to every API answer (ms; number, {"min","max"} or [min,max]).
       {"latency_ms", 0},
       {"route_latency_ms", json::object()},
@@ -56,7 +58,11 @@ json default_config() {
       {"hf_multipart_threshold", 20L * 1024 * 1024},
       {"hf_chunk_size", 5L * 1024 * 1024},
       {"hf_resolve_redirect", false},
+      {"hf_inference_models", json::array({"stabilityai/stable-diffusion-3-medium-diffusers"})},
       // SendGrid.
+      // Verified senders (an "@domain" entry = an authenticated domain): the
+      // addresses the e2e tests and examples/demo.sh send from.
+      {"sendgrid_verified_senders", json::array({"me@example.com", "studio@example.com"})},
       {"sendgrid_max_bytes", 30L * 1024 * 1024},
       // Fault rules (see faults.cpp).
       {"faults", json::array()},

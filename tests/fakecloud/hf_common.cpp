@@ -6,8 +6,46 @@ namespace fakecloud {
 
 std::string hf_user(const App& app) { return app.cfg_str("hf_user", "ada-hf"); }
 
+namespace {
+bool grants(const json& scope, const char* type, const std::string& name) {
+  if (!scope.is_object()) return false;
+  const json entity = scope.value("entity", json::object());
+  if (!entity.is_object() || jstr(entity, "name", "") != name) return false;
+  const std::string t = jstr(entity, "type", "");
+  if (std::string(type) == "namespace" ? (t != "user" && t != "org") : t != type) return false;
+  for (const auto& p : scope.value("permissions", json::array()))
+    if (p == "repo.write") return true;
+  return false;
+}
+}  // namespace
+
+json hf_token_scoped(const App& app) {
+  json out = json::array();
+  for (const auto& s : app.config.value("hf_token_scoped", json::array())) {
+    if (!s.is_object() || !s.value("entity", json()).is_object()) continue;
+    json e = s;
+    e["entity"]["_id"] = sha256_hex("entity:" + jstr(s["entity"], "name", "")).substr(0, 24);
+    if (!e.contains("permissions")) e["permissions"] = json::array();
+    out.push_back(e);
+  }
+  return out;
+}
+
+bool hf_can_write_repo(const App& app, const std::string& repo_id) {
+  if (hf_can_write(app, repo_id.substr(0, repo_id.find('/')))) return true;
+  if (app.cfg_str("hf_token_role", "write") != "fineGrained") return false;
+  for (const auto& s : app.config.value("hf_token_scoped", json::array()))
+    if (grants(s, "model", repo_id)) return true;
+  return false;
+}
+
 bool hf_can_write(const App& app, const std::string& ns) {
   std::string role = app.cfg_str("hf_token_role", "write");
+  if (role == "fineGrained") {
+    for (const auto& s : app.config.value("hf_token_scoped", json::array()))
+      if (grants(s, "namespace", ns)) return true;
+    return false;
+  }
   if (role != "write" && role != "admin") return false;
   if (ns == hf_user(app)) return true;
   for (const auto& o : app.config.value("hf_orgs", json::array()))
@@ -18,10 +56,10 @@ bool hf_can_write(const App& app, const std::string& ns) {
 HfRepo* hf_repo_access(Ctx& c, const std::string& ns, const std::string& name, bool write) {
   auto& repos = c.app.state.hf.repos;
   auto it = repos.find(ns + "/" + name);
-  bool owner = !c.token_kind.empty() && hf_can_write(c.app, ns);
+  bool owner = !c.token_kind.empty() && hf_can_write_repo(c.app, ns + "/" + name);
   bool readable = it != repos.end() &&
                   (!it->second.priv || (!c.token_kind.empty() &&
-                                        (ns == hf_user(c.app) || hf_can_write(c.app, ns))));
+                                        (ns == hf_user(c.app) || owner)));
   if (!readable) {
     // The Hub does not reveal whether a private repo exists.
     if (c.token_kind.empty())

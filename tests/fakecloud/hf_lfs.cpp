@@ -58,7 +58,25 @@ void preupload(Ctx& c) {
   c.send_json(200, json{{"files", out}, {"commitOid", head->oid}});
 }
 
+// The LFS API lets a server refuse any Accept but its media type with 406;
+// a request carrying two Accept headers is refused too.
+bool accepts_lfs(const httplib::Request& req) {
+  if (req.get_header_value_count("Accept") != 1) return false;
+  std::string v = req.get_header_value("Accept");
+  v = v.substr(0, v.find(';'));
+  while (!v.empty() && v.back() == ' ') v.pop_back();
+  return v == kLfsType;
+}
+
 void batch(Ctx& c) {
+  if (!accepts_lfs(c.req)) {
+    {
+      std::lock_guard<std::mutex> lock(c.app.mu);
+      c.app.bump("hf_lfs_not_acceptable");
+    }
+    return c.send_json(406, json{{"message", "The Accept header needs to be `application/vnd.git-lfs+json`."}},
+                       kLfsType);
+  }
   json b = json::parse(c.req.body, nullptr, false);
   if (b.is_discarded() || !b.is_object() || !b.value("objects", json()).is_array())
     return c.send_json(422, json{{"message", "Invalid batch request"}}, kLfsType);

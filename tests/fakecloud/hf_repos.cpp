@@ -20,6 +20,14 @@ json whoami(const App& app) {
                       {"canPay", false},
                       {"avatarUrl", "/avatars/org.svg"},
                       {"periodEnd", nullptr}});
+  json access = {{"displayName", "fakecloud"},
+                 {"role", app.cfg_str("hf_token_role", "write")},
+                 {"createdAt", "2026-01-01T00:00:00.000Z"}};
+  // Fine-grained tokens list their grants (the shape of a captured real answer).
+  if (access["role"] == "fineGrained")
+    access["fineGrained"] = {{"canReadGatedRepos", true},
+                             {"global", app.config.value("hf_token_global", json::array())},
+                             {"scoped", hf_token_scoped(app)}};
   return json{{"type", "user"},
               {"id", sha256_hex("user:" + user).substr(0, 24)},
               {"name", user},
@@ -32,12 +40,7 @@ json whoami(const App& app) {
               {"avatarUrl", "/avatars/" + md5_hex(user) + ".svg"},
               {"billingMode", "postpaid"},
               {"orgs", orgs},
-              {"auth",
-               {{"type", "access_token"},
-                {"accessToken",
-                 {{"displayName", "fakecloud"},
-                  {"role", app.cfg_str("hf_token_role", "write")},
-                  {"createdAt", "2026-01-01T00:00:00.000Z"}}}}}};
+              {"auth", {{"type", "access_token"}, {"accessToken", access}}}};
 }
 
 // Repo id parts from a create/delete body: {"name", "organization"}; name may carry "ns/".
@@ -76,6 +79,27 @@ json model_info(const Ctx& c, const HfRepo& repo, const HfCommit& head) {
               {"downloads", 0},      {"likes", 0},             {"tags", json::array()},
               {"siblings", siblings}, {"spaces", json::array()}, {"createdAt", iso(repo.created)},
               {"usedStorage", used}};
+}
+
+// Fields asked for with ?expand[]=F (huggingface.js) or ?expand=F (huggingface_hub).
+std::vector<std::string> expand_fields(const Ctx& c) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : c.req.params)
+    if (k == "expand" || k == "expand[]") out.push_back(v);
+  return out;
+}
+
+// With expand, the Hub answers _id, id and the fields asked for, nothing else.
+json expanded(const App& app, const json& info, const std::vector<std::string>& fields) {
+  json out = {{"_id", info["_id"]}, {"id", info["id"]}};
+  const std::string id = info["id"].get<std::string>();
+  for (const auto& f : fields) {
+    if (f == "inferenceProviderMapping") out[f] = hf_provider_mapping(app, id);
+    else if (f == "inference") {
+      if (hf_inference_serves(app, id)) out[f] = "warm";
+    } else if (info.contains(f)) out[f] = info[f];
+  }
+  return out;
 }
 
 }  // namespace
@@ -137,12 +161,22 @@ void register_hf_repos(Router& r) {
 
   auto info = [](Ctx& c) {
     std::lock_guard<std::mutex> lock(c.app.mu);
-    HfRepo* repo = hf_repo_access(c, c.p("ns"), c.p("name"), false);
-    if (!repo) return;
+    const std::string id = c.p("ns") + "/" + c.p("name");
     std::string rev = c.params.count("rev") ? c.p("rev") : "main";
-    const HfCommit* head = hf_rev(*repo, rev);
-    if (!head) return hf_error(c, 404, "Invalid rev id: " + rev, "RevisionNotFound");
-    c.send_json(200, model_info(c, *repo, *head));
+    json out;
+    const json* public_model = c.app.state.hf.repos.count(id) ? nullptr : hf_catalog_model(id);
+    if (public_model) {
+      if (rev != "main" && rev != public_model->value("sha", "")) return hf_error(c, 404, "Invalid rev id: " + rev, "RevisionNotFound");
+      out = *public_model;
+    } else {
+      HfRepo* repo = hf_repo_access(c, c.p("ns"), c.p("name"), false);
+      if (!repo) return;
+      const HfCommit* head = hf_rev(*repo, rev);
+      if (!head) return hf_error(c, 404, "Invalid rev id: " + rev, "RevisionNotFound");
+      out = model_info(c, *repo, *head);
+    }
+    const auto fields = expand_fields(c);
+    c.send_json(200, fields.empty() ? out : expanded(c.app, out, fields));
   };
   r.add("GET", "/api/models/{ns}/{name}", Auth::HfOptional, info);
   r.add("GET", "/api/models/{ns}/{name}/revision/{rev*}", Auth::HfOptional, info);

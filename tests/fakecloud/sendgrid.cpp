@@ -1,5 +1,7 @@
 // SendGrid: POST /v3/mail/send (validation with the real error texts, outbox,
 // sandbox mode) and GET /v3/scopes (login check).
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "router.hpp"
@@ -136,6 +138,22 @@ json validate(const json& b) {
   return errors;
 }
 
+// Real SendGrid refuses any sender that is not a verified Sender Identity:
+// a verified single sender (an address in `sendgrid_verified_senders`) or an
+// authenticated domain (an entry "@example.org"). Sandbox sends too.
+bool verified_sender(const App& app, const json& body) {
+  std::string from = body["from"]["email"].get<std::string>();
+  std::transform(from.begin(), from.end(), from.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  const std::string domain = from.substr(from.find('@'));
+  for (const auto& v : app.config.value("sendgrid_verified_senders", json::array())) {
+    if (!v.is_string()) continue;
+    std::string s = v.get<std::string>();
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    if (s == from || s == domain) return true;
+  }
+  return false;
+}
+
 bool sandboxed(const json& b) {
   auto ms = b.find("mail_settings");
   if (ms == b.end() || !ms->is_object()) return false;
@@ -167,6 +185,17 @@ void register_sendgrid(Router& r) {
     Mail m{random_string(22, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
            Clock::now(), sandboxed(body), c.token_kind, body};
     std::lock_guard<std::mutex> lock(c.app.mu);
+    if (!verified_sender(c.app, body)) {
+      // The body of a real answer (sendgrid-ruby PR #489).
+      c.app.bump("emails_refused_sender");
+      return sendgrid_errors(c, 403, json::array({{{"message",
+                                                    "The from address does not match a verified Sender Identity. "
+                                                    "Mail cannot be sent until this error is resolved. Visit "
+                                                    "https://sendgrid.com/docs/for-developers/sending-email/"
+                                                    "sender-identity/ to see the Sender Identity requirements"},
+                                                   {"field", "from"},
+                                                   {"help", nullptr}}}));
+    }
     if (m.sandbox) {
       // Sandbox mode validates and answers 200; nothing is delivered or counted as sent.
       c.app.state.sendgrid.sandbox.push_back(m);
