@@ -296,7 +296,9 @@ items failed.)");
   g->add_option("-p,--project", o.project, "Project (default: the default project)");
   g->add_option("args", o.args, "[PROJECT] PROMPT");
   g->add_option("--model", r.model, "Any Replicate model, OWNER/NAME[:VERSION] (or a Hub repo with --provider huggingface)");
-  g->add_option("--provider", r.provider, "replicate (default) or huggingface (Hugging Face inference; needs --model)")
+  g->add_option("--provider", r.provider,
+                "replicate (default) or huggingface (Hugging Face's hf-inference provider, which serves few models, "
+                "e.g. stabilityai/stable-diffusion-3-medium-diffusers, not FLUX or your LoRA; needs --model)")
       ->check(CLI::IsMember({"replicate", "huggingface"}));
   g->add_option("--style", r.style, "A style preset (see --list-styles)");
   g->add_option("-n", r.n, "Number of images (split into predictions of up to the model's maximum)")
