@@ -216,7 +216,7 @@ TEST_SUITE("e2e::generate") {
                                        "--concurrency", "8", "-o", dir.string(), "--json"};
     auto killed = lab.box.run_and_signal(cmd, SIGKILL, 900);
     CHECK(killed.code == 128 + SIGKILL);
-    CHECK(fs::exists(dir / ".photoagent-batch.json"));
+    CHECK(fs::exists(dir / ".photoagent-batch.jsonl"));
     const long before = lab.created();
     CHECK(before > 0);
     CHECK(images_in(dir) < 40);
@@ -231,6 +231,51 @@ TEST_SUITE("e2e::generate") {
     CHECK(r.err.find("Resuming") != std::string::npos);
     CHECK(images_in(dir) == 40);
     CHECK(lab.created() == 40);  // in-flight creates were found, not repeated
+    // Complete: the journal is compacted to one record per item, each with its file.
+    std::ifstream journal(dir / ".photoagent-batch.jsonl");
+    std::set<std::string> keys;
+    for (std::string line; std::getline(journal, line);) {
+      auto rec = json::parse(line);
+      CHECK(rec["files"].size() == 1);
+      keys.insert(rec["key"].get<std::string>());
+    }
+    CHECK(keys.size() == 40);
+  }
+
+  TEST_CASE("a resume that cannot account for every item exits 6, paying nothing again") {
+    Lab lab(R"({"prediction_latency_ms":[20,60]})");
+    auto batch = lab.write_batch("prompts.jsonl", 6);
+    auto dir = lab.out.path() / "cached-output";
+    const std::vector<std::string> cmd{"generate", "--model", "black-forest-labs/flux-schnell", "--batch", batch.string(),
+                                       "--concurrency", "3", "-o", dir.string(), "--json"};
+    auto first = lab.box.run(cmd, "", {}, 120);
+    REQUIRE_MESSAGE(first.code == 0, first.err);
+    REQUIRE(images_in(dir) == 6);
+    // One item's file is lost and Replicate no longer has its output.
+    const auto file = dir / ".photoagent-batch.jsonl";
+    std::vector<json> recs;
+    {
+      std::ifstream in(file);
+      for (std::string line; std::getline(in, line);) recs.push_back(json::parse(line));
+    }
+    REQUIRE(recs.size() == 6);
+    for (const auto& f : recs[0]["files"]) fs::remove(f.get<std::string>());
+    recs[0]["output"] = json::array({lab.cloud.origin() + "/_delivery/gone/out-0.png"}).dump();
+    {
+      std::ofstream out(file, std::ios::trunc);
+      for (const auto& r : recs) out << r.dump() << "\n";
+    }
+    e2e::TempDir fresh;
+    const std::map<std::string, std::string> env{{"PHOTOAGENT_HOME", (fresh.path() / "data").string()},
+                                                 {"PHOTOAGENT_CONFIG_DIR", (fresh.path() / "config").string()}};
+    REQUIRE(lab.box.run({"login", "--replicate", "--with-token"}, "r8_good", env).code == 0);
+    auto r = lab.box.run(cmd, "", env, 120);
+    CHECK_MESSAGE(r.code == 6, r.err);
+    CHECK(images_in(dir) == 5);
+    CHECK(lab.created() == 6);  // the lost one is reported, not paid for again
+    std::size_t failed = 0;
+    for (const auto& d : lab.lines(r)) failed += !d["error"].is_null();
+    CHECK(failed == 1);
   }
 
   TEST_CASE("two batches into one folder at once: the second is refused") {

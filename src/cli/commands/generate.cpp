@@ -262,9 +262,9 @@ int run_generate(Context& ctx, GenerateOptions o) {
   std::unique_ptr<workflows::BatchState> state;
   if (batch && !hf) {
     state = std::make_unique<workflows::BatchState>(fs::absolute(o.request.out_dir));
-    std::vector<std::string> keys;
-    for (const auto& p : plans) keys.push_back(p.key);
-    const int imported = state->import_missing(ctx.db(), keys);
+    std::vector<workflows::BatchItem> items;
+    for (const auto& p : plans) items.push_back({p.key, {p.prompt, p.style, p.out_dir.string(), p.seed}});
+    const int imported = state->import_missing(ctx.db(), items);
     if (imported > 0 && !ctx.global.quiet)
       ctx.io.err << "Resuming " << imported << " predictions recorded in " << state->file().string() << "\n";
     gen.set_batch_state(state.get());
@@ -276,6 +276,20 @@ int run_generate(Context& ctx, GenerateOptions o) {
   for (const auto& r : b.results) {
     failed += !r.error.empty();
     images += r.files.size();
+  }
+  if (!o.no_wait && util::interrupt_signal() == 0) {
+    // Every item ends with its files or as a failure: a success without
+    // files, or one the journal holds no files for, is not a success.
+    std::size_t unaccounted = plans.size() > b.results.size() ? plans.size() - b.results.size() : 0;
+    std::vector<std::string> done_keys;
+    for (const auto& r : b.results)
+      if (r.error.empty() && r.files.empty()) ++unaccounted;
+      else if (r.error.empty()) done_keys.push_back(r.plan.key);
+    if (state) unaccounted += state->without_files(done_keys).size();
+    if (unaccounted > 0)
+      ctx.io.err << red(ctx.io, "failed") << " " << unaccounted << " of " << plans.size()
+                 << " items finished without their files; run the same command again to fetch them.\n";
+    failed += unaccounted;
   }
   // Sync answers carry no run time: learn it now, a list page per 100
   // predictions, so spend is complete (DESIGN §10).
@@ -290,9 +304,16 @@ int run_generate(Context& ctx, GenerateOptions o) {
                << " done; run the same command again to finish (nothing is paid twice).\n";
     util::throw_if_interrupted();
   }
+  if (state) {
+    try {
+      state->complete();  // one record per key from now on
+    } catch (const util::Error& e) {
+      ctx.io.err << "warning: " << e.message() << " (the journal stays as it is)\n";
+    }
+  }
   if (!o.contact_sheet.empty() && images > 0) write_contact_sheet(ctx, b.results, o.contact_sheet);
   if (!ctx.global.quiet && (batch || failed))
-    ctx.io.err << (failed ? "" : green(ctx.io, "\u2713") + " ") << b.results.size() - (failed - bad_lines.size())
+    ctx.io.err << (failed ? "" : green(ctx.io, "\u2713") + " ") << plans.size() + bad_lines.size() - failed
                << " of " << plans.size() + bad_lines.size() << " done, " << images << " images, " << failed << " failed.\n";
   if (failed == 0) return 0;
   return failed == plans.size() + bad_lines.size() ? 1 : static_cast<int>(util::ExitCode::partial);
