@@ -100,6 +100,20 @@ PredictionRunner::PredictionRunner(store::Database& db, const services::Api& api
                                    net::Sleeper sleep)
     : db_(db), api_(api), limiter_(limiter), sleep_(std::move(sleep)) {}
 
+PredictionRunner::KeyTurn::KeyTurn(PredictionRunner& r, std::string key) : r_(r), key_(std::move(key)) {
+  std::unique_lock lock(r_.keys_mu_);
+  r_.keys_cv_.wait(lock, [&] { return !r_.keys_.count(key_); });
+  r_.keys_.insert(key_);
+}
+
+PredictionRunner::KeyTurn::~KeyTurn() {
+  {
+    std::lock_guard lock(r_.keys_mu_);
+    r_.keys_.erase(key_);
+  }
+  r_.keys_cv_.notify_all();
+}
+
 store::PredictionRow PredictionRunner::reread(std::int64_t id) {
   std::lock_guard lock(db_mu_);
   return *store::find_prediction_by_id(db_, id);
@@ -201,6 +215,8 @@ store::PredictionRow PredictionRunner::poll(store::PredictionRow row, std::chron
 
 store::PredictionRow PredictionRunner::resume(store::PredictionRow row, std::chrono::seconds max_poll) {
   if (settled(row.status) && row.status != "unknown") return row;
+  KeyTurn turn(*this, row.key);
+  row = reread(row.id);
   if (row.replicate_id.empty()) {
     if (row.status == "intent") return row;  // never sent: nothing to resume
     if (reconcile(row) != Outcome::adopted) return row;
@@ -248,6 +264,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   intent.project_id = spec.project_id;
   intent.image_id = spec.image_id;
   intent.claimed_by = pid;
+  KeyTurn turn(*this, spec.key);
   store::PredictionRow row;
   {
     std::lock_guard lock(db_mu_);

@@ -95,6 +95,8 @@ void push_to_hub(store::Database& db, const Config& config, const Services& s, s
       throw util::auth_error("no Hugging Face credentials to push the LoRA",
                              "Run 'photoagent login --huggingface'; 'photoagent status' then pushes it.");
     const auto trainer = find_trainer(config, row.trainer);
+    // A token that may not write there fails before the weights are fetched.
+    services::huggingface::require_write_access(*s.huggingface, row.hf_repo);
     const fs::path lora = fetch_lora(*s.replicate, row, dir);
     services::huggingface::create_repo(*s.huggingface, row.hf_repo, /*private=*/true);
     auto result = services::huggingface::upload_files(

@@ -17,7 +17,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <condition_variable>
 #include <map>
+#include <set>
 #include <optional>
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
@@ -100,6 +102,25 @@ class PredictionRunner {
   std::string version_for(const services::replicate::ModelRef& model);
   store::PredictionRow retire_and_insert(const store::PredictionRow& row, const store::PredictionRow& intent,
                                          const RunSpec& spec);
+
+  // One thread per key at a time in this process (other processes are kept
+  // out by the row's claim): a second thread asking for the same prediction
+  // waits for the first and then finds its result, instead of seeing the
+  // row "sent" and creating it again.
+  class KeyTurn {
+   public:
+    KeyTurn(PredictionRunner& r, std::string key);
+    ~KeyTurn();
+    KeyTurn(const KeyTurn&) = delete;
+    KeyTurn& operator=(const KeyTurn&) = delete;
+
+   private:
+    PredictionRunner& r_;
+    std::string key_;
+  };
+  std::mutex keys_mu_;
+  std::condition_variable keys_cv_;
+  std::set<std::string> keys_;
 
   std::mutex versions_mu_;
   std::map<std::string, std::string> versions_;
