@@ -31,6 +31,9 @@ class Error : public std::exception {
   int exit_code() const noexcept { return static_cast<int>(code_); }
   const std::string& message() const noexcept { return message_; }
   const std::string& hint() const noexcept { return hint_; }
+  // Ctrl-C or SIGTERM (exit 130 / 143): a catch that turns errors into a
+  // per-item failure rethrows these, so the whole command stops.
+  bool is_interruption() const noexcept { return code_ == ExitCode::interrupted || code_ == ExitCode::terminated; }
 
  private:
   ExitCode code_;
