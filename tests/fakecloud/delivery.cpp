@@ -17,7 +17,7 @@ void register_delivery(Router& r) {
       if (it == c.app.state.replicate.jobs.end()) return c.send_text(404, "Not found\n", "text/plain");
       JobView v = view_job(it->second, now);
       // Outputs go with the prediction's data (output_ttl_s); weights have their own clock.
-      double wttl = c.app.cfg_double("weights_ttl_s", 0);
+      double wttl = std::min(c.app.cfg_double("weights_ttl_s", 0), 1e9);
       bool expired = it->second.training
                          ? wttl > 0 && v.completed &&
                                now > *v.completed + std::chrono::duration_cast<Clock::duration>(

@@ -161,7 +161,7 @@ bool data_removed(const App& app, const Job& j, const JobView& v, TimePoint now)
   if (!v.completed) return false;
   if (j.training && !app.cfg_bool("trainings_data_removed", true)) return false;
   // Seconds, fractions allowed, so a test can watch the hour pass in milliseconds.
-  double ttl = app.cfg_double("output_ttl_s", 3600);
+  double ttl = std::clamp(app.cfg_double("output_ttl_s", 3600), 0.0, 1e9);  // 1e9 s: never, without overflow
   return now > *v.completed + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(ttl));
 }
 
