@@ -1,4 +1,4 @@
-#include "batch_file.hpp"
+#include "photoagent/workflows/batch_file.hpp"
 
 #include <fstream>
 #include <istream>
@@ -8,14 +8,14 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
 
-namespace photoagent::cli {
+namespace photoagent::workflows {
 using nlohmann::json;
 
 namespace {
 
 // One line's fields over the defaults. Unknown fields are an error: a typo
 // ("promt") must not silently fall back to the default.
-void apply_line(workflows::GenerateRequest& r, const json& line) {
+void apply_line(GenerateRequest& r, const json& line) {
   for (auto it = line.begin(); it != line.end(); ++it) {
     const std::string& k = it.key();
     const json& v = *it;
@@ -69,9 +69,9 @@ std::vector<std::string> csv_fields(const std::string& line) {
 
 }  // namespace
 
-std::vector<BatchItem> read_batch(const Io& io, const std::string& path, const workflows::GenerateRequest& defaults) {
+std::vector<BatchLine> read_batch(std::istream& stdin_stream, const std::string& path, const GenerateRequest& defaults) {
   std::ifstream file;
-  std::istream* in = &io.in;
+  std::istream* in = &stdin_stream;
   if (path != "-") {
     file.open(path);
     if (!file) throw util::failure("cannot read the batch file " + path);
@@ -79,13 +79,13 @@ std::vector<BatchItem> read_batch(const Io& io, const std::string& path, const w
   }
   const std::string name = path == "-" ? "stdin" : path;
   const bool csv = util::to_lower(path).ends_with(".csv");
-  std::vector<BatchItem> items;
+  std::vector<BatchLine> items;
   std::vector<std::string> header;
   std::string line;
   for (int n = 1; std::getline(*in, line); ++n) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (util::trim(line).empty() || line.starts_with("#")) continue;
-    BatchItem item{name + ":" + std::to_string(n), defaults, ""};
+    BatchLine item{name + ":" + std::to_string(n), defaults, ""};
     try {
       json obj;
       if (csv) {
@@ -116,4 +116,4 @@ std::vector<BatchItem> read_batch(const Io& io, const std::string& path, const w
   return items;
 }
 
-}  // namespace photoagent::cli
+}  // namespace photoagent::workflows

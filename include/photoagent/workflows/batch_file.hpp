@@ -3,20 +3,21 @@
 // row, from a file or stdin ("-"). Command-line options are the defaults
 // for every line; a bad line is reported with its number and skipped.
 
+#include <istream>
 #include <string>
 #include <vector>
 
-#include "../output/io.hpp"
 #include "photoagent/workflows/generate.hpp"
 
-namespace photoagent::cli {
+namespace photoagent::workflows {
 
-struct BatchItem {
+struct BatchLine {
   std::string where;  // "prompts.jsonl:12"
-  workflows::GenerateRequest request;
+  GenerateRequest request;
   std::string error;  // "" when the line is usable
 };
 
-std::vector<BatchItem> read_batch(const Io& io, const std::string& path, const workflows::GenerateRequest& defaults);
+// `stdin_stream` is read when `path` is "-".
+std::vector<BatchLine> read_batch(std::istream& stdin_stream, const std::string& path, const GenerateRequest& defaults);
 
-}  // namespace photoagent::cli
+}  // namespace photoagent::workflows

@@ -6,13 +6,22 @@
 namespace photoagent::cli {
 
 ProgressBar::ProgressBar(const Io& io, std::string label, std::size_t total)
-    : io_(io), label_(std::move(label)), total_(total), enabled_(io.stderr_tty && total > 1) {}
+    : io_(io), label_(std::move(label)), total_(total), enabled_(io.stderr_tty) {}
 
 ProgressBar::~ProgressBar() { finish(); }
+
+void ProgressBar::update(std::size_t done, std::size_t total) {
+  {
+    std::lock_guard lock(mu_);
+    total_ = total;
+  }
+  update(done);
+}
 
 void ProgressBar::update(std::size_t done) {
   if (!enabled_) return;
   std::lock_guard lock(mu_);
+  if (total_ <= 1) return;  // one item needs no bar
   auto now = std::chrono::steady_clock::now();
   // Redrawing more than ~10 times a second only costs time.
   if (done < total_ && now - last_ < std::chrono::milliseconds(100)) return;

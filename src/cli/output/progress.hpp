@@ -18,6 +18,7 @@ class ProgressBar {
   ProgressBar& operator=(const ProgressBar&) = delete;
 
   void update(std::size_t done);
+  void update(std::size_t done, std::size_t total);  // when the total is learnt late
   void finish();  // clears the bar's line
 
  private:

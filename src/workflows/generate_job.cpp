@@ -1,0 +1,189 @@
+#include "photoagent/workflows/generate_job.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "photoagent/image/contact_sheet.hpp"
+#include "photoagent/store/predictions.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/interrupt.hpp"
+#include "photoagent/workflows/batch_file.hpp"
+#include "photoagent/workflows/batch_state.hpp"
+#include "photoagent/workflows/trainers.hpp"
+
+namespace photoagent::workflows {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+int GenerateReport::exit_code() const {
+  if (failed == 0) return 0;
+  return failed >= total() ? 1 : static_cast<int>(util::ExitCode::partial);
+}
+
+GenerateJob::GenerateJob(store::Database& db, const Config& config, const services::Api& api,
+                         net::SlidingWindowLimiter& limiter, std::optional<store::Project> project,
+                         const services::Api* hf)
+    : db_(db), config_(config), api_(api), hf_(hf != nullptr), runner_(db, api, limiter),
+      gen_(db, config, api, runner_, std::move(project)) {
+  if (hf) gen_.set_hf_inference(hf);
+}
+
+std::vector<PlannedPrediction> GenerateJob::plan(const GenerateJobSpec& spec, GenerateReport& report) {
+  if (spec.batch.empty()) return gen_.plan(spec.request);
+  if (spec.stdin_stream == nullptr && spec.batch == "-") throw util::usage_error("no standard input to read the batch from");
+  std::vector<PlannedPrediction> plans;
+  std::map<std::string, int> seen;  // identical unseeded lines stay distinct (DESIGN §9)
+  for (auto& line : read_batch(*spec.stdin_stream, spec.batch, spec.request)) {
+    if (!line.error.empty()) {
+      report.bad_lines.emplace_back(line.where, line.error);
+      continue;
+    }
+    auto& r = line.request;
+    if (r.id.empty() && !r.seed) {
+      const json fingerprint = {r.prompt, r.style, r.model, r.n, r.aspect, r.format, r.negative, r.inputs};
+      r.occurrence = seen[fingerprint.dump()]++;
+    }
+    try {
+      for (auto& p : gen_.plan(r)) plans.push_back(std::move(p));
+    } catch (const util::Error& e) {
+      util::throw_if_interrupted();
+      report.bad_lines.emplace_back(line.where, e.message());
+    }
+  }
+  return plans;
+}
+
+GenerateReport GenerateJob::run(const GenerateJobSpec& spec, const GenerateEvents& events) {
+  gen_.set_retry(spec.retry_unknown, spec.retry_expired);
+  GenerateReport report;
+  auto plans = plan(spec, report);
+  report.planned = plans.size();
+  if (spec.dry_run) {
+    for (auto& p : plans) {
+      const json input = json::parse(p.input_json);
+      const std::size_t images = input.value("num_outputs", 1);
+      // Per-image prices are known up front; per-second ones only after running.
+      const double cost = prediction_cost(config_, p.model.full(), -1, images);
+      if (cost < 0) report.estimate_known = false;
+      else report.estimate_usd += cost;
+      report.dry_run.push_back({std::move(p), cost});
+    }
+    report.failed = report.bad_lines.size();
+    return report;
+  }
+  run_plans(plans, spec, report, events);
+  return report;
+}
+
+void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec,
+                            GenerateReport& report, const GenerateEvents& events) {
+  // A batch keeps its journal beside its output, so a runner that caches
+  // only that folder resumes without paying twice; a fresh cache learns it
+  // first (DESIGN §10).
+  std::unique_ptr<BatchState> state;
+  if (!spec.batch.empty() && !hf_) {
+    state = std::make_unique<BatchState>(fs::absolute(spec.request.out_dir));
+    std::vector<BatchItem> items;
+    items.reserve(plans.size());
+    for (const auto& p : plans) items.push_back({p.key, {p.prompt, p.style, p.out_dir.string(), p.seed}});
+    report.resumed = state->import_missing(db_, items);
+    report.journal = state->file();
+    if (report.resumed > 0 && events.on_notice)
+      events.on_notice("Resuming " + std::to_string(report.resumed) + " predictions recorded in " +
+                       state->file().string());
+    gen_.set_batch_state(state.get());
+  }
+
+  const unsigned concurrency = static_cast<unsigned>(std::clamp<std::size_t>(
+      spec.concurrency > 0 ? spec.concurrency
+                           : static_cast<std::size_t>(config_.get_number("generate.concurrency", 1, 256)),
+      1, std::max<std::size_t>(plans.size(), 1)));
+  std::mutex mu;
+  std::vector<store::PredictionRow> without_run_time;
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; util::interrupt_signal() == 0 && (i = next++) < plans.size();) {
+      GenerateResult r;
+      try {
+        r = gen_.run(plans[i], spec.wait);
+      } catch (const util::Error&) {
+        break;  // interrupted: what is in flight is recorded; the next run collects it
+      }
+      std::lock_guard lock(mu);
+      if (events.on_result) events.on_result(r);
+      const bool ok = r.error.empty();
+      report.failed += !ok;
+      report.images += r.files.size();
+      if (ok && spec.wait && r.files.empty()) ++report.unaccounted;  // a success without its files is none
+      if (ok && r.row.status == "succeeded" && r.row.predict_time < 0) without_run_time.push_back(r.row);
+      report.items.push_back({plans[i].key, r.row.id, ok, std::move(r.files)});
+      if (events.on_progress) events.on_progress(report.items.size(), plans.size());
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned j = 1; j < concurrency; ++j) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  gen_.set_batch_state(nullptr);
+
+  report.failed += report.bad_lines.size();
+  if (util::interrupt_signal() != 0) {
+    report.interrupted = true;
+    return;
+  }
+  if (spec.wait) {
+    // Every item ends with its files or as a failure: one the journal holds
+    // no files for is not a success either.
+    report.unaccounted += plans.size() - std::min(plans.size(), report.items.size());
+    if (state) {
+      std::vector<std::string> done;
+      for (const auto& it : report.items)
+        if (it.ok && !it.files.empty()) done.push_back(it.key);
+      report.unaccounted += state->without_files(done).size();
+    }
+    report.failed += report.unaccounted;
+    // Sync answers carry no run time: learn it now, a list page per 100
+    // predictions, so spend is complete (DESIGN §10).
+    if (!hf_) runner_.fetch_predict_times(std::move(without_run_time));
+  }
+  if (state) {
+    try {
+      state->complete();  // one record per key from now on
+    } catch (const util::Error& e) {
+      if (events.on_notice) events.on_notice("warning: " + e.message() + " (the journal stays as it is)");
+    }
+  }
+  if (!spec.contact_sheet.empty() && report.images > 0) {
+    std::vector<fs::path> files;
+    for (const auto& it : report.items)
+      for (const auto& f : it.files) files.push_back(f);
+    report.contact_sheet_columns = image::write_contact_sheet(files, spec.contact_sheet).columns;
+  }
+}
+
+GenerateReport GenerateJob::collect(const std::string& ref, bool retry_unknown, bool retry_expired,
+                                    const GenerateEvents& events) {
+  if (hf_) throw util::usage_error("--collect is for Replicate predictions; Hugging Face answers at once");
+  std::optional<store::PredictionRow> row;
+  if (ref.size() > 1 && ref.size() < 19 && ref[0] == 'g' && ref.find_first_not_of("0123456789", 1) == std::string::npos)
+    row = store::find_prediction_by_id(db_, std::stoll(ref.substr(1)));
+  if (!row) row = store::find_prediction_by_replicate_id(db_, ref);
+  if (!row) throw util::not_found("no generation '" + ref + "'", "See pending ones with 'photoagent status'.");
+  gen_.set_retry(retry_unknown, retry_expired);
+  auto result = gen_.collect(runner_.resume(*row, std::chrono::minutes(30)));
+  const auto& st = result.row.status;
+  if ((st == "expired" && retry_expired) || (st == "unknown" && retry_unknown)) result = gen_.retry(result.row);
+  GenerateReport report;
+  report.planned = 1;
+  if (events.on_result) events.on_result(result);
+  report.failed = !result.error.empty();
+  report.images = result.files.size();
+  report.items.push_back({result.row.key, result.row.id, result.error.empty(), result.files});
+  return report;
+}
+
+}  // namespace photoagent::workflows
