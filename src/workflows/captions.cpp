@@ -1,17 +1,16 @@
 #include "photoagent/workflows/captions.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
+#include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "photoagent/image/prepare.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
-#include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/worker_pool.hpp"
 #include "photoagent/workflows/categories.hpp"
 
 namespace photoagent::workflows {
@@ -88,60 +87,51 @@ std::string run_text(PredictionRunner& runner, const std::string& purpose, const
 
 std::vector<CaptionOutcome> auto_caption(store::Database& db, PredictionRunner& runner, const CaptionSettings& s,
                                          const store::Project& project, const std::vector<store::Image>& images,
-                                         bool captions, bool tags, unsigned jobs) {
+                                         bool captions, bool tags, const CaptionProgress& progress, unsigned jobs) {
   std::vector<CaptionOutcome> out(images.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next++) < images.size();) {
-      const auto& img = images[i];
-      auto& o = out[i];
-      o.image_id = img.id;
-      o.file = img.original_name;
-      if (util::interrupt_signal() != 0) {
-        o.error = "interrupted";
-        continue;
-      }
-      try {
-        std::string description = img.caption;
-        if (captions || description.empty()) {
-          json input = json::parse(s.caption_input);
-          input[s.image_field] = thumbnail_data_uri(db.data_dir() / img.path);
-          description = clean_caption(run_text(runner, "caption", s.caption_model, input.dump(), project, img,
-                                               s.wait_seconds));
-          if (description.empty()) throw util::remote_error(s.caption_model.full() + " returned an empty caption");
-        }
-        if (captions) {
-          // The trainer learns the subject from the trigger word in captions.
-          o.caption = description.find(project.trigger) == std::string::npos ? project.trigger + ", " + description
-                                                                              : description;
-          store::ImageEdit edit;
-          edit.caption = o.caption;
-          std::lock_guard lock(runner.db_mutex());
-          store::update_image(db, img.id, edit);  // kept even if tagging fails next
-        }
-        if (tags) {
-          std::string prompt = s.tags_prompt;
-          if (auto at = prompt.find("{caption}"); at != std::string::npos) prompt.replace(at, 9, description);
-          json input = {{"prompt", prompt}, {"max_tokens", 64}, {"temperature", 0.2}};
-          auto found = parse_tags(run_text(runner, "tags", s.tags_model, input.dump(), project, img, s.wait_seconds));
-          o.tags = normalise_tags(img.tags + "," + found);
-          store::ImageEdit edit;
-          edit.tags = o.tags;
-          std::lock_guard lock(runner.db_mutex());
-          store::update_image(db, img.id, edit);
-        }
-      } catch (const util::Error& e) {
-        o.error = e.message();
-      } catch (const std::exception& e) {
-        o.error = e.what();
-      }
+  auto caption_one = [&](std::size_t i) {
+    const auto& img = images[i];
+    auto& o = out[i];
+    std::string description = img.caption;
+    if (captions || description.empty()) {
+      json input = json::parse(s.caption_input);
+      input[s.image_field] = thumbnail_data_uri(db.data_dir() / img.path);
+      description =
+          clean_caption(run_text(runner, "caption", s.caption_model, input.dump(), project, img, s.wait_seconds));
+      if (description.empty()) throw util::remote_error(s.caption_model.full() + " returned an empty caption");
+    }
+    if (captions) {
+      // The trainer learns the subject from the trigger word in captions.
+      o.caption =
+          description.find(project.trigger) == std::string::npos ? project.trigger + ", " + description : description;
+      store::ImageEdit edit;
+      edit.caption = o.caption;
+      std::lock_guard lock(runner.db_mutex());
+      store::update_image(db, img.id, edit);  // kept even if tagging fails next
+    }
+    if (tags) {
+      std::string prompt = s.tags_prompt;
+      if (auto at = prompt.find("{caption}"); at != std::string::npos) prompt.replace(at, 9, description);
+      json input = {{"prompt", prompt}, {"max_tokens", 64}, {"temperature", 0.2}};
+      auto found = parse_tags(run_text(runner, "tags", s.tags_model, input.dump(), project, img, s.wait_seconds));
+      o.tags = normalise_tags(img.tags + "," + found);
+      store::ImageEdit edit;
+      edit.tags = o.tags;
+      std::lock_guard lock(runner.db_mutex());
+      store::update_image(db, img.id, edit);
     }
   };
-  jobs = static_cast<unsigned>(std::clamp<std::size_t>(jobs, 1, std::max<std::size_t>(images.size(), 1)));
-  std::vector<std::thread> pool;
-  for (unsigned j = 1; j < jobs; ++j) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  util::ItemDoneCallback on_done;
+  if (progress) on_done = [&](const util::ItemDone& d) { progress(d.done, d.total); };
+  const auto pool = util::parallel_for_each(images.size(), jobs, caption_one, on_done);
+
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    out[i].image_id = images[i].id;
+    out[i].file = images[i].original_name;
+    const auto& item = pool.items[i];
+    if (item.state == util::ItemState::not_started) out[i].error = "interrupted";
+    else if (item.state != util::ItemState::succeeded) out[i].error = item.error;
+  }
   return out;
 }
 

@@ -1,10 +1,8 @@
 #include "photoagent/workflows/ingest.hpp"
 
-#include <algorithm>
-#include <atomic>
 #include <mutex>
-#include <thread>
-#include <unordered_map>
+#include <new>
+#include <optional>
 
 #include "photoagent/image/prepare.hpp"
 #include "photoagent/util/error.hpp"
@@ -12,6 +10,7 @@
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/time.hpp"
+#include "photoagent/util/worker_pool.hpp"
 
 namespace photoagent::workflows {
 namespace fs = std::filesystem;
@@ -24,85 +23,87 @@ std::string megabytes(std::uintmax_t bytes) {
   return buf;
 }
 
+// A file that did not fail: added, or skipped (with the reason).
+struct FileResult {
+  std::optional<store::Image> added;
+  IngestSkipped skipped;
+};
+
 class Ingestor {
  public:
   Ingestor(store::Database& db, const store::Project& p, const IngestOptions& o) : db_(db), project_(p), opts_(o) {}
 
-  // Returns what happened to one file; never throws for a bad file.
-  void run_one(const InputFile& in) {
+  // Adds or skips one file; throws util::Error (the reason) when it fails.
+  // A failed file leaves nothing behind.
+  FileResult run_one(const InputFile& in) {
     try {
-      std::error_code ec;
-      const auto size = fs::file_size(in.path, ec);
-      if (ec) return fail(in, "cannot read: " + ec.message());
-      if (size == 0) return fail(in, "empty file");
-      if (size > opts_.limits.max_file_bytes)
-        return fail(in, "file is " + megabytes(size) + "; the limit is " + megabytes(opts_.limits.max_file_bytes));
-      const std::string bytes = util::read_file(in.path, opts_.limits.max_file_bytes);
-      const std::string source_sha = util::sha256_hex(bytes);
-      {
-        std::lock_guard lock(db_mu_);
-        if (auto existing = store::find_image_by_source(db_, project_.id, source_sha))
-          return skip_locked(in, "already in " + project_.name + " as image " + std::to_string(existing->id),
-                             existing->id);
-      }
-      image::PrepareOptions po;
-      po.max_side = opts_.max_side;
-      po.limits = opts_.limits;
-      const auto prepared = image::prepare(
-          std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), po);
-      const std::string_view jpeg(reinterpret_cast<const char*>(prepared.jpeg.data()), prepared.jpeg.size());
-      store::Image img;
-      img.project_id = project_.id;
-      img.sha256 = util::sha256_hex(jpeg);
-      img.source_sha256 = source_sha;
-      img.original_name = in.path.filename().string();
-      img.bytes = static_cast<std::int64_t>(jpeg.size());
-      img.width = static_cast<int>(prepared.width);
-      img.height = static_cast<int>(prepared.height);
-      img.caption = opts_.caption.empty() ? sidecar_caption(in.path) : opts_.caption;
-      img.category = opts_.category;
-      img.tags = opts_.tags;
-      img.created_at = util::now_iso8601();
-      img.path = store::write_blob(db_.data_dir(), img.sha256, "jpg", jpeg);
-      std::lock_guard lock(db_mu_);
-      try {
-        auto row = store::insert_image(db_, img);
-        if (!row) {
-          // Another process (or an identical file in this run) got there first.
-          store::remove_blob_if_unreferenced(db_, img.path);
-          return skip_locked(in, "a copy of it was just added");
-        }
-        report_.added.push_back({in.display, *row});
-      } catch (...) {
-        store::remove_blob_if_unreferenced(db_, img.path);
-        throw;
-      }
-    } catch (const util::Error& e) {
-      if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
-      fail(in, e.message());
+      return add(in);
+    } catch (const util::Error&) {
+      throw;
     } catch (const std::bad_alloc&) {
-      fail(in, "out of memory while decoding");
+      throw util::failure("out of memory while decoding");
     } catch (const std::exception& e) {
-      fail(in, std::string("could not be stored: ") + e.what());
+      throw util::failure(std::string("could not be stored: ") + e.what());
     }
   }
 
-  IngestReport take() { return std::move(report_); }
-
  private:
-  void fail(const InputFile& in, std::string why) {
+  FileResult add(const InputFile& in) {
+    std::error_code ec;
+    const auto size = fs::file_size(in.path, ec);
+    if (ec) throw util::failure("cannot read: " + ec.message());
+    if (size == 0) throw util::failure("empty file");
+    if (size > opts_.limits.max_file_bytes)
+      throw util::failure("file is " + megabytes(size) + "; the limit is " + megabytes(opts_.limits.max_file_bytes));
+    const std::string bytes = util::read_file(in.path, opts_.limits.max_file_bytes);
+    const std::string source_sha = util::sha256_hex(bytes);
+    {
+      std::lock_guard lock(db_mu_);
+      if (auto existing = store::find_image_by_source(db_, project_.id, source_sha))
+        return skipped(in, "already in " + project_.name + " as image " + std::to_string(existing->id), existing->id);
+    }
+    image::PrepareOptions po;
+    po.max_side = opts_.max_side;
+    po.limits = opts_.limits;
+    const auto prepared =
+        image::prepare(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()), po);
+    const std::string_view jpeg(reinterpret_cast<const char*>(prepared.jpeg.data()), prepared.jpeg.size());
+    store::Image img;
+    img.project_id = project_.id;
+    img.sha256 = util::sha256_hex(jpeg);
+    img.source_sha256 = source_sha;
+    img.original_name = in.path.filename().string();
+    img.bytes = static_cast<std::int64_t>(jpeg.size());
+    img.width = static_cast<int>(prepared.width);
+    img.height = static_cast<int>(prepared.height);
+    img.caption = opts_.caption.empty() ? sidecar_caption(in.path) : opts_.caption;
+    img.category = opts_.category;
+    img.tags = opts_.tags;
+    img.created_at = util::now_iso8601();
+    img.path = store::write_blob(db_.data_dir(), img.sha256, "jpg", jpeg);
     std::lock_guard lock(db_mu_);
-    report_.failed.push_back({in.display, std::move(why)});
+    try {
+      auto row = store::insert_image(db_, img);
+      if (!row) {
+        // Another process (or an identical file in this run) got there first.
+        store::remove_blob_if_unreferenced(db_, img.path);
+        return skipped(in, "a copy of it was just added");
+      }
+      return FileResult{std::move(*row), {}};
+    } catch (...) {
+      store::remove_blob_if_unreferenced(db_, img.path);
+      throw;
+    }
   }
-  void skip_locked(const InputFile& in, std::string why, std::int64_t id = 0) {
-    report_.skipped.push_back({in.display, std::move(why), id});
+
+  static FileResult skipped(const InputFile& in, std::string why, std::int64_t id = 0) {
+    return FileResult{std::nullopt, {in.display, std::move(why), id}};
   }
 
   store::Database& db_;
   const store::Project& project_;
   const IngestOptions& opts_;
   std::mutex db_mu_;  // one SQLite connection, shared by the workers in turn
-  IngestReport report_;
 };
 
 }  // namespace
@@ -110,37 +111,25 @@ class Ingestor {
 IngestReport ingest(store::Database& db, const store::Project& project, const std::vector<InputFile>& files,
                     const IngestOptions& options, const IngestProgress& progress) {
   Ingestor ingestor(db, project, options);
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> stopped{false};
-  auto worker = [&] {
-    for (std::size_t i; !stopped && (i = next++) < files.size();) {
-      if (util::interrupt_signal() != 0) {
-        stopped = true;
-        break;
-      }
-      try {
-        ingestor.run_one(files[i]);
-      } catch (const util::Error&) {
-        stopped = true;  // interrupted mid-file: that file left nothing behind
-        break;
-      }
-      if (progress) progress(++done, files.size());
+  std::vector<FileResult> results(files.size());
+  util::ItemDoneCallback on_done;
+  if (progress) on_done = [&](const util::ItemDone& d) { progress(d.done, d.total); };
+  const auto pool = util::parallel_for_each(
+      files.size(), options.jobs, [&](std::size_t i) { results[i] = ingestor.run_one(files[i]); }, on_done);
+
+  // In the order the user gave the files, whatever the worker order.
+  IngestReport report;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& item = pool.items[i];
+    if (item.state == util::ItemState::failed) {
+      report.failed.push_back({files[i].display, item.error});
+    } else if (item.state == util::ItemState::succeeded) {
+      if (results[i].added) report.added.push_back({files[i].display, std::move(*results[i].added)});
+      else report.skipped.push_back(std::move(results[i].skipped));
     }
-  };
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(files.size(), 1)));
-  std::vector<std::thread> pool;
-  for (unsigned j = 1; j < jobs; ++j) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  IngestReport report = ingestor.take();
-  report.interrupted = stopped || util::interrupt_signal() != 0;
-  // Results in the order the user gave the files, whatever the worker order.
-  std::unordered_map<std::string, std::size_t> order;
-  for (std::size_t i = 0; i < files.size(); ++i) order.emplace(files[i].display, i);
-  auto rank = [&](const std::string& display) { return order.at(display); };
-  std::stable_sort(report.added.begin(), report.added.end(),
-                   [&](const auto& a, const auto& b) { return rank(a.file) < rank(b.file); });
+    // not_started / interrupted: that file left nothing behind.
+  }
+  report.interrupted = pool.stopped || util::interrupt_signal() != 0;
   return report;
 }
 

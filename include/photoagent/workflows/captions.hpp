@@ -6,6 +6,7 @@
 // Failures are per photo: the photo stays, without the caption.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,12 +36,16 @@ struct CaptionOutcome {
   std::string error;    // "" when it worked
 };
 
+// Called after each photo (done, total): from worker threads, one call at a time.
+using CaptionProgress = std::function<void(std::size_t done, std::size_t total)>;
+
 // Captions and/or tags each image (in parallel, `jobs` at a time) and
-// stores the results. `data_dir` locates the stored photos.
+// stores the results; one outcome per image, in order. Ctrl-C stops it:
+// photos not reached get the error "interrupted".
 std::vector<CaptionOutcome> auto_caption(store::Database& db, PredictionRunner& runner,
                                          const CaptionSettings& settings, const store::Project& project,
                                          const std::vector<store::Image>& images, bool captions, bool tags,
-                                         unsigned jobs = 8);
+                                         const CaptionProgress& progress = {}, unsigned jobs = 8);
 
 // "Caption: a man, smiling." -> "a man, smiling" (model chatter removed).
 std::string clean_caption(const std::string& model_text);

@@ -41,6 +41,7 @@ struct IngestFailed {
   std::string error;
 };
 
+// Each list in the order the files were given.
 struct IngestReport {
   std::vector<IngestAdded> added;
   std::vector<IngestSkipped> skipped;
@@ -48,7 +49,7 @@ struct IngestReport {
   bool interrupted = false;
 };
 
-// Called from worker threads after each file (done, total); must be thread-safe.
+// Called after each file (done, total): from worker threads, one call at a time.
 using IngestProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 IngestReport ingest(store::Database& db, const store::Project& project, const std::vector<InputFile>& files,
