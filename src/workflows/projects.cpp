@@ -62,19 +62,8 @@ store::Project resolve_project(store::Database& db, const Config& config, const 
                         "'photoagent project create " + chosen + " --kind person'.");
 }
 
-store::Project take_project_argument(store::Database& db, const Config& config, const std::string& flag_value,
-                                     std::vector<std::string>& args) {
-  if (!flag_value.empty()) return resolve_project(db, config, flag_value);
-  if (args.size() >= 2) {
-    std::error_code ec;
-    if (!std::filesystem::exists(args.front(), ec)) {
-      if (auto p = store::find_project(db, args.front())) {
-        args.erase(args.begin());
-        return *p;
-      }
-    }
-  }
-  return resolve_project(db, config, "");
+std::optional<store::Project> find_project(store::Database& db, const std::string& name) {
+  return store::find_project(db, name);
 }
 
 std::size_t delete_project_and_files(store::Database& db, const store::Project& project) {

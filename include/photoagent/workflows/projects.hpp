@@ -23,12 +23,8 @@ std::string default_trigger(const std::string& name);
 // else config default_project. Throws (exit 3 / 2) when none or unknown.
 store::Project resolve_project(store::Database& db, const Config& config, const std::string& name);
 
-// DESIGN §9 positional rule for `cmd [PROJECT] ARGS...`: with no -p, the
-// first argument is the project only when it names an existing project and
-// is not an existing file or folder (and more arguments follow). Removes it
-// from `args` and returns the project to use.
-store::Project take_project_argument(store::Database& db, const Config& config, const std::string& flag_value,
-                                     std::vector<std::string>& args);
+// The project of that name, if there is one (no default applies).
+std::optional<store::Project> find_project(store::Database& db, const std::string& name);
 
 // The name of the default project, if one is set (env first, then config).
 std::optional<std::string> default_project_name(const Config& config);

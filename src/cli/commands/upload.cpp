@@ -6,6 +6,7 @@
 #include "../output/json.hpp"
 #include "../output/progress.hpp"
 #include "../output/table.hpp"
+#include "../project_arg.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/strings.hpp"
@@ -62,7 +63,7 @@ void print_summary(Context& ctx, const store::Project& p, const workflows::Inges
 
 int run_upload(Context& ctx, const UploadOptions& o) {
   std::vector<std::string> args = o.args;
-  auto project = workflows::take_project_argument(ctx.db(), ctx.config(), o.project, args);
+  auto project = workflows::resolve_project(ctx.db(), ctx.config(), take_project_argument(ctx, o.project, args));
   if (args.empty())
     throw util::usage_error("no files or folders to upload", "e.g. 'photoagent upload " + project.name + " ~/photos/'");
   auto& cfg = ctx.config();
@@ -112,7 +113,7 @@ int run_upload(Context& ctx, const UploadOptions& o) {
     workflows::PredictionRunner runner(ctx.db(), ctx.api(services::Service::replicate), ctx.create_limiter());
     ProgressBar bar(ctx.io, "Captioning", targets.size());
     captioned = workflows::auto_caption(ctx.db(), runner, *caption_settings, project, targets, o.auto_caption,
-                                        o.auto_tags);
+                                        o.auto_tags, [&](std::size_t done, std::size_t) { bar.update(done); });
     for (auto& a : report.added)
       if (auto img = store::find_image(ctx.db(), a.image.id)) a.image = *img;
   }
@@ -154,7 +155,7 @@ int run_upload(Context& ctx, const UploadOptions& o) {
     if (!captioned.empty() && !ctx.global.quiet)
       ctx.io.err << "Captioned " << captioned.size() - caption_failures << " of " << captioned.size() << " photos.\n";
   }
-  if (report.interrupted) util::throw_if_interrupted();
+  util::throw_if_interrupted();  // Ctrl-C while uploading or captioning: exit 130 / 143, after the report
   if (inputs.files.empty() && report.failed.empty())
     throw util::failure("no images found in " + util::join(args, " "),
                         "photoagent takes .jpg and .png files; folders are searched recursively.");
