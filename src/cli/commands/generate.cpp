@@ -139,6 +139,47 @@ void print_dry_run(Context& ctx, const workflows::GenerateReport& r) {
   ctx.io.out << arr.dump(2) << "\n" << line;
 }
 
+// Result lines as each prediction finishes (JSON Lines, or paths and ids),
+// failures on stderr, the bar on a terminal.
+workflows::GenerateEvents render_events(Context& ctx, const GenerateOptions& o, ProgressBar& bar) {
+  auto out_mu = std::make_shared<std::mutex>();  // the bar and the result lines share the terminal
+  workflows::GenerateEvents events;
+  events.on_result = [&ctx, &o, out_mu](const workflows::GenerateResult& r) {
+    std::lock_guard lock(*out_mu);
+    if (ctx.global.json) {
+      ctx.io.out << result_json(r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n" << std::flush;
+      return;
+    }
+    for (const auto& f : r.files) ctx.io.out << f << "\n";
+    if (o.no_wait && r.error.empty()) ctx.io.out << "g" << r.row.id << "\n";
+    ctx.io.out << std::flush;
+    if (!r.error.empty()) ctx.io.err << red(ctx.io, "failed") << " " << r.plan.prompt << ": " << r.error << "\n";
+  };
+  events.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
+  events.on_notice = [&ctx](const std::string& text) {
+    if (!ctx.global.quiet) ctx.io.err << text << "\n";
+  };
+  return events;
+}
+
+void print_summary(Context& ctx, const GenerateOptions& o, const workflows::GenerateReport& report) {
+  if (report.interrupted) {
+    ctx.io.err << "Stopped: " << report.items.size() << " of " << report.planned
+               << " done; run the same command again to finish (nothing is paid twice).\n";
+    util::throw_if_interrupted();
+  }
+  if (report.unaccounted > 0)
+    ctx.io.err << red(ctx.io, "failed") << " " << report.unaccounted << " of " << report.planned
+               << " items finished without their files; run the same command again to fetch them.\n";
+  if (ctx.global.quiet) return;
+  if (report.contact_sheet_columns > 0)
+    ctx.io.err << "Contact sheet: " << o.contact_sheet << " (" << report.images << " images, "
+               << report.contact_sheet_columns << " columns)\n";
+  if (!o.batch.empty() || report.failed)
+    ctx.io.err << (report.failed ? "" : green(ctx.io, "\u2713") + " ") << report.total() - report.failed << " of "
+               << report.total() << " done, " << report.images << " images, " << report.failed << " failed.\n";
+}
+
 }  // namespace
 
 int run_generate(Context& ctx, GenerateOptions o) {
@@ -168,25 +209,8 @@ int run_generate(Context& ctx, GenerateOptions o) {
   workflows::GenerateJob job(ctx.db(), ctx.config(), hf ? *hf_api : ctx.api(services::Service::replicate),
                              ctx.create_limiter(), project, hf_api.get());
 
-  std::mutex out_mu;  // the bar and the result lines share the terminal
   ProgressBar bar(ctx.io, "Generating", 0);
-  workflows::GenerateEvents events;
-  events.on_result = [&](const workflows::GenerateResult& r) {
-    std::lock_guard lock(out_mu);
-    if (ctx.global.json) {
-      ctx.io.out << result_json(r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n" << std::flush;
-      return;
-    }
-    for (const auto& f : r.files) ctx.io.out << f << "\n";
-    if (o.no_wait && r.error.empty()) ctx.io.out << "g" << r.row.id << "\n";
-    ctx.io.out << std::flush;
-    if (!r.error.empty()) ctx.io.err << red(ctx.io, "failed") << " " << r.plan.prompt << ": " << r.error << "\n";
-  };
-  events.on_progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
-  events.on_notice = [&](const std::string& text) {
-    if (!ctx.global.quiet) ctx.io.err << text << "\n";
-  };
-
+  const auto events = render_events(ctx, o, bar);
   if (!o.collect.empty()) return job.collect(o.collect, o.retry_unknown, o.retry_expired, events).exit_code();
 
   workflows::GenerateJobSpec spec;
@@ -205,20 +229,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
     print_dry_run(ctx, report);
     return report.bad_lines.empty() ? 0 : static_cast<int>(util::ExitCode::partial);
   }
-  if (report.interrupted) {
-    ctx.io.err << "Stopped: " << report.items.size() << " of " << report.planned
-               << " done; run the same command again to finish (nothing is paid twice).\n";
-    util::throw_if_interrupted();
-  }
-  if (report.unaccounted > 0)
-    ctx.io.err << red(ctx.io, "failed") << " " << report.unaccounted << " of " << report.planned
-               << " items finished without their files; run the same command again to fetch them.\n";
-  if (report.contact_sheet_columns > 0 && !ctx.global.quiet)
-    ctx.io.err << "Contact sheet: " << o.contact_sheet << " (" << report.images << " images, "
-               << report.contact_sheet_columns << " columns)\n";
-  if (!ctx.global.quiet && (batch || report.failed))
-    ctx.io.err << (report.failed ? "" : green(ctx.io, "\u2713") + " ") << report.total() - report.failed << " of "
-               << report.total() << " done, " << report.images << " images, " << report.failed << " failed.\n";
+  print_summary(ctx, o, report);
   return report.exit_code();
 }
 
