@@ -147,7 +147,7 @@ GenerateResult Generator::run_hf(const PlannedPrediction& p) {
     store::record_generated_images(db_, row.id, project_ ? cached : std::vector<store::Image>{}, json(res.files).dump());
     res.row = *store::find_prediction_by_id(db_, row.id);
   } catch (const util::Error& e) {
-    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    if (e.is_interruption()) throw;
     std::lock_guard lock(runner_.db_mutex());
     store::finish_prediction(db_, row.id, "failed", "", e.message(), -1);
     res.row = *store::find_prediction_by_id(db_, row.id);

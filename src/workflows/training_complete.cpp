@@ -14,6 +14,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/net/retry.hpp"
 #include "photoagent/util/paths.hpp"
+#include "photoagent/util/time.hpp"
 #include "photoagent/workflows/training.hpp"
 
 namespace photoagent::workflows {
@@ -150,9 +151,7 @@ void send_email(store::Database& db, const Config& config, const Services& s, st
 double training_cost(const Config& config, const store::TrainingRow& row) {
   double seconds = row.predict_time;
   if (seconds < 0 && !row.started_at.empty() && row.completed_at.empty()) {
-    std::tm tm{};
-    if (strptime(row.started_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr)
-      seconds = static_cast<double>(std::time(nullptr) - timegm(&tm));
+    if (auto started = util::parse_iso8601(row.started_at)) seconds = static_cast<double>(util::unix_now() - *started);
   }
   return seconds < 0 ? 0 : seconds * price_per_second(config, row.hardware);
 }

@@ -96,7 +96,7 @@ std::vector<store::TrainingRow> unfinished_trainings(store::Database& db, const 
       try {
         verdict = find_remote(replicate, row, t);
       } catch (const util::Error& e) {
-        if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+        if (e.is_interruption()) throw;
         verdict = Verdict::not_found;  // the list could not be read now: look again next time
       }
       if (verdict == Verdict::found) {
@@ -202,7 +202,7 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
     }
   } catch (const util::Error& e) {
     // Interrupted mid-request: it may have started; keep the row for reconciling.
-    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    if (e.is_interruption()) throw;
     store::delete_training(db, row.id);  // refused: nothing was created
     throw;
   }

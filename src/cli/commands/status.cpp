@@ -153,7 +153,7 @@ void fill_predict_times(Context& ctx) {
     workflows::PredictionRunner runner(ctx.db(), ctx.api(services::Service::replicate), ctx.create_limiter());
     runner.fetch_predict_times(std::move(missing));
   } catch (const util::Error& e) {
-    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    if (e.is_interruption()) throw;
     ctx.io.err << "Run times of some predictions are not known yet: " << e.message() << "\n";
   }
 }

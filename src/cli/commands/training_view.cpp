@@ -30,9 +30,7 @@ std::string hf_word(const store::TrainingRow& r) {
 std::string elapsed(const store::TrainingRow& r) {
   double s = r.predict_time;
   if (s < 0 && !r.started_at.empty()) {
-    std::tm tm{};
-    if (strptime(r.started_at.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) != nullptr)
-      s = static_cast<double>(util::unix_now() - timegm(&tm));
+    if (auto started = util::parse_iso8601(r.started_at)) s = static_cast<double>(util::unix_now() - *started);
   }
   if (s < 0) return "";
   const long v = std::lround(s);
