@@ -110,7 +110,7 @@ ImageInfo probe_png(std::span<const unsigned char> b) {
 
 ImageInfo probe_jpeg(std::span<const unsigned char> b, tjhandle h, int* colorspace) {
   int w = 0, hh = 0, subsamp = 0, cs = 0;
-  if (tjDecompressHeader3(h, b.data(), static_cast<unsigned long>(b.size()), &w, &hh, &subsamp, &cs) != 0)
+  if (detail::tj().decompress_header3(h, b.data(), static_cast<unsigned long>(b.size()), &w, &hh, &subsamp, &cs) != 0)
     throw Error(ExitCode::error, "not a valid JPEG: " + detail::tj_error(h),
                 "the file may be truncated or damaged; re-export it");
   // A tables-only stream (or one cut before its frame header) "succeeds" with 0x0.
@@ -127,7 +127,7 @@ ImageInfo probe_jpeg(std::span<const unsigned char> b, tjhandle h, int* colorspa
 }
 
 detail::TjHandle make_decompressor() {
-  detail::TjHandle h(tjInitDecompress());
+  detail::TjHandle h(detail::tj().init_decompress());
   if (!h) throw Error(ExitCode::error, "cannot initialise the JPEG decoder: " + detail::tj_error(nullptr));
   return h;
 }
@@ -179,8 +179,9 @@ RgbImage decode_jpeg(std::span<const unsigned char> b, const ImageInfo& info, in
   PixelBuffer buf = PixelBuffer::allocate(std::size_t(w) * std::size_t(hh) * bpp);
   int flags = TJFLAG_LIMITSCANS;  // progressive CPU bombs: > 500 scans is an error
   if (!accept_warnings) flags |= TJFLAG_STOPONWARNING;
-  if (tjDecompress2(h, b.data(), static_cast<unsigned long>(b.size()), buf.data(), w, 0, hh, pf, flags) != 0) {
-    const bool warning = tjGetErrorCode(h) == TJERR_WARNING;
+  const auto& tj = detail::tj();
+  if (tj.decompress2(h, b.data(), static_cast<unsigned long>(b.size()), buf.data(), w, 0, hh, pf, flags) != 0) {
+    const bool warning = tj.get_error_code(h) == TJERR_WARNING;
     if (!(warning && accept_warnings)) {
       if (warning)
         throw Error(ExitCode::error, "corrupt or truncated JPEG (" + detail::tj_error(h) + ")",

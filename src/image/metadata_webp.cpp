@@ -4,12 +4,11 @@
 // VP8X header chunk with its canvas size; the image chunks are copied as they
 // are. Our text sits in its own rdf:Description, so an XMP packet written by
 // another tool is kept and ours is added beside its other descriptions.
-#include <webp/decode.h>
-
 #include <algorithm>
 #include <string>
 
 #include "metadata_detail.hpp"
+#include "webp_api.hpp"
 
 namespace photoagent::image::detail {
 namespace {
@@ -181,7 +180,7 @@ std::string webp_embed(std::string_view b, const std::string& key, const std::st
     // Simple layout: the canvas is the bitstream's size (libwebp reads the
     // VP8/VP8L header; it never reads past `b`).
     WebPBitstreamFeatures f;
-    if (WebPGetFeatures(reinterpret_cast<const std::uint8_t*>(b.data()), riff_end, &f) != VP8_STATUS_OK ||
+    if (webp().get_features(reinterpret_cast<const std::uint8_t*>(b.data()), riff_end, &f) != VP8_STATUS_OK ||
         f.width <= 0 || f.height <= 0 || f.width > (1 << 24) || f.height > (1 << 24))
       throw malformed("WebP", "the image chunk's header is damaged");
     std::string vp8x(10, '\0');

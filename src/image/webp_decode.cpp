@@ -2,12 +2,12 @@
 // models answer in WebP by default, and the contact sheet needs their pixels.
 // The pixels go straight into our own buffer (libwebp's "external memory"
 // output), so no libwebp allocation outlives a call.
-#include <webp/decode.h>
 
 #include <string>
 
 #include "decode_detail.hpp"
 #include "photoagent/util/error.hpp"
+#include "webp_api.hpp"
 
 namespace photoagent::image::detail {
 namespace {
@@ -37,14 +37,14 @@ std::string status_text(VP8StatusCode s) {
 // memory, but the API asks for the call and a future libwebp may need it).
 struct DecBufferGuard {
   WebPDecBuffer* buf;
-  ~DecBufferGuard() { WebPFreeDecBuffer(buf); }
+  ~DecBufferGuard() { webp().free_dec_buffer(buf); }
 };
 
 }  // namespace
 
 ImageInfo probe_webp(std::span<const unsigned char> b) {
   WebPBitstreamFeatures f;
-  const VP8StatusCode s = WebPGetFeatures(b.data(), b.size(), &f);
+  const VP8StatusCode s = webp().get_features(b.data(), b.size(), &f);
   if (s != VP8_STATUS_OK) throw bad_webp(status_text(s));
   if (f.has_animation)
     throw Error(ExitCode::error, "animated WebP is not supported",
@@ -60,7 +60,7 @@ ImageInfo probe_webp(std::span<const unsigned char> b) {
 
 RgbImage decode_webp(std::span<const unsigned char> b, const ImageInfo& info) {
   WebPDecoderConfig config;
-  if (!WebPInitDecoderConfig(&config)) throw bad_webp("libwebp version mismatch");
+  if (!webp().init_decoder_config(&config)) throw bad_webp("libwebp version mismatch");
   DecBufferGuard guard{&config.output};
   // Alpha is decoded (non-premultiplied RGBA) only when present, then
   // composited over white like PNG; otherwise libwebp writes RGB directly.
@@ -74,7 +74,7 @@ RgbImage decode_webp(std::span<const unsigned char> b, const ImageInfo& info) {
   config.output.u.RGBA.size = buf.size();
   // libwebp re-reads the headers here and refuses (INVALID_PARAM) a frame
   // that would not fit the buffer sized from probe_webp's answer.
-  const VP8StatusCode s = WebPDecode(b.data(), b.size(), &config);
+  const VP8StatusCode s = webp().decode(b.data(), b.size(), &config);
   if (s != VP8_STATUS_OK) throw bad_webp(status_text(s));
   if (config.output.width != static_cast<int>(info.width) || config.output.height != static_cast<int>(info.height))
     throw bad_webp("decoded size differs from the header");

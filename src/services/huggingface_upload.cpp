@@ -2,8 +2,6 @@
 // from regular and the remote oids, LFS bytes go to storage first, then one
 // ndjson commit. A commit is not idempotent, so after an ambiguous failure the
 // remote oids are compared before it is sent again (DESIGN §9).
-#include <openssl/evp.h>
-
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -50,18 +48,10 @@ const std::string& path_of(const Local& l) { return l.file->path_in_repo; }
 
 // Git's object id of a file: sha1("blob <size>\0" + bytes).
 std::string git_blob_sha1(std::string_view bytes) {
-  struct Free {
-    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
-  };
-  std::unique_ptr<EVP_MD_CTX, Free> ctx(EVP_MD_CTX_new());
-  const std::string head = "blob " + std::to_string(bytes.size()) + std::string(1, '\0');
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha1(), nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), head.data(), head.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), bytes.data(), bytes.size()) != 1 || EVP_DigestFinal_ex(ctx.get(), md, &len) != 1)
-    throw util::failure("cannot compute SHA-1 (OpenSSL)");
-  return util::to_hex(md, len);
+  util::Digest d(util::Digest::Algorithm::sha1);
+  d.update("blob " + std::to_string(bytes.size()) + std::string(1, '\0'));
+  d.update(bytes);
+  return d.hex_digest();
 }
 
 void check_files(const std::vector<UploadFile>& files) {

@@ -24,7 +24,7 @@ ReadHandle open_reader(const fs::path& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))
     throw failure("cannot read " + path.string() + ": " + (ec ? ec.message() : std::string("not a file")));
-  ReadHandle a(archive_read_new());
+  ReadHandle a(la().read_new());
   if (!a) throw failure("cannot read " + path.string() + ": out of memory");
   // An explicit list rather than archive_read_support_*_all(): "all" formats
   // include mtree, whose entries make libarchive read files named in the
@@ -33,13 +33,13 @@ ReadHandle open_reader(const fs::path& path) {
   // The trainer returns a plain tar; zip and the common compressors are
   // enough for everything else we read. These compressors are built into
   // Debian's libarchive (zlib, bzip2, xz, zstd), so no program is spawned.
-  archive_read_support_filter_gzip(a.get());
-  archive_read_support_filter_bzip2(a.get());
-  archive_read_support_filter_xz(a.get());
-  archive_read_support_filter_zstd(a.get());
-  archive_read_support_format_tar(a.get());
-  archive_read_support_format_zip(a.get());
-  if (archive_read_open_filename(a.get(), path.c_str(), kChunk) != ARCHIVE_OK)
+  la().read_support_filter_gzip(a.get());
+  la().read_support_filter_bzip2(a.get());
+  la().read_support_filter_xz(a.get());
+  la().read_support_filter_zstd(a.get());
+  la().read_support_format_tar(a.get());
+  la().read_support_format_zip(a.get());
+  if (la().read_open_filename(a.get(), path.c_str(), kChunk) != ARCHIVE_OK)
     throw failure(path.string() + " is not a tar or zip archive, or is damaged (" + reason(a.get()) + ")");
   return a;
 }
@@ -55,20 +55,20 @@ Utf8Names::~Utf8Names() {
 }
 
 const char* entry_name(archive_entry* e) {
-  const char* s = archive_entry_pathname(e);
-  return s ? s : archive_entry_pathname_utf8(e);
+  const char* s = la().entry_pathname(e);
+  return s ? s : la().entry_pathname_utf8(e);
 }
 const char* entry_hardlink(archive_entry* e) {
-  const char* s = archive_entry_hardlink(e);
-  return s ? s : archive_entry_hardlink_utf8(e);
+  const char* s = la().entry_hardlink(e);
+  return s ? s : la().entry_hardlink_utf8(e);
 }
 const char* entry_symlink(archive_entry* e) {
-  const char* s = archive_entry_symlink(e);
-  return s ? s : archive_entry_symlink_utf8(e);
+  const char* s = la().entry_symlink(e);
+  return s ? s : la().entry_symlink_utf8(e);
 }
 
 std::string reason(struct archive* a, std::string_view fallback) {
-  const char* s = archive_error_string(a);
+  const char* s = la().error_string(a);
   return s && *s ? std::string(s) : std::string(fallback);
 }
 
@@ -174,7 +174,7 @@ void write_zip(const fs::path& zip, const std::vector<ZipMember>& members) {
   // error path may still flush through the callback into this file.
   AtomicFile out(zip);
   Sink sink{&out, nullptr};
-  WriteHandle a(archive_write_new());
+  WriteHandle a(la().write_new());
   if (!a) throw failure(where + "out of memory");
   auto check = [&](int r, const std::string& what) {
     if (r == ARCHIVE_OK) return;
@@ -182,14 +182,14 @@ void write_zip(const fs::path& zip, const std::vector<ZipMember>& members) {
     throw failure(where + what + ": " + reason(a.get()));
   };
 
-  check(archive_write_set_format_zip(a.get()), "zip format");
+  check(la().write_set_format_zip(a.get()), "zip format");
   // 64 KiB writes, and no padding after the end record: by default
   // libarchive pads the last write to a full 10 KiB block, as for tapes.
-  check(archive_write_set_bytes_per_block(a.get(), static_cast<int>(kChunk)), "block size");
-  check(archive_write_set_bytes_in_last_block(a.get(), 1), "block size");
-  check(archive_write_open(a.get(), &sink, nullptr, sink_write, nullptr), "open");
+  check(la().write_set_bytes_per_block(a.get(), static_cast<int>(kChunk)), "block size");
+  check(la().write_set_bytes_in_last_block(a.get(), 1), "block size");
+  check(la().write_open(a.get(), &sink, nullptr, sink_write, nullptr), "open");
 
-  EntryHandle entry(archive_entry_new());
+  EntryHandle entry(la().entry_new());
   if (!entry) throw failure(where + "out of memory");
   std::vector<char> buf(kChunk);
   for (const auto& planned_member : planned) {
@@ -202,22 +202,22 @@ void write_zip(const fs::path& zip, const std::vector<ZipMember>& members) {
     // made between entries. The size must be set too: with an unknown size
     // libarchive ignores the request, deflates and adds Zip64 records. An
     // empty member is stored as well: deflating nothing still takes 2 bytes.
-    check(m->store || size == 0 ? archive_write_zip_set_compression_store(a.get())
-                                : archive_write_zip_set_compression_deflate(a.get()),
+    check(m->store || size == 0 ? la().write_zip_set_compression_store(a.get())
+                                : la().write_zip_set_compression_deflate(a.get()),
           "compression");
-    archive_entry_clear(entry.get());
-    archive_entry_set_pathname(entry.get(), m->name.c_str());
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0644);
-    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(size));
-    archive_entry_set_mtime(entry.get(), kZipTime, 0);
-    check(archive_write_header(a.get(), entry.get()), m->name);
+    la().entry_clear(entry.get());
+    la().entry_set_pathname(entry.get(), m->name.c_str());
+    la().entry_set_filetype(entry.get(), AE_IFREG);
+    la().entry_set_perm(entry.get(), 0644);
+    la().entry_set_size(entry.get(), static_cast<la_int64_t>(size));
+    la().entry_set_mtime(entry.get(), kZipTime, 0);
+    check(la().write_header(a.get(), entry.get()), m->name);
 
     // libarchive silently clips data beyond the declared size and does not
     // notice a shortfall, so the byte count is ours to check.
     std::uint64_t written = 0;
     auto put = [&](const char* p, std::size_t n) {
-      la_ssize_t r = archive_write_data(a.get(), p, n);
+      la_ssize_t r = la().write_data(a.get(), p, n);
       if (r < 0 || static_cast<std::size_t>(r) != n) check(ARCHIVE_FATAL, m->name);
       written += n;
     };
@@ -237,9 +237,9 @@ void write_zip(const fs::path& zip, const std::vector<ZipMember>& members) {
     }
     if (written != size)
       throw failure(where + m->file.string() + " changed size while it was being added", "run the command again");
-    check(archive_write_finish_entry(a.get()), m->name);
+    check(la().write_finish_entry(a.get()), m->name);
   }
-  check(archive_write_close(a.get()), "finish");
+  check(la().write_close(a.get()), "finish");
   out.commit();
 }
 
@@ -249,18 +249,18 @@ std::vector<ArchiveEntry> list_archive(const fs::path& path) {
   std::vector<ArchiveEntry> out;
   archive_entry* e = nullptr;
   for (;;) {
-    int r = archive_read_next_header(a.get(), &e);
+    int r = la().read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) break;
     // ARCHIVE_WARN (e.g. a name not representable in the locale) still
     // describes the entry; only failures end the listing.
     if (r < ARCHIVE_WARN) throw failure("cannot read " + path.string() + ": " + reason(a.get()));
     const char* name = entry_name(e);
-    bool regular = archive_entry_filetype(e) == AE_IFREG && !entry_hardlink(e);
+    bool regular = la().entry_filetype(e) == AE_IFREG && !entry_hardlink(e);
     out.push_back({name ? name : "",
-                   archive_entry_size_is_set(e) ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0, regular});
+                   la().entry_size_is_set(e) ? static_cast<std::uint64_t>(la().entry_size(e)) : 0, regular});
     // Reading on to the next header skips the data; doing it here surfaces a
     // truncated member as an error instead of a silently short listing.
-    if (archive_read_data_skip(a.get()) < ARCHIVE_WARN)
+    if (la().read_data_skip(a.get()) < ARCHIVE_WARN)
       throw failure("cannot read " + path.string() + ": " + reason(a.get()));
   }
   return out;

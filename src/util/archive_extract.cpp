@@ -129,7 +129,7 @@ std::vector<fs::path> extract_matching(const fs::path& archive, std::string_view
   std::vector<char> buf(kChunk);
   archive_entry* e = nullptr;
   for (;;) {
-    int r = archive_read_next_header(a.get(), &e);
+    int r = la().read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) break;
     // A warning still describes the entry fully; the usual one is a name
     // that is not valid in the locale's charset, given as raw bytes.
@@ -144,7 +144,7 @@ std::vector<fs::path> extract_matching(const fs::path& archive, std::string_view
 
     const bool matches = !comps.parts.empty() && comps.parts.back().ends_with(suffix);
     const char* hardlink = entry_hardlink(e);
-    const auto type = archive_entry_filetype(e);
+    const auto type = la().entry_filetype(e);
     if (hardlink || type == AE_IFLNK) {
       // Links are never created. One with the name we are looking for means
       // the archive is not the plain file we expect; one pointing outside is
@@ -160,14 +160,14 @@ std::vector<fs::path> extract_matching(const fs::path& archive, std::string_view
       // Skipping is cheap (a seek on a plain tar) and libarchive still checks
       // that the data is there, so truncation is caught. A damaged CRC in a
       // member we do not extract is not; it would harm nothing.
-      if (archive_read_data_skip(a.get()) != ARCHIVE_OK)
+      if (la().read_data_skip(a.get()) != ARCHIVE_OK)
         throw failure("refusing to extract " + archive.string() + ": " + reason(a.get(), "unreadable data"), hint);
       continue;
     }
 
     const std::string& base = comps.parts.back();
     if (!bases.insert(base).second) throw refuse(name, "has the same file name as an earlier entry");
-    if (archive_entry_size_is_set(e) && static_cast<std::uint64_t>(archive_entry_size(e)) > max_bytes)
+    if (la().entry_size_is_set(e) && static_cast<std::uint64_t>(la().entry_size(e)) > max_bytes)
       throw refuse(name, "is larger than the limit of " + std::to_string(max_bytes) + " bytes");
 
     Pending p{dir / base, std::make_unique<AtomicFile>(dir / base, 0644)};
@@ -175,7 +175,7 @@ std::vector<fs::path> extract_matching(const fs::path& archive, std::string_view
     // limit is enforced on the bytes actually produced as well. Any read
     // error (truncation, bad CRC, corrupt compression) refuses the archive.
     std::uint64_t total = 0;
-    for (la_ssize_t n; (n = archive_read_data(a.get(), buf.data(), buf.size())) != 0;) {
+    for (la_ssize_t n; (n = la().read_data(a.get(), buf.data(), buf.size())) != 0;) {
       if (n < 0)
         throw failure("refusing to extract " + archive.string() + ": " + reason(a.get(), "unreadable data"), hint);
       total += static_cast<std::uint64_t>(n);

@@ -1,9 +1,8 @@
 #pragma once
 // Private to src/util/archive*.cpp: owning libarchive handles and the one
 // place that decides which formats and filters we are willing to read.
+// libarchive itself is reached through la() (archive_api.hpp).
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <locale.h>
 
 #include <cstddef>
@@ -12,16 +11,18 @@
 #include <string>
 #include <string_view>
 
+#include "archive_api.hpp"
+
 namespace photoagent::util::archive_detail {
 
 struct ReadFree {
-  void operator()(struct archive* a) const noexcept { archive_read_free(a); }
+  void operator()(struct archive* a) const noexcept { la().read_free(a); }
 };
 struct WriteFree {
-  void operator()(struct archive* a) const noexcept { archive_write_free(a); }
+  void operator()(struct archive* a) const noexcept { la().write_free(a); }
 };
 struct EntryFree {
-  void operator()(archive_entry* e) const noexcept { archive_entry_free(e); }
+  void operator()(archive_entry* e) const noexcept { la().entry_free(e); }
 };
 using ReadHandle = std::unique_ptr<struct archive, ReadFree>;
 using WriteHandle = std::unique_ptr<struct archive, WriteFree>;

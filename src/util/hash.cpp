@@ -1,33 +1,38 @@
 #include "photoagent/util/hash.hpp"
 
-#include <openssl/evp.h>
-
+#include "crypto_api.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 
 namespace photoagent::util {
 
-struct Sha256::Ctx {
+struct Digest::Ctx {
   struct Free {
-    void operator()(EVP_MD_CTX* c) const noexcept { EVP_MD_CTX_free(c); }
+    void operator()(EVP_MD_CTX* c) const noexcept { detail::crypto().md_ctx_free(c); }
   };
-  std::unique_ptr<EVP_MD_CTX, Free> md{EVP_MD_CTX_new()};
+  std::unique_ptr<EVP_MD_CTX, Free> md;
 };
 
-Sha256::Sha256() : ctx_(std::make_unique<Ctx>()) {
-  if (!ctx_->md || EVP_DigestInit_ex(ctx_->md.get(), EVP_sha256(), nullptr) != 1)
-    throw failure("cannot start SHA-256 (OpenSSL)");
+Digest::Digest(Algorithm algorithm) : ctx_(std::make_unique<Ctx>()) {
+  const auto& c = detail::crypto();
+  const char* name = algorithm == Algorithm::sha1 ? "SHA-1" : "SHA-256";
+  ctx_->md.reset(c.md_ctx_new());
+  const EVP_MD* md = algorithm == Algorithm::sha1 ? c.sha1() : c.sha256();
+  if (!ctx_->md || c.digest_init_ex(ctx_->md.get(), md, nullptr) != 1)
+    throw failure(std::string("cannot start ") + name + " (OpenSSL)");
 }
-Sha256::~Sha256() = default;
+Digest::~Digest() = default;
 
-void Sha256::update(std::string_view data) {
-  EVP_DigestUpdate(ctx_->md.get(), data.data(), data.size());
+void Digest::update(std::string_view data) {
+  if (detail::crypto().digest_update(ctx_->md.get(), data.data(), data.size()) != 1)
+    throw failure("cannot compute a digest (OpenSSL)");
 }
 
-std::string Sha256::hex_digest() {
+std::string Digest::hex_digest() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned len = 0;
-  EVP_DigestFinal_ex(ctx_->md.get(), md, &len);
+  if (detail::crypto().digest_final_ex(ctx_->md.get(), md, &len) != 1)
+    throw failure("cannot compute a digest (OpenSSL)");
   return to_hex(md, len);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// SHA-256 through OpenSSL EVP (hardware-accelerated; images.md §5).
+// Digests through OpenSSL EVP (hardware-accelerated; images.md §5). libcrypto
+// is loaded on first use (DESIGN §10 start-up).
 
 #include <filesystem>
 #include <memory>
@@ -8,18 +9,25 @@
 
 namespace photoagent::util {
 
-class Sha256 {
+class Digest {
  public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
+  // SHA-1 only where a protocol names it (git blob ids on the Hub).
+  enum class Algorithm { sha256, sha1 };
+  explicit Digest(Algorithm algorithm);
+  ~Digest();
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
   void update(std::string_view data);
   std::string hex_digest();  // lowercase hex; the object is spent afterwards
 
  private:
   struct Ctx;
   std::unique_ptr<Ctx> ctx_;
+};
+
+class Sha256 : public Digest {
+ public:
+  Sha256() : Digest(Algorithm::sha256) {}
 };
 
 std::string sha256_hex(std::string_view data);
