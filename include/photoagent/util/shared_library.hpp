@@ -5,8 +5,6 @@
 // ICU) or libcrypto. Each user keeps a small typed table of the functions it
 // calls, filled once; the headers of the library are needed only for types.
 
-#include <string>
-
 namespace photoagent::util {
 
 // What to open, and what to tell a user who does not have it.
