@@ -6,6 +6,12 @@
 #include "migrations.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/paths.hpp"
+#include "photoagent/util/strings.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <thread>
 
 namespace photoagent::store {
 
@@ -17,13 +23,32 @@ Database::Database(const std::filesystem::path& data_dir) : data_dir_(data_dir) 
   try {
     db_ = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db_->setBusyTimeout(15000);
-    db_->exec("PRAGMA journal_mode=WAL");
+    enable_wal();
     db_->exec("PRAGMA synchronous=NORMAL");
     db_->exec("PRAGMA foreign_keys=ON");
     migrate();
   } catch (const SQLite::Exception& e) {
     throw util::failure("cannot open the cache " + file.string() + ": " + e.getErrorStr(),
                         "Check the folder's permissions and free space; PHOTOAGENT_HOME moves it.");
+  }
+}
+
+// Switching to WAL needs a moment alone with the file, and SQLite answers
+// "locked" at once instead of waiting for the busy timeout when another
+// process is opening it too (two first commands on a fresh cache). Once in
+// WAL the mode is persistent, so later opens only read it.
+void Database::enable_wal() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  for (std::chrono::milliseconds pause(2);; pause = std::min(pause * 2, std::chrono::milliseconds(100))) {
+    try {
+      if (util::to_lower(db_->execAndGet("PRAGMA journal_mode").getString()) == "wal") return;
+      db_->exec("PRAGMA journal_mode=WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      const int code = e.getErrorCode() & 0xff;
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline) throw;
+    }
+    std::this_thread::sleep_for(pause);
   }
 }
 

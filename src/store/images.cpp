@@ -37,6 +37,7 @@ Image read_row(SQLite::Statement& q) {
 }
 
 bool referenced(Database& db, const std::string& relative_path) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), "SELECT 1 FROM images WHERE path = ? LIMIT 1");
   q.bind(1, relative_path);
   return q.executeStep();
@@ -60,6 +61,7 @@ std::string write_blob(const fs::path& data_dir, const std::string& sha256, std:
 }
 
 void remove_blob_if_unreferenced(Database& db, const std::string& relative_path) {
+  auto lock = db.lock();
   if (relative_path.empty() || referenced(db, relative_path)) return;
   std::error_code ec;
   fs::remove(db.data_dir() / relative_path, ec);
@@ -68,6 +70,7 @@ void remove_blob_if_unreferenced(Database& db, const std::string& relative_path)
 namespace {
 // Inside the caller's transaction: the new row's id, or 0 for a duplicate.
 std::int64_t insert_image_row(Database& db, const Image& img, std::int64_t prediction_id) {
+  auto lock = db.lock();
   if (find_image_by_source(db, img.project_id, img.source_sha256)) return 0;
   SQLite::Statement ins(db.sql(),
                         "INSERT INTO images (project_id, sha256, source_sha256, path, original_name, bytes, width,"
@@ -93,6 +96,7 @@ std::int64_t insert_image_row(Database& db, const Image& img, std::int64_t predi
 }  // namespace
 
 std::optional<Image> insert_image(Database& db, const Image& img) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   const auto id = insert_image_row(db, img, 0);
   if (id == 0) return std::nullopt;
@@ -102,6 +106,7 @@ std::optional<Image> insert_image(Database& db, const Image& img) {
 
 void record_generated_images(Database& db, std::int64_t prediction_id, const std::vector<Image>& images,
                              const std::string& files_json) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   for (const auto& img : images) insert_image_row(db, img, prediction_id);
   SQLite::Statement u(db.sql(), "UPDATE predictions SET files = ? WHERE id = ?");
@@ -112,6 +117,7 @@ void record_generated_images(Database& db, std::int64_t prediction_id, const std
 }
 
 void set_image_prediction(Database& db, std::int64_t image_id, std::int64_t prediction_id) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement u(db.sql(), "UPDATE images SET prediction_id = ? WHERE id = ?");
   u.bind(1, prediction_id);
@@ -121,6 +127,7 @@ void set_image_prediction(Database& db, std::int64_t image_id, std::int64_t pred
 }
 
 std::optional<Image> find_image(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
@@ -128,6 +135,7 @@ std::optional<Image> find_image(Database& db, std::int64_t id) {
 }
 
 std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id, const std::string& source_sha256) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.project_id = ? AND i.source_sha256 = ?");
   q.bind(1, project_id);
   q.bind(2, source_sha256);
@@ -136,6 +144,7 @@ std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id,
 }
 
 std::vector<Image> list_images(Database& db, std::int64_t project_id, ImageSource source) {
+  auto lock = db.lock();
   const char* filter = source == ImageSource::uploads     ? " AND i.source = 'upload'"
                        : source == ImageSource::generated ? " AND i.source = 'generated'"
                                                           : "";
@@ -147,6 +156,7 @@ std::vector<Image> list_images(Database& db, std::int64_t project_id, ImageSourc
 }
 
 Image update_image(Database& db, std::int64_t id, const ImageEdit& e) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   auto set = [&](const char* column, const std::optional<std::string>& v, bool null_when_empty) {
     if (!v) return;
@@ -165,6 +175,7 @@ Image update_image(Database& db, std::int64_t id, const ImageEdit& e) {
 }
 
 std::optional<std::string> delete_image(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   auto img = find_image(db, id);
   if (!img) throw util::not_found("no image with id " + std::to_string(id),
@@ -179,6 +190,7 @@ std::optional<std::string> delete_image(Database& db, std::int64_t id) {
 }
 
 std::vector<std::pair<std::string, int>> category_counts(Database& db, std::int64_t project_id) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(),
                       "SELECT COALESCE(category, ''), COUNT(*) FROM images WHERE project_id = ? AND source = 'upload'"
                       " GROUP BY 1");

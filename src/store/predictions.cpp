@@ -44,6 +44,7 @@ PredictionRow read_row(SQLite::Statement& q) {
 
 template <typename T>
 std::optional<PredictionRow> find_by(Database& db, const char* where, const T& value) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), kSelect + " WHERE " + where + " = ?");
   q.bind(1, value);
   if (!q.executeStep()) return std::nullopt;
@@ -53,6 +54,7 @@ std::optional<PredictionRow> find_by(Database& db, const char* where, const T& v
 // One UPDATE on one row in its own transaction, the row given back.
 PredictionRow write_returning(Database& db, const std::string& update,
                               const std::function<void(SQLite::Statement&)>& bind) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   auto row = detail::returning_row(db, update + " RETURNING " + kColumns, bind, read_row);
   tx.commit();
@@ -68,10 +70,12 @@ bool process_alive(std::int64_t pid) {
 std::optional<PredictionRow> find_prediction(Database& db, const std::string& key) { return find_by(db, "key", key); }
 std::optional<PredictionRow> find_prediction_by_id(Database& db, std::int64_t id) { return find_by(db, "id", id); }
 std::optional<PredictionRow> find_prediction_by_replicate_id(Database& db, const std::string& rid) {
+  auto lock = db.lock();
   return find_by(db, "replicate_id", rid);
 }
 
 PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row, const GenerationInfo* gen) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   if (auto existing = find_prediction(db, row.key)) return *existing;
   SQLite::Statement ins(db.sql(),
@@ -105,6 +109,7 @@ PredictionRow insert_prediction_intent(Database& db, const PredictionRow& row, c
 }
 
 std::optional<PredictionRow> claim_prediction(Database& db, std::int64_t id, std::int64_t pid) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   auto row = find_prediction_by_id(db, id);
   if (!row) return std::nullopt;
@@ -124,22 +129,27 @@ std::optional<PredictionRow> claim_prediction(Database& db, std::int64_t id, std
 }
 
 void set_prediction_version(Database& db, std::int64_t id, const std::string& version) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE predictions SET version = ?, status = 'intent' WHERE id = ?", {version}, id);
 }
 
 void set_prediction_created_at(Database& db, std::int64_t id, const std::string& created_at) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE predictions SET created_at = ? WHERE id = ?", {created_at}, id);
 }
 
 void retire_prediction_key(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE predictions SET key = key || ':retired:' || id WHERE id = ?", {}, id);
 }
 
 void delete_prediction(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   detail::update_row(db, "DELETE FROM predictions WHERE id = ?", {}, id);
 }
 
 PredictionRow mark_prediction_sent(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   return write_returning(db, "UPDATE predictions SET status = 'sent', sent_at = ? WHERE id = ?", [&](SQLite::Statement& u) {
     u.bind(1, util::now_iso8601());
     u.bind(2, id);
@@ -147,6 +157,7 @@ PredictionRow mark_prediction_sent(Database& db, std::int64_t id) {
 }
 
 PredictionRow record_prediction_answer(Database& db, std::int64_t id, const PredictionAnswer& a) {
+  auto lock = db.lock();
   const bool terminal = a.status == "succeeded" || a.status == "failed" || a.status == "canceled" || a.status == "aborted";
   return write_returning(
       db,
@@ -165,12 +176,22 @@ PredictionRow record_prediction_answer(Database& db, std::int64_t id, const Pred
       });
 }
 
+std::optional<PredictionRow> adopt_prediction(Database& db, std::int64_t id, const PredictionAnswer& a) {
+  auto tx = db.write_transaction();
+  if (auto owner = find_prediction_by_replicate_id(db, a.replicate_id); owner && owner->id != id) return std::nullopt;
+  auto row = record_prediction_answer(db, id, a);  // joins this transaction (the lock is recursive)
+  tx.commit();
+  return row;
+}
+
 void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& rid, const std::string& status) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE predictions SET replicate_id = ?, status = ? WHERE id = ?", {rid, status}, id);
 }
 
 void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,
                        const std::string& error, double predict_time) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement u(db.sql(),
                       "UPDATE predictions SET status = ?, output = ?, error = ?, predict_time = ?, completed_at = ?"
@@ -186,6 +207,7 @@ void finish_prediction(Database& db, std::int64_t id, const std::string& status,
 }
 
 PredictionRow set_prediction_state(Database& db, std::int64_t id, const std::string& status, const std::string& error) {
+  auto lock = db.lock();
   return write_returning(db, "UPDATE predictions SET status = ?, error = ? WHERE id = ?", [&](SQLite::Statement& u) {
     u.bind(1, status);
     if (error.empty()) u.bind(2); else u.bind(2, error);
@@ -194,6 +216,7 @@ PredictionRow set_prediction_state(Database& db, std::int64_t id, const std::str
 }
 
 void set_predict_times(Database& db, const std::vector<std::pair<std::int64_t, double>>& times) {
+  auto lock = db.lock();
   if (times.empty()) return;
   auto tx = db.write_transaction();
   SQLite::Statement u(db.sql(), "UPDATE predictions SET predict_time = ? WHERE id = ?");
@@ -207,6 +230,7 @@ void set_predict_times(Database& db, const std::vector<std::pair<std::int64_t, d
 }
 
 void set_generation_info(Database& db, std::int64_t id, const GenerationInfo& g) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement u(db.sql(), "UPDATE predictions SET prompt = ?, style = ?, seed = ?, output_dir = ? WHERE id = ?");
   u.bind(1, g.prompt);
@@ -219,6 +243,7 @@ void set_generation_info(Database& db, std::int64_t id, const GenerationInfo& g)
 }
 
 GenerationInfo generation_info(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), "SELECT COALESCE(prompt, ''), COALESCE(style, ''), COALESCE(seed, -1),"
                                 " COALESCE(output_dir, '') FROM predictions WHERE id = ?");
   q.bind(1, id);
@@ -233,16 +258,19 @@ GenerationInfo generation_info(Database& db, std::int64_t id) {
 }
 
 void set_prediction_files(Database& db, std::int64_t id, const std::string& files_json) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE predictions SET files = ? WHERE id = ?", {files_json}, id);
 }
 
 std::string prediction_files(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), "SELECT COALESCE(files, '') FROM predictions WHERE id = ?");
   q.bind(1, id);
   return q.executeStep() ? q.getColumn(0).getString() : std::string();
 }
 
 std::vector<PredictionRow> unfinished_predictions(Database& db) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), kSelect +
                                     " WHERE status NOT IN ('succeeded', 'failed', 'canceled', 'aborted', 'expired')"
                                     " AND key NOT LIKE '%:retired:%' ORDER BY id");
@@ -252,6 +280,7 @@ std::vector<PredictionRow> unfinished_predictions(Database& db) {
 }
 
 std::vector<PredictionRow> predictions_missing_predict_time(Database& db, std::int64_t project_id) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), kSelect +
                                     " WHERE status IN ('succeeded', 'expired') AND predict_time IS NULL AND replicate_id IS NOT NULL"
                                     " AND (? = 0 OR project_id = ?) ORDER BY id");

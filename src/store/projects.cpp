@@ -29,6 +29,7 @@ Project read_row(SQLite::Statement& q) {
 }  // namespace
 
 Project insert_project(Database& db, const Project& p) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement exists(db.sql(), "SELECT 1 FROM projects WHERE name = ?");
   exists.bind(1, p.name);
@@ -53,6 +54,7 @@ Project insert_project(Database& db, const Project& p) {
 }
 
 std::optional<Project> find_project(Database& db, const std::string& name) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kSelect) + " WHERE p.name = ?");
   q.bind(1, name);
   if (!q.executeStep()) return std::nullopt;
@@ -60,6 +62,7 @@ std::optional<Project> find_project(Database& db, const std::string& name) {
 }
 
 std::vector<Project> list_projects(Database& db) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kSelect) + " ORDER BY p.name");
   std::vector<Project> out;
   while (q.executeStep()) out.push_back(read_row(q));
@@ -67,6 +70,7 @@ std::vector<Project> list_projects(Database& db) {
 }
 
 std::vector<std::string> delete_project(Database& db, std::int64_t project_id) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement orphans(db.sql(),
                             "SELECT DISTINCT i.path FROM images i WHERE i.project_id = ?1 AND NOT EXISTS"

@@ -50,6 +50,7 @@ std::string training_ref(std::int64_t id) {
 }
 
 TrainingRow insert_training_intent(Database& db, const TrainingRow& r) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement ins(db.sql(),
                         "INSERT INTO trainings (project_id, trainer, trainer_model, trainer_version, destination,"
@@ -72,6 +73,7 @@ TrainingRow insert_training_intent(Database& db, const TrainingRow& r) {
 }
 
 std::optional<TrainingRow> find_training(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kSelect) + " WHERE t.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
@@ -79,6 +81,7 @@ std::optional<TrainingRow> find_training(Database& db, std::int64_t id) {
 }
 
 std::optional<TrainingRow> find_training_by_replicate_id(Database& db, const std::string& rid) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kSelect) + " WHERE t.replicate_id = ?");
   q.bind(1, rid);
   if (!q.executeStep()) return std::nullopt;
@@ -86,6 +89,7 @@ std::optional<TrainingRow> find_training_by_replicate_id(Database& db, const std
 }
 
 std::vector<TrainingRow> list_trainings(Database& db, std::int64_t project_id) {
+  auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kSelect) + (project_id ? " WHERE t.project_id = ?" : "") +
                                     " ORDER BY t.id DESC");
   if (project_id) q.bind(1, project_id);
@@ -95,6 +99,7 @@ std::vector<TrainingRow> list_trainings(Database& db, std::int64_t project_id) {
 }
 
 std::vector<TrainingRow> active_trainings(Database& db, std::int64_t project_id) {
+  auto lock = db.lock();
   std::vector<TrainingRow> out;
   for (auto& t : list_trainings(db, project_id))
     if (t.status != "succeeded" && t.status != "failed" && t.status != "canceled" && t.status != "aborted" &&
@@ -104,10 +109,12 @@ std::vector<TrainingRow> active_trainings(Database& db, std::int64_t project_id)
 }
 
 void mark_training_sent(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE trainings SET status = 'sent' WHERE id = ?", {}, id);
 }
 
 void set_training_replicate_id(Database& db, std::int64_t id, const std::string& rid) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE trainings SET replicate_id = ?, status = CASE WHEN status IN ('intent','sent') THEN 'starting'"
            " ELSE status END WHERE id = ?", {rid}, id);
 }
@@ -115,6 +122,7 @@ void set_training_replicate_id(Database& db, std::int64_t id, const std::string&
 void delete_training(Database& db, std::int64_t id) { detail::update_row(db, "DELETE FROM trainings WHERE id = ?", {}, id); }
 
 void update_training(Database& db, std::int64_t id, const TrainingUpdate& u) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement q(db.sql(),
                       "UPDATE trainings SET status = ?, progress = COALESCE(?, progress), logs_tail = ?,"
@@ -137,6 +145,7 @@ void update_training(Database& db, std::int64_t id, const TrainingUpdate& u) {
 }
 
 bool claim_hf_push(Database& db, std::int64_t id, std::int64_t pid) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement q(db.sql(), "SELECT COALESCE(hf_claimed_by, 0), hf_commit IS NOT NULL FROM trainings WHERE id = ?");
   q.bind(1, id);
@@ -152,6 +161,7 @@ bool claim_hf_push(Database& db, std::int64_t id, std::int64_t pid) {
 }
 
 void set_training_hf(Database& db, std::int64_t id, const std::string& commit, const std::string& error) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement q(db.sql(), "UPDATE trainings SET hf_commit = ?, hf_error = ?, hf_claimed_by = NULL WHERE id = ?");
   if (commit.empty()) q.bind(1); else q.bind(1, commit);
@@ -162,6 +172,7 @@ void set_training_hf(Database& db, std::int64_t id, const std::string& commit, c
 }
 
 bool claim_notification(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement q(db.sql(),
                       "UPDATE trainings SET notify_state = 'claimed', notified_at = ? WHERE id = ?"
@@ -175,15 +186,18 @@ bool claim_notification(Database& db, std::int64_t id) {
 
 void finish_notification(Database& db, std::int64_t id, bool sent, const std::string& message_id,
                          const std::string& error) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE trainings SET notify_state = ?, message_id = ?, notify_error = ? WHERE id = ?",
        {sent ? "sent" : "failed", message_id, error}, id);
 }
 
 void record_notification_error(Database& db, std::int64_t id, const std::string& error) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE trainings SET notify_error = ? WHERE id = ?", {error}, id);
 }
 
 void reset_notification(Database& db, std::int64_t id) {
+  auto lock = db.lock();
   detail::update_row(db, "UPDATE trainings SET notify_state = 'failed' WHERE id = ? AND notify_state = 'claimed'", {}, id);
 }
 

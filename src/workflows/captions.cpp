@@ -106,7 +106,6 @@ std::vector<CaptionOutcome> auto_caption(store::Database& db, PredictionRunner& 
           description.find(project.trigger) == std::string::npos ? project.trigger + ", " + description : description;
       store::ImageEdit edit;
       edit.caption = o.caption;
-      std::lock_guard lock(runner.db_mutex());
       store::update_image(db, img.id, edit);  // kept even if tagging fails next
     }
     if (tags) {
@@ -117,7 +116,6 @@ std::vector<CaptionOutcome> auto_caption(store::Database& db, PredictionRunner& 
       o.tags = normalise_tags(img.tags + "," + found);
       store::ImageEdit edit;
       edit.tags = o.tags;
-      std::lock_guard lock(runner.db_mutex());
       store::update_image(db, img.id, edit);
     }
   };

@@ -115,7 +115,6 @@ GenerateResult Generator::run_hf(const PlannedPrediction& p) {
   }
   store::PredictionRow row;
   {
-    std::lock_guard lock(runner_.db_mutex());
     if (auto done = store::find_prediction(db_, p.key); done && done->status == "succeeded") {
       json files = json::parse(store::prediction_files(db_, done->id), nullptr, false);
       bool all_there = files.is_array() && !files.empty();
@@ -142,13 +141,11 @@ GenerateResult Generator::run_hf(const PlannedPrediction& p) {
     const std::string stem = (project_ ? project_->name : p.model.name) + "-" + p.key.substr(p.key.find(':') + 1, 10);
     std::vector<store::Image> cached(1);
     res.files.push_back(save_output(std::move(bytes), row, p.out_dir, stem + "-0", p.prompt, &cached[0]));
-    std::lock_guard lock(runner_.db_mutex());
     store::finish_prediction(db_, row.id, "succeeded", "[]", "", -1);
     store::record_generated_images(db_, row.id, project_ ? cached : std::vector<store::Image>{}, json(res.files).dump());
     res.row = *store::find_prediction_by_id(db_, row.id);
   } catch (const util::Error& e) {
     if (e.is_interruption()) throw;
-    std::lock_guard lock(runner_.db_mutex());
     store::finish_prediction(db_, row.id, "failed", "", e.message(), -1);
     res.row = *store::find_prediction_by_id(db_, row.id);
     res.error = e.message();

@@ -1,16 +1,15 @@
 #include "photoagent/workflows/generate_job.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "photoagent/image/contact_sheet.hpp"
 #include "photoagent/store/predictions.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/worker_pool.hpp"
 #include "photoagent/workflows/batch_file.hpp"
 #include "photoagent/workflows/batch_state.hpp"
 #include "photoagent/workflows/trainers.hpp"
@@ -98,40 +97,35 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     gen_.set_batch_state(state.get());
   }
 
-  const unsigned concurrency = static_cast<unsigned>(std::clamp<std::size_t>(
-      spec.concurrency > 0 ? spec.concurrency
-                           : static_cast<std::size_t>(config_.get_number("generate.concurrency", 1, 256)),
-      1, std::max<std::size_t>(plans.size(), 1)));
+  const unsigned concurrency = static_cast<unsigned>(
+      spec.concurrency > 0 ? spec.concurrency : config_.get_number("generate.concurrency", 1, 256));
   std::mutex mu;
   std::vector<store::PredictionRow> without_run_time;
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; util::interrupt_signal() == 0 && (i = next++) < plans.size();) {
-      GenerateResult r;
-      try {
-        r = gen_.run(plans[i], spec.wait);
-      } catch (const util::Error&) {
-        break;  // interrupted: what is in flight is recorded; the next run collects it
-      }
-      std::lock_guard lock(mu);
-      if (events.on_result) events.on_result(r);
-      const bool ok = r.error.empty();
-      report.failed += !ok;
-      report.images += r.files.size();
-      if (ok && spec.wait && r.files.empty()) ++report.unaccounted;  // a success without its files is none
-      if (ok && r.row.status == "succeeded" && r.row.predict_time < 0) without_run_time.push_back(r.row);
-      report.items.push_back({plans[i].key, r.row.id, ok, std::move(r.files)});
-      if (events.on_progress) events.on_progress(report.items.size(), plans.size());
-    }
+  // Results are folded into the report as they come (nothing per item is
+  // kept but its key, id and files), so a large batch stays flat.
+  auto work = [&](std::size_t i) {
+    auto r = gen_.run(plans[i], spec.wait);  // a failed prediction is a result; Ctrl-C throws
+    std::lock_guard lock(mu);
+    if (events.on_result) events.on_result(r);
+    const bool ok = r.error.empty();
+    report.failed += !ok;
+    report.images += r.files.size();
+    if (ok && spec.wait && r.files.empty()) ++report.unaccounted;  // a success without its files is none
+    if (ok && r.row.status == "succeeded" && r.row.predict_time < 0) without_run_time.push_back(r.row);
+    report.items.push_back({plans[i].key, r.row.id, ok, std::move(r.files)});
   };
-  std::vector<std::thread> pool;
-  for (unsigned j = 1; j < concurrency; ++j) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  auto done = [&](const util::ItemDone& d) {
+    if (d.outcome.state == util::ItemState::failed) {
+      ++report.failed;  // not a prediction's failure: something around it (disk, cache)
+      if (events.on_notice) events.on_notice("failed " + plans[d.index].prompt + ": " + d.outcome.error);
+    }
+    if (events.on_progress) events.on_progress(d.done, d.total);
+  };
+  const auto pool = util::parallel_for_each(plans.size(), concurrency, work, done);
   gen_.set_batch_state(nullptr);
 
   report.failed += report.bad_lines.size();
-  if (util::interrupt_signal() != 0) {
+  if (pool.stopped || util::interrupt_signal() != 0) {
     report.interrupted = true;
     return;
   }

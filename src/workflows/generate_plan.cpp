@@ -35,7 +35,6 @@ rep::ModelRef Generator::resolve_model(const std::string& requested, bool& train
   trained = false;
   if (!requested.empty()) return rep::parse_model_ref(requested);
   if (project_) {
-    std::lock_guard lock(runner_.db_mutex());
     for (const auto& t : store::list_trainings(db_, project_->id))
       if (t.status == "succeeded" && !t.version.empty()) {
         trained = true;

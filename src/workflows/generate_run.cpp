@@ -140,7 +140,6 @@ std::vector<std::string> Generator::download_outputs(const store::PredictionRow&
   }
   // Files first, then one transaction records them with their image rows: a
   // kill in between leaves files that the next run finds by content.
-  std::lock_guard lock(runner_.db_mutex());
   store::record_generated_images(db_, row.id, project_ ? cached : std::vector<store::Image>{}, json(written).dump());
   return written;
 }
@@ -174,7 +173,7 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
     if (done.error.empty() && (p.upscale || p.face_restore)) postprocess(done);
     return done;
   } catch (const util::Error& e) {
-    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    if (e.is_interruption()) throw;
     res.error = e.message();
   }
   return res;
@@ -218,7 +217,6 @@ GenerateResult Generator::retry(const store::PredictionRow& row) {
                             "Run the original generate command again with --retry-expired / --retry-unknown.");
   store::GenerationInfo info;
   {
-    std::lock_guard lock(runner_.db_mutex());
     info = store::generation_info(db_, row.id);
   }
   PlannedPrediction p;
@@ -246,7 +244,6 @@ GenerateResult Generator::collect(store::PredictionRow row) {
   store::GenerationInfo info;
   std::string stored;
   {
-    std::lock_guard lock(runner_.db_mutex());
     info = store::generation_info(db_, row.id);
     stored = store::prediction_files(db_, row.id);
   }
@@ -284,7 +281,7 @@ GenerateResult Generator::collect(store::PredictionRow row) {
     res.row = runner_.mark_expired(row);
     res.error = res.row.error;
   } catch (const util::Error& e) {
-    if (e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated) throw;
+    if (e.is_interruption()) throw;
     res.error = e.message();
   }
   return res;

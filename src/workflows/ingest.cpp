@@ -58,7 +58,6 @@ class Ingestor {
     const std::string bytes = util::read_file(in.path, opts_.limits.max_file_bytes);
     const std::string source_sha = util::sha256_hex(bytes);
     {
-      std::lock_guard lock(db_mu_);
       if (auto existing = store::find_image_by_source(db_, project_.id, source_sha))
         return skipped(in, "already in " + project_.name + " as image " + std::to_string(existing->id), existing->id);
     }
@@ -81,7 +80,6 @@ class Ingestor {
     img.tags = opts_.tags;
     img.created_at = util::now_iso8601();
     img.path = store::write_blob(db_.data_dir(), img.sha256, "jpg", jpeg);
-    std::lock_guard lock(db_mu_);
     try {
       auto row = store::insert_image(db_, img);
       if (!row) {
@@ -103,7 +101,6 @@ class Ingestor {
   store::Database& db_;
   const store::Project& project_;
   const IngestOptions& opts_;
-  std::mutex db_mu_;  // one SQLite connection, shared by the workers in turn
 };
 
 }  // namespace

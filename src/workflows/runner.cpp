@@ -54,10 +54,6 @@ bool settled(const std::string& status) {
   return services::replicate::is_terminal_status(status) || status == "expired" || status == "unknown";
 }
 
-bool interrupted(const util::Error& e) {
-  return e.code() == util::ExitCode::interrupted || e.code() == util::ExitCode::terminated;
-}
-
 }  // namespace
 
 std::string canonical_input(const std::string& input_json) {
@@ -115,7 +111,6 @@ PredictionRunner::KeyTurn::~KeyTurn() {
 }
 
 store::PredictionRow PredictionRunner::reread(std::int64_t id) {
-  std::lock_guard lock(db_mu_);
   return *store::find_prediction_by_id(db_, id);
 }
 
@@ -135,12 +130,10 @@ store::PredictionRow PredictionRunner::adopt(const store::PredictionRow& row, co
     a.status = "expired";
     a.error = expired_message();
   }
-  std::lock_guard lock(db_mu_);
   return store::record_prediction_answer(db_, row.id, a);
 }
 
 store::PredictionRow PredictionRunner::mark_expired(const store::PredictionRow& row) {
-  std::lock_guard lock(db_mu_);
   return store::set_prediction_state(db_, row.id, "expired", expired_message());
 }
 
@@ -163,7 +156,6 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
         if (m == InputMatch::none) continue;
         {
           // Two identical intents must not adopt the same prediction.
-          std::lock_guard lock(db_mu_);
           if (auto owner = store::find_prediction_by_replicate_id(db_, remote.id); owner && owner->id != row.id) continue;
         }
         candidates.push_back({remote.id, m});
@@ -177,8 +169,7 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
       next = p.next;
     }
   } catch (const util::Error& e) {
-    if (interrupted(e)) throw;
-    std::lock_guard lock(db_mu_);
+    if (e.is_interruption()) throw;
     row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row) + " [list failed: " + e.message() + "]");
     return Outcome::unknown;
   }
@@ -188,7 +179,6 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
       row = adopt(row, seen.at(chosen));
       return Outcome::adopted;
     case Verdict::unknown: {
-      std::lock_guard lock(db_mu_);
       row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row));
       return Outcome::unknown;
     }
@@ -247,7 +237,6 @@ std::string PredictionRunner::version_for(const services::replicate::ModelRef& m
 
 store::PredictionRow PredictionRunner::retire_and_insert(const store::PredictionRow& row,
                                                          const store::PredictionRow& intent, const RunSpec& spec) {
-  std::lock_guard lock(db_mu_);
   store::retire_prediction_key(db_, row.id);  // the old row stays as history
   return store::insert_prediction_intent(db_, intent, spec.generation ? &*spec.generation : nullptr);
 }
@@ -267,7 +256,6 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   KeyTurn turn(*this, spec.key);
   store::PredictionRow row;
   {
-    std::lock_guard lock(db_mu_);
     row = store::insert_prediction_intent(db_, intent, spec.generation ? &*spec.generation : nullptr);
   }
   // A prediction that failed on Replicate is tried again when asked again
@@ -284,7 +272,6 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     if (outcome == Outcome::adopted) return poll(row, spec.max_poll);
     if (!spec.retry_unknown) {
       if (row.status != "unknown") {
-        std::lock_guard lock(db_mu_);
         row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row));
       }
       return row;
@@ -297,7 +284,6 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   } else if (model.version.empty() && row.status == "intent") {
     model.version = version_for(model);
     if (!model.version.empty()) {
-      std::lock_guard lock(db_mu_);
       store::set_prediction_version(db_, row.id, model.version);
       row.version = model.version;
     }
@@ -309,7 +295,6 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     if (!was_sent) limiter_.acquire();
     std::optional<store::PredictionRow> claimed;
     {
-      std::lock_guard lock(db_mu_);
       claimed = store::claim_prediction(db_, row.id, pid);  // intent -> sent, one transaction
     }
     if (!claimed) {
@@ -327,7 +312,6 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
         throw util::remote_error("could not confirm whether Replicate started prediction '" + row.key + "'",
                                  "Run the same command again: it checks Replicate's list before creating anything.");
       limiter_.acquire();
-      std::lock_guard lock(db_mu_);
       row = store::mark_prediction_sent(db_, row.id);
     }
     if (spec.on_change) spec.on_change(row);  // "sent" is recorded before the request goes out
@@ -348,17 +332,15 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
         std::lock_guard lock(versions_mu_);
         versions_[model.full()] = model.version;
       }
-      std::lock_guard lock(db_mu_);
       store::set_prediction_version(db_, row.id, model.version);
       row = *store::find_prediction_by_id(db_, row.id);
       continue;
     } catch (const util::Error& e) {
       // Ctrl-C mid-request: the create may have gone out. The row stays
       // "sent" and the next run reconciles it; deleting it would pay twice.
-      if (interrupted(e)) throw;
+      if (e.is_interruption()) throw;
       // Refused outright (401, 402, 404, 422, 429 after retries): nothing was
       // created, so the intent goes and the next run starts clean.
-      std::lock_guard lock(db_mu_);
       store::delete_prediction(db_, row.id);
       throw;
     }
@@ -396,9 +378,8 @@ int PredictionRunner::fetch_predict_times(std::vector<store::PredictionRow> rows
       if (p.predict_time >= 0) found.emplace_back(it->second, p.predict_time);
     }
   } catch (const util::Error& e) {
-    if (interrupted(e)) throw;  // else keep what was found; a later call tries again
+    if (e.is_interruption()) throw;  // else keep what was found; a later call tries again
   }
-  std::lock_guard lock(db_mu_);
   store::set_predict_times(db_, found);
   return static_cast<int>(found.size());
 }

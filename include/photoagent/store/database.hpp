@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 namespace photoagent::store {
 
@@ -16,22 +18,49 @@ class Database {
   // date. Refuses a database written by a newer photoagent.
   explicit Database(const std::filesystem::path& data_dir);
 
+  // The connection's lock. Every store function holds it for its statements
+  // and its transaction, so threads sharing the connection need no lock of
+  // their own (no database mutex outside src/store). Recursive: store
+  // functions call each other.
+  std::unique_lock<std::recursive_mutex> lock() { return std::unique_lock(mu_); }
+
   SQLite::Database& sql() { return *db_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   int schema_version();
 
-  // Writes run in BEGIN IMMEDIATE so waiting for the lock happens before
-  // reads, never as a failed upgrade mid-transaction (DESIGN §9).
-  SQLite::Transaction write_transaction() {
-    return SQLite::Transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  }
+  // A write: the connection's lock, then BEGIN IMMEDIATE, so waiting for
+  // other processes happens before reads, never as a failed upgrade
+  // mid-transaction (DESIGN §9). Rolled back unless committed. Inside
+  // another write of the same thread it joins that one (one store function
+  // may build on another): only the outermost begins and commits.
+  class WriteTransaction {
+   public:
+    WriteTransaction(Database& db) : lock_(db.mu_), depth_(db.tx_depth_) {
+      if (depth_++ == 0) tx_.emplace(*db.db_, SQLite::TransactionBehavior::IMMEDIATE);
+    }
+    ~WriteTransaction() { --depth_; }
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    void commit() {
+      if (tx_) tx_->commit();
+    }
+
+   private:
+    std::unique_lock<std::recursive_mutex> lock_;  // first in, last out
+    int& depth_;
+    std::optional<SQLite::Transaction> tx_;
+  };
+  WriteTransaction write_transaction() { return WriteTransaction(*this); }
 
   static int latest_schema_version();
 
  private:
   void migrate();
+  void enable_wal();
   std::filesystem::path data_dir_;
   std::unique_ptr<SQLite::Database> db_;
+  std::recursive_mutex mu_;
+  int tx_depth_ = 0;  // open write transactions of the thread holding mu_
 };
 
 }  // namespace photoagent::store

@@ -75,6 +75,9 @@ struct PredictionAnswer {
   double predict_time = -1;
 };
 PredictionRow record_prediction_answer(Database& db, std::int64_t id, const PredictionAnswer& answer);
+// The same for a prediction found in Replicate's list: nothing when another
+// row already owns that Replicate id (checked in the same transaction).
+std::optional<PredictionRow> adopt_prediction(Database& db, std::int64_t id, const PredictionAnswer& answer);
 void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& replicate_id,
                                  const std::string& status);
 void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,

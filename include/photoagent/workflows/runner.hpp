@@ -76,9 +76,6 @@ class PredictionRunner {
   // Thread-safe. Returns the row as finished, or still pending after max_poll.
   store::PredictionRow run(const RunSpec& spec);
 
-  // Everyone sharing the runner's database connection takes this lock.
-  std::mutex& db_mutex() { return db_mu_; }
-
   // Polls (or reconciles) a row left unfinished by an earlier run.
   store::PredictionRow resume(store::PredictionRow row, std::chrono::seconds max_poll);
 
@@ -129,7 +126,6 @@ class PredictionRunner {
   const services::Api& api_;
   net::SlidingWindowLimiter& limiter_;
   net::Sleeper sleep_;
-  std::mutex db_mu_;
 };
 
 }  // namespace photoagent::workflows

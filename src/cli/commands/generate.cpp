@@ -12,6 +12,7 @@
 #include "../output/json.hpp"
 #include "../output/progress.hpp"
 #include "../output/table.hpp"
+#include "../project_arg.hpp"
 #include "photoagent/services/huggingface.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
@@ -43,20 +44,13 @@ json result_json(const workflows::GenerateResult& r) {
           {"error", r.error.empty() ? json(nullptr) : json(r.error)}};
 }
 
+// The project named on the command line (DESIGN §9), else the default one
+// if any: generate runs without a project too (base models).
 std::optional<store::Project> project_for(Context& ctx, const GenerateOptions& o, std::vector<std::string>& args,
                                           bool batch) {
-  if (!o.project.empty()) return workflows::resolve_project(ctx.db(), ctx.config(), o.project);
-  // DESIGN §9: a leading argument is the project only when it names one and
-  // is not a file; with --batch the only argument may be the project.
-  if (!args.empty() && (args.size() >= 2 || batch)) {
-    std::error_code ec;
-    if (!fs::exists(args.front(), ec))
-      if (auto p = store::find_project(ctx.db(), args.front())) {
-        args.erase(args.begin());
-        return p;
-      }
-  }
-  if (auto d = workflows::default_project_name(ctx.config())) return store::find_project(ctx.db(), *d);
+  const auto name = take_project_argument(ctx, o.project, args, batch ? 0 : 1);
+  if (!name.empty()) return workflows::resolve_project(ctx.db(), ctx.config(), name);
+  if (auto d = workflows::default_project_name(ctx.config())) return workflows::find_project(ctx.db(), *d);
   return std::nullopt;
 }
 
