@@ -114,7 +114,8 @@ store::PredictionRow PredictionRunner::reread(std::int64_t id) {
   return *store::find_prediction_by_id(db_, id);
 }
 
-store::PredictionRow PredictionRunner::adopt(const store::PredictionRow& row, const Prediction& p) {
+namespace {
+store::PredictionAnswer answer_from(const Prediction& p) {
   store::PredictionAnswer a;
   a.replicate_id = p.id;
   a.status = p.status.empty() ? "starting" : p.status;
@@ -130,7 +131,12 @@ store::PredictionRow PredictionRunner::adopt(const store::PredictionRow& row, co
     a.status = "expired";
     a.error = expired_message();
   }
-  return store::record_prediction_answer(db_, row.id, a);
+  return a;
+}
+}  // namespace
+
+store::PredictionRow PredictionRunner::adopt(const store::PredictionRow& row, const Prediction& p) {
+  return store::record_prediction_answer(db_, row.id, answer_from(p));
 }
 
 store::PredictionRow PredictionRunner::mark_expired(const store::PredictionRow& row) {
@@ -176,8 +182,12 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
   std::string chosen;
   switch (decide(candidates, chosen)) {
     case Verdict::found:
-      row = adopt(row, seen.at(chosen));
-      return Outcome::adopted;
+      // Another row of ours may have taken it meanwhile: then it is not ours.
+      if (auto adopted = store::adopt_prediction(db_, row.id, answer_from(seen.at(chosen)))) {
+        row = *adopted;
+        return Outcome::adopted;
+      }
+      break;
     case Verdict::unknown: {
       row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row));
       return Outcome::unknown;
