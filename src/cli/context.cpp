@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include "photoagent/workflows/cache.hpp"
+
 #include <algorithm>
 #include <ostream>
 #include <regex>
@@ -31,7 +33,7 @@ workflows::CredentialStore& Context::credentials() {
 }
 
 store::Database& Context::db() {
-  if (!db_) db_ = std::make_unique<store::Database>(util::data_home());
+  if (!db_) db_ = workflows::open_cache();
   return *db_;
 }
 

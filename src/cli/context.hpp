@@ -10,9 +10,12 @@
 #include "photoagent/net/rate_limit.hpp"
 #include "photoagent/net/retry.hpp"
 #include "photoagent/services/api.hpp"
-#include "photoagent/store/database.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/credentials.hpp"
+
+namespace photoagent::store {
+class Database;  // opened through workflows::open_cache
+}
 
 namespace photoagent::cli {
 

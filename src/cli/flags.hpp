@@ -6,7 +6,9 @@
 // man pages against the same tables.
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <memory>  // tables own their options through shared_ptr
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,9 +23,9 @@ class Context;
 // bool is a flag (no value); std::optional is set only when the option is
 // given; a vector is a positional list, or, for a named option, one value
 // per occurrence (repeatable).
-using Target = std::variant<bool*, std::string*, int*, std::int64_t*, long long*, double*,
-                            std::vector<std::string>*, std::optional<std::string>*,
-                            std::optional<long long>*, std::optional<double>*>;
+using Target = std::variant<bool*, std::string*, std::filesystem::path*, int*, std::int64_t*, long long*, double*,
+                            std::vector<std::string>*, std::optional<std::string>*, std::optional<long long>*,
+                            std::optional<double>*>;
 
 struct OptionSpec {
   // CLI11's syntax: "--kind", "-p,--project"; a name without a dash is a

@@ -6,6 +6,7 @@
 
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/time.hpp"
 
 namespace photoagent::workflows {
 
@@ -74,5 +75,22 @@ std::size_t delete_project_and_files(store::Database& db, const store::Project& 
   }
   return removed;
 }
+
+store::Project create_project(store::Database& db, const std::string& name, const std::string& kind,
+                              const std::string& trigger, const std::string& description, const std::string& hf_repo) {
+  validate_project_name(name);
+  store::Project p;
+  p.name = name;
+  p.kind = kind;
+  p.trigger = trigger.empty() ? default_trigger(name) : trigger;
+  validate_trigger_word(p.trigger);
+  if (!hf_repo.empty()) validate_hf_repo(hf_repo);
+  p.hf_repo = hf_repo;
+  p.description = description;
+  p.created_at = util::now_iso8601();
+  return store::insert_project(db, p);
+}
+
+std::vector<store::Project> list_projects(store::Database& db) { return store::list_projects(db); }
 
 }  // namespace photoagent::workflows

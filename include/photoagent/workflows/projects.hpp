@@ -29,6 +29,12 @@ std::optional<store::Project> find_project(store::Database& db, const std::strin
 // The name of the default project, if one is set (env first, then config).
 std::optional<std::string> default_project_name(const Config& config);
 
+// Checks the name, trigger word (default: default_trigger) and HF repo,
+// then records the project; util::Error when the name is taken.
+store::Project create_project(store::Database& db, const std::string& name, const std::string& kind,
+                              const std::string& trigger, const std::string& description, const std::string& hf_repo);
+std::vector<store::Project> list_projects(store::Database& db);
+
 // Deletes the rows, then the files no other project uses. Returns files removed.
 std::size_t delete_project_and_files(store::Database& db, const store::Project& project);
 

@@ -63,4 +63,37 @@ int run_config(Context& ctx, const ConfigOptions& o) {
   return 0;
 }
 
+
+namespace {
+
+// get, set and unset name a key; set also takes a value.
+void check(const ConfigOptions& o) {
+  const bool needs_key = o.verb == "get" || o.verb == "set" || o.verb == "unset";
+  if (needs_key && o.key.empty()) throw util::usage_error("config " + o.verb + " needs a KEY");
+  if (o.verb == "set" && o.value.empty()) throw util::usage_error("config set needs a VALUE");
+}
+
+}  // namespace
+
+CommandSpec config_command() {
+  auto o = std::make_shared<ConfigOptions>();
+  CommandSpec c;
+  c.path = {"config"};
+  c.man = "photoagent-config";
+  c.description = "Read and change settings";
+  c.footer = R"(Examples:
+  photoagent config list --all
+  photoagent config set sendgrid.to me@example.com
+  photoagent config path)";
+  c.add("verb", o->verb, "get, set, unset, list or path").mandatory().one_of({"get", "set", "unset", "list", "path"});
+  c.add("key", o->key, "Setting name");
+  c.add("value", o->value, "New value (set)");
+  c.add("--all", o->all, "list: every known key with its default and meaning");
+  c.run = [o](Context& ctx) {
+    check(*o);
+    return run_config(ctx, *o);
+  };
+  return c;
+}
+
 }  // namespace photoagent::cli

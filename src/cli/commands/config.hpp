@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 
 namespace photoagent::cli {
 
@@ -14,5 +15,6 @@ struct ConfigOptions {
   bool all = false;  // list: every known key, with defaults and descriptions
 };
 int run_config(Context& ctx, const ConfigOptions& o);
+CommandSpec config_command();
 
 }  // namespace photoagent::cli

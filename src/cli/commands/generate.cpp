@@ -96,8 +96,6 @@ void check(GenerateOptions& o) {
     if (eq == std::string::npos || eq == 0) throw util::usage_error("--input takes KEY=VALUE, not '" + kv + "'");
     o.request.inputs.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
-  if (o.has_seed) o.request.seed = o.seed;
-  if (o.has_lora_scale) o.request.lora_scale = o.lora_scale;
   if (!o.request.format.empty() && o.request.format != "png" && o.request.format != "jpg" && o.request.format != "webp")
     throw util::usage_error("--format must be png, jpg or webp");
   if (!o.rate.empty()) {
@@ -225,6 +223,67 @@ int run_generate(Context& ctx, GenerateOptions o) {
   }
   print_summary(ctx, o, report);
   return report.exit_code();
+}
+
+
+CommandSpec generate_command() {
+  auto o = std::make_shared<GenerateOptions>();
+  auto& r = o->request;
+  CommandSpec g;
+  g.path = {"generate"};
+  g.man = "photoagent-generate";
+  g.description = "Generate images from a prompt, a style or a batch file";
+  g.footer = R"(Examples:
+  photoagent generate ada "on a sailboat at golden hour" --style headshot -n 4 -o out/
+  photoagent generate --model black-forest-labs/flux-schnell "a red fox in snow"
+  photoagent generate ada --batch prompts.jsonl --concurrency 16 -o out/ --json   # resumable, JSON Lines
+  photoagent generate ada "portrait" --upscale --contact-sheet sheet.jpg
+  photoagent generate ada "..." --no-wait          # prints g12; later: photoagent generate --collect g12
+  photoagent generate --list-styles
+
+Without --model a project runs its latest trained version; otherwise the
+model in config generate.model. Outputs are downloaded at once, written to -o
+(default: here) under names that never collide, and kept in the cache.
+Running the same command again pays nothing twice: finished predictions are
+reused and files already written are not fetched again. A batch line is JSON
+({"prompt": "...", "style": "...", "seed": 1, "n": 1, "id": "..."}) or CSV
+with a header; options are the defaults for every line. Exit 6 when some
+items failed.)";
+  g.add("-p,--project", o->project, "Project (default: the default project)");
+  g.add("args", o->args, "[PROJECT] PROMPT");
+  g.add("--model", r.model, "Any Replicate model, OWNER/NAME[:VERSION] (or a Hub repo with --provider huggingface)");
+  g.add("--provider", r.provider,
+        "replicate (default) or huggingface (Hugging Face's hf-inference provider, which serves few models, "
+        "e.g. stabilityai/stable-diffusion-3-medium-diffusers, not FLUX or your LoRA; needs --model)")
+      .one_of({"replicate", "huggingface"});
+  g.add("--style", r.style, "A style preset (see --list-styles)");
+  g.add("-n", r.n, "Number of images (split into predictions of up to the model's maximum)").between(1, 1000);
+  g.add("--aspect", r.aspect, "Aspect ratio, e.g. 3:4");
+  g.add("--seed", r.seed, "Seed (default: derived from the request, so reruns match)");
+  g.add("--steps", r.steps, "Inference steps").between(1, 500);
+  g.add("--guidance", r.guidance, "Guidance scale").non_negative();
+  g.add("--lora-scale", r.lora_scale, "LoRA strength");
+  g.add("--extra-lora", r.extra_lora, "A second LoRA (trained Flux models)");
+  g.add("--negative", r.negative, "Negative prompt (models that take one)");
+  g.add("--format", r.format, "png, jpg or webp (default: config generate.format)");
+  g.add("--input", o->inputs, "Any other model input, KEY=VALUE (repeatable)");
+  g.add("--upscale", r.upscale, "Upscale each output (config upscale.model)");
+  g.add("--face-restore", r.face_restore, "Restore faces in each output (config face_restore.model)");
+  g.add("-o,--output", r.out_dir, "Folder for the images (default: here)");
+  g.add("--no-wait", o->no_wait, "Start and print the id; collect later with --collect");
+  g.add("--dry-run", o->dry_run, "Print the planned predictions; create nothing (model schemas are read)");
+  g.add("--contact-sheet", o->contact_sheet, "Write one grid image of all outputs (.jpg or .png)");
+  g.add("--batch", o->batch, "JSON Lines or CSV file of prompts ('-' for stdin)");
+  g.add("--concurrency", o->concurrency, "Predictions in flight at once (default 8)").between(1, 256);
+  g.add("--rate", o->rate, "Creates allowed, e.g. 300/min or 5/s (default 600/min)");
+  g.add("--collect", o->collect, "Fetch a --no-wait prediction (g12 or Replicate's id)");
+  g.add("--retry-unknown", o->retry_unknown,
+        "Create again the predictions whose create could not be confirmed (status 'unknown'; may pay twice)");
+  g.add("--retry-expired", o->retry_expired,
+        "Create again (and pay for) successes whose outputs Replicate removed before they were downloaded");
+  g.add("--list-styles", o->list_styles, "Show the style presets");
+  g.run = [o](Context& ctx) { return run_generate(ctx, *o); };
+  return g;
 }
 
 }  // namespace photoagent::cli

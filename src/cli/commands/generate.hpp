@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 #include "photoagent/workflows/generate.hpp"
 
 namespace photoagent::cli {
@@ -12,11 +13,7 @@ namespace photoagent::cli {
 struct GenerateOptions {
   std::string project;
   std::vector<std::string> args;  // [PROJECT] PROMPT
-  workflows::GenerateRequest request;
-  bool has_seed = false;
-  long long seed = 0;
-  bool has_lora_scale = false;
-  double lora_scale = 1;
+  workflows::GenerateRequest request;  // most flags land here directly
   std::vector<std::string> inputs;
   std::string batch;  // file or "-"
   int concurrency = 0;
@@ -30,5 +27,6 @@ struct GenerateOptions {
   std::string contact_sheet;
 };
 int run_generate(Context& ctx, GenerateOptions o);
+CommandSpec generate_command();
 
 }  // namespace photoagent::cli

@@ -5,7 +5,7 @@
 
 #include "../output/json.hpp"
 #include "../output/table.hpp"
-#include "photoagent/store/images.hpp"
+#include "photoagent/workflows/photos.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/workflows/categories.hpp"
@@ -32,24 +32,11 @@ json to_json(Context& ctx, const store::Image& i) {
           {"created_at", i.created_at}};
 }
 
-store::Image require_image(Context& ctx, std::int64_t id) {
-  auto img = store::find_image(ctx.db(), id);
-  if (!img)
-    throw util::not_found("no image with id " + std::to_string(id),
-                          "List a project's images with 'photoagent project images NAME'.");
-  return *img;
-}
-
 }  // namespace
 
 int run_project_images(Context& ctx, const ImagesOptions& o) {
   auto p = workflows::resolve_project(ctx.db(), ctx.config(), o.project);
-  store::ImageSource source = store::ImageSource::uploads;
-  if (o.source == "generated") source = store::ImageSource::generated;
-  else if (o.source == "all") source = store::ImageSource::all;
-  else if (o.source != "upload")
-    throw util::usage_error("--source is upload, generated or all, not '" + o.source + "'");
-  auto images = store::list_images(ctx.db(), p.id, source);
+  auto images = workflows::list_images(ctx.db(), p, o.source);
   if (ctx.global.json) {
     json arr = json::array();
     for (const auto& i : images) arr.push_back(to_json(ctx, i));
@@ -58,7 +45,7 @@ int run_project_images(Context& ctx, const ImagesOptions& o) {
   }
   if (images.empty()) {
     if (ctx.global.quiet) return 0;
-    if (source == store::ImageSource::generated) ctx.io.err << p.name << " has no generated images yet\n";
+    if (o.source == "generated") ctx.io.err << p.name << " has no generated images yet\n";
     else ctx.io.err << p.name << " has no images yet: photoagent upload " << p.name << " PATH...\n";
     return 0;
   }
@@ -71,36 +58,62 @@ int run_project_images(Context& ctx, const ImagesOptions& o) {
 }
 
 int run_image_edit(Context& ctx, const ImageEditOptions& o) {
-  auto img = require_image(ctx, o.id);
-  if (!o.caption && !o.category && !o.tags)
-    throw util::usage_error("nothing to change", "Pass --caption, --category and/or --tags.");
-  store::ImageEdit edit;
-  if (o.caption) edit.caption = util::trim(*o.caption);
-  if (o.tags) edit.tags = workflows::normalise_tags(*o.tags);
-  if (o.category) {
-    std::string cat = util::to_lower(util::trim(*o.category));
-    if (!cat.empty()) {
-      auto p = store::find_project(ctx.db(), img.project);
-      workflows::validate_category(ctx.config(), p->kind, cat);
-    }
-    edit.category = cat;
-  }
-  auto updated = store::update_image(ctx.db(), o.id, edit);
+  auto updated = workflows::edit_image(ctx.db(), ctx.config(), o.id, {o.caption, o.category, o.tags});
   if (ctx.global.json) print_json(ctx.io, to_json(ctx, updated));
   else if (!ctx.global.quiet) ctx.io.err << "Updated image " << o.id << ".\n";
   return 0;
 }
 
 int run_image_rm(Context& ctx, const ImageRmOptions& o) {
-  auto img = require_image(ctx, o.id);
-  auto orphan = store::delete_image(ctx.db(), o.id);
-  if (orphan) {
-    std::error_code ec;
-    std::filesystem::remove(ctx.db().data_dir() / *orphan, ec);
-  }
+  auto img = workflows::remove_image(ctx.db(), o.id);
   if (ctx.global.json) print_json(ctx.io, {{"removed", o.id}, {"project", img.project}});
   else if (!ctx.global.quiet) ctx.io.err << "Removed image " << o.id << " from " << img.project << ".\n";
   return 0;
+}
+
+
+std::vector<CommandSpec> images_commands() {
+  auto listed = std::make_shared<ImagesOptions>();
+  CommandSpec images;
+  images.path = {"project", "images"};
+  images.man = "photoagent-upload";
+  images.description = "List a project's photos (id, file, size, category, tags, caption)";
+  images.footer = R"(Examples:
+  photoagent project images ada
+  photoagent project images ada --source generated     # what generate made (never used for training)
+  photoagent project images --json | jq '.[] | select(.caption == "") | .id')";
+  images.add("name,-p,--project", listed->project, "Project name (default: the default project)");
+  images.add("--source", listed->source, "upload (the training photos, default), generated (outputs of generate) or all")
+      .one_of({"upload", "generated", "all"});
+  images.run = [listed](Context& ctx) { return run_project_images(ctx, *listed); };
+
+  CommandSpec image;
+  image.path = {"project", "image"};
+  image.man = "photoagent-upload";
+  image.description = "Edit or remove one image";
+  image.footer = R"(Examples:
+  photoagent project image edit 12 --caption "TOK_ADA smiling, outdoors" --category candid --tags smile,outdoor
+  photoagent project image rm 12)";
+
+  auto edited = std::make_shared<ImageEditOptions>();
+  CommandSpec edit;
+  edit.path = {"project", "image", "edit"};
+  edit.man = "photoagent-upload";
+  edit.description = "Change an image's caption, category or tags";
+  edit.add("id", edited->id, "Image id (see 'project images')").mandatory();
+  edit.add("--caption", edited->caption, "New caption (\"\" clears it)");
+  edit.add("--category", edited->category, "New category (\"\" clears it)");
+  edit.add("--tags", edited->tags, "New tags, comma-separated (replace the old ones)");
+  edit.run = [edited](Context& ctx) { return run_image_edit(ctx, *edited); };
+
+  auto removed = std::make_shared<ImageRmOptions>();
+  CommandSpec rm;
+  rm.path = {"project", "image", "rm"};
+  rm.man = "photoagent-upload";
+  rm.description = "Remove an image from its project";
+  rm.add("id", removed->id, "Image id").mandatory();
+  rm.run = [removed](Context& ctx) { return run_image_rm(ctx, *removed); };
+  return {std::move(images), std::move(image), std::move(edit), std::move(rm)};
 }
 
 }  // namespace photoagent::cli

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 
 namespace photoagent::cli {
 
@@ -25,5 +26,8 @@ struct ImageRmOptions {
   std::int64_t id = 0;
 };
 int run_image_rm(Context& ctx, const ImageRmOptions& o);
+
+// project images, project image edit|rm.
+std::vector<CommandSpec> images_commands();
 
 }  // namespace photoagent::cli

@@ -195,4 +195,47 @@ int run_logout(Context& ctx, const LogoutOptions& o) {
   return 0;
 }
 
+
+std::vector<CommandSpec> login_commands() {
+  auto in = std::make_shared<LoginOptions>();
+  CommandSpec login;
+  login.path = {"login"};
+  login.man = "photoagent-login";
+  login.description = "Store and verify a Replicate, Hugging Face or SendGrid secret";
+  login.footer = R"(Examples:
+  photoagent login --replicate                     # asks for the token (no echo)
+  printf %s "$HF_TOKEN" | photoagent login --huggingface --with-token
+  photoagent login --sendgrid --from me@example.com --to me@example.com
+  photoagent login --status --json
+
+The secret is checked with the service before it is saved to credentials.json
+(mode 0600). Tokens in REPLICATE_API_TOKEN, HF_TOKEN, SENDGRID_API_KEY win
+over stored ones. A secret is never accepted as a command-line argument.)";
+  login.add("--replicate", in->replicate, "Log in to Replicate (training and generation)");
+  login.add("--huggingface", in->huggingface, "Log in to Hugging Face (where LoRA weights are kept)");
+  login.add("--sendgrid", in->sendgrid, "Log in to SendGrid (completion emails)");
+  login.add("--with-token", in->with_token, "Read the secret from standard input");
+  login.add("--from", in->from, "SendGrid: sender address (a verified sender)");
+  login.add("--to", in->to, "SendGrid: default recipient (default: the sender)");
+  login.add("--status", in->status, "Show each service: configured, source, account, valid");
+  login.add("--offline", in->offline, "With --status: do not contact the services");
+  login.run = [in](Context& ctx) { return run_login(ctx, *in); };
+
+  auto out = std::make_shared<LogoutOptions>();
+  CommandSpec logout;
+  logout.path = {"logout"};
+  logout.man = "photoagent-login";
+  logout.description = "Remove stored secrets (all, or the services named)";
+  logout.footer = R"(Examples:
+  photoagent logout --replicate
+  photoagent logout          # every service
+
+This removes the local copy only; revoke a token on the service's site.)";
+  logout.add("--replicate", out->replicate, "Remove the Replicate token");
+  logout.add("--huggingface", out->huggingface, "Remove the Hugging Face token");
+  logout.add("--sendgrid", out->sendgrid, "Remove the SendGrid key");
+  logout.run = [out](Context& ctx) { return run_logout(ctx, *out); };
+  return {std::move(login), std::move(logout)};
+}
+
 }  // namespace photoagent::cli

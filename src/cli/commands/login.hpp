@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 
 namespace photoagent::cli {
 
@@ -25,5 +26,8 @@ struct LogoutOptions {
   bool sendgrid = false;
 };
 int run_logout(Context& ctx, const LogoutOptions& o);
+
+// login and logout: their flags and runs.
+std::vector<CommandSpec> login_commands();
 
 }  // namespace photoagent::cli

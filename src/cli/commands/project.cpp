@@ -30,17 +30,7 @@ bool is_default(Context& ctx, const store::Project& p) {
 }  // namespace
 
 int run_project_create(Context& ctx, const ProjectCreateOptions& o) {
-  workflows::validate_project_name(o.name);
-  store::Project p;
-  p.name = o.name;
-  p.kind = o.kind;
-  p.trigger = o.trigger.empty() ? workflows::default_trigger(o.name) : o.trigger;
-  workflows::validate_trigger_word(p.trigger);
-  if (!o.hf_repo.empty()) workflows::validate_hf_repo(o.hf_repo);
-  p.hf_repo = o.hf_repo;
-  p.description = o.description;
-  p.created_at = util::now_iso8601();
-  p = store::insert_project(ctx.db(), p);
+  const auto p = workflows::create_project(ctx.db(), o.name, o.kind, o.trigger, o.description, o.hf_repo);
   // The first project becomes the default, so the next commands need no -p.
   const bool made_default = !workflows::default_project_name(ctx.config());
   if (made_default) ctx.config().set("default_project", p.name);
@@ -58,7 +48,7 @@ int run_project_create(Context& ctx, const ProjectCreateOptions& o) {
 }
 
 int run_project_list(Context& ctx) {
-  auto projects = store::list_projects(ctx.db());
+  auto projects = workflows::list_projects(ctx.db());
   const auto def = workflows::default_project_name(ctx.config());
   if (ctx.global.json) {
     json arr = json::array();
@@ -124,6 +114,82 @@ int run_project_delete(Context& ctx, const ProjectOptions& o) {
     ctx.io.err << "Deleted project " << p.name << " (" << p.images << " images, " << files << " files removed).\n";
   }
   return 0;
+}
+
+
+std::vector<CommandSpec> project_commands() {
+  CommandSpec project;
+  project.path = {"project"};
+  project.man = "photoagent-project";
+  project.description = "Create, list, show, select and delete projects";
+  project.footer = R"(Examples:
+  photoagent project create ada --kind person --trigger TOK_ADA
+  photoagent project list
+  photoagent project use ada
+  photoagent project delete ada --yes)";
+
+  auto created = std::make_shared<ProjectCreateOptions>();
+  CommandSpec create;
+  create.path = {"project", "create"};
+  create.man = "photoagent-project";
+  create.description = "Create a project (a person or a product to train on)";
+  create.footer = R"(Examples:
+  photoagent project create ada --kind person
+  photoagent project create mug --kind product --trigger TOK_MUG --hf-repo me/mug-lora
+
+NAME becomes the Replicate model and Hugging Face repo name: lowercase
+letters, digits, '-', '_', '.'. The trigger word defaults to TOK_<NAME>.)";
+  create.add("name", created->name, "Project name").mandatory();
+  create.add("--kind", created->kind, "person or product").mandatory().one_of({"person", "product"}, true);
+  create.add("--trigger", created->trigger, "Trigger word the LoRA learns (default TOK_<NAME>)");
+  create.add("--description", created->description, "Free text");
+  create.add("--hf-repo", created->hf_repo, "Hugging Face repo for the weights (OWNER/NAME)");
+  create.run = [created](Context& ctx) { return run_project_create(ctx, *created); };
+
+  CommandSpec list;
+  list.path = {"project", "list"};
+  list.man = "photoagent-project";
+  list.description = "List projects (* marks the default)";
+  list.footer = R"(Examples:
+  photoagent project list
+  photoagent project list --json | jq -r '.[].name'
+  photoagent project list | cut -f2        # names, in a pipe (tab-separated))";
+  list.run = [](Context& ctx) { return run_project_list(ctx); };
+
+  auto shown = std::make_shared<ProjectOptions>();
+  CommandSpec show;
+  show.path = {"project", "show"};
+  show.man = "photoagent-project";
+  show.description = "Show one project (default: the default project)";
+  show.footer = R"(Examples:
+  photoagent project show
+  photoagent project show ada --json)";
+  show.add("name,-p,--project", shown->name, "Project name");
+  show.run = [shown](Context& ctx) { return run_project_show(ctx, *shown); };
+
+  auto used = std::make_shared<ProjectOptions>();
+  CommandSpec use;
+  use.path = {"project", "use"};
+  use.man = "photoagent-project";
+  use.description = "Make a project the default for later commands";
+  use.footer = R"(Examples:
+  photoagent project use ada
+  PHOTOAGENT_PROJECT=mug photoagent project show   # one shell only)";
+  use.add("name,-p,--project", used->name, "Project name").mandatory();
+  use.run = [used](Context& ctx) { return run_project_use(ctx, *used); };
+
+  auto deleted = std::make_shared<ProjectOptions>();
+  CommandSpec del;
+  del.path = {"project", "delete"};
+  del.man = "photoagent-project";
+  del.description = "Delete a project and its cached images";
+  del.footer = R"(Examples:
+  photoagent project delete mug          # asks on a terminal
+  photoagent project delete mug --yes    # in scripts)";
+  del.add("name,-p,--project", deleted->name, "Project name").mandatory();
+  del.add("-y,--yes", deleted->yes, "Do not ask for confirmation");
+  del.run = [deleted](Context& ctx) { return run_project_delete(ctx, *deleted); };
+  return {std::move(project), std::move(create), std::move(list), std::move(show), std::move(use), std::move(del)};
 }
 
 }  // namespace photoagent::cli

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 
 namespace photoagent::cli {
 
@@ -24,5 +25,8 @@ int run_project_list(Context& ctx);
 int run_project_show(Context& ctx, const ProjectOptions& o);
 int run_project_use(Context& ctx, const ProjectOptions& o);
 int run_project_delete(Context& ctx, const ProjectOptions& o);
+
+// project and its verbs create, list, show, use, delete.
+std::vector<CommandSpec> project_commands();
 
 }  // namespace photoagent::cli

@@ -8,16 +8,13 @@
 #include <set>
 #include <thread>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "../output/json.hpp"
 #include "../output/table.hpp"
 #include "photoagent/net/retry.hpp"
-#include "photoagent/store/predictions.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/trainers.hpp"
-#include "photoagent/workflows/runner.hpp"
+#include "photoagent/workflows/status.hpp"
 #include "train.hpp"
 #include "training_view.hpp"
 
@@ -26,36 +23,9 @@ using nlohmann::json;
 
 namespace {
 
-// Nothing more will happen by itself (unknown, expired and abandoned wait
-// for the user's --retry-* flag).
-bool terminal(const std::string& s) {
-  return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted" || s == "unknown" ||
-         s == "expired" || s == "abandoned";
-}
+using Selection = workflows::StatusSelection;
 
-struct Selection {
-  std::vector<store::TrainingRow> trainings;
-  std::vector<store::PredictionRow> predictions;
-};
-
-Selection select(Context& ctx, const StatusOptions& o) {
-  Selection sel;
-  std::string target = !o.project.empty() ? o.project : o.target;
-  if (!target.empty() && o.project.empty() && !store::find_project(ctx.db(), target) &&
-      looks_like_training_ref(ctx, target)) {
-    sel.trainings.push_back(resolve_training(ctx, target));
-    return sel;
-  }
-  std::int64_t project_id = 0;
-  if (!target.empty()) project_id = workflows::resolve_project(ctx.db(), ctx.config(), target).id;
-  sel.trainings = store::list_trainings(ctx.db(), project_id);
-  for (auto& p : store::unfinished_predictions(ctx.db()))
-    if (project_id == 0 || p.project_id == project_id) sel.predictions.push_back(std::move(p));
-  return sel;
-}
-
-// Asks Replicate about everything unfinished and finishes what succeeded
-// (push, email): whichever photoagent sees the success first does it.
+// Refreshes from Replicate what may still change, when logged in.
 void refresh(Context& ctx, Selection& sel, std::vector<std::string>& problems) {
   bool need = false;
   for (const auto& t : sel.trainings) need = need || !workflows::training_settled(t);
@@ -64,35 +34,7 @@ void refresh(Context& ctx, Selection& sel, std::vector<std::string>& problems) {
     problems.push_back("not logged in to Replicate: showing what the cache knows");
     return;
   }
-  auto services = training_services(ctx);
-  std::set<std::int64_t> projects;
-  for (const auto& t : sel.trainings)
-    if (!terminal(t.status) && t.replicate_id.empty()) projects.insert(t.project_id);
-  for (auto id : projects) workflows::unfinished_trainings(ctx.db(), *services.replicate, id);
-  for (auto& t : sel.trainings) {
-    if (workflows::training_settled(t)) continue;
-    try {
-      if (auto fresh = store::find_training(ctx.db(), t.id)) t = *fresh;
-      else continue;
-      if (!terminal(t.status)) t = workflows::refresh_training(ctx.db(), *services.replicate, t);
-      t = workflows::complete_training(ctx.db(), ctx.config(), services, t);
-    } catch (const util::Error& e) {
-      problems.push_back(store::training_ref(t.id) + ": " + e.message());
-    }
-  }
-}
-
-int exit_code_for(const Selection& sel) {
-  bool running = false, failed = false;
-  for (const auto& t : sel.trainings) {
-    running = running || !terminal(t.status);
-    failed = failed || t.status == "failed" || t.status == "canceled" || t.status == "aborted" || t.status == "unknown";
-  }
-  for (const auto& p : sel.predictions) {
-    running = running || !terminal(p.status);
-    failed = failed || p.status == "unknown";
-  }
-  return running ? static_cast<int>(util::ExitCode::pending) : failed ? 1 : 0;
+  for (auto& p : workflows::refresh_status(ctx.db(), ctx.config(), training_services(ctx), sel)) problems.push_back(p);
 }
 
 void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
@@ -125,13 +67,13 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
     t.print(ctx.io);
   }
   for (const auto& row : sel.trainings) {
-    if (!row.error.empty()) ctx.io.err << store::training_ref(row.id) << ": " << row.error << "\n";
+    if (!row.error.empty()) ctx.io.err << workflows::training_ref(row.id) << ": " << row.error << "\n";
     if (!row.hf_error.empty() && row.hf_commit.empty())
-      ctx.io.err << store::training_ref(row.id) << ": Hugging Face push failed: " << row.hf_error << "\n";
+      ctx.io.err << workflows::training_ref(row.id) << ": Hugging Face push failed: " << row.hf_error << "\n";
     if (row.notify_state == "claimed" && !row.notify_error.empty())
-      ctx.io.err << store::training_ref(row.id) << ": the email may or may not have been sent (" << row.notify_error
-                 << "); 'photoagent status " << store::training_ref(row.id) << " --notify' sends it again\n";
-    if (o.logs && !row.logs_tail.empty()) ctx.io.out << "--- " << store::training_ref(row.id) << " log ---\n" << row.logs_tail << "\n";
+      ctx.io.err << workflows::training_ref(row.id) << ": the email may or may not have been sent (" << row.notify_error
+                 << "); 'photoagent status " << workflows::training_ref(row.id) << " --notify' sends it again\n";
+    if (o.logs && !row.logs_tail.empty()) ctx.io.out << "--- " << workflows::training_ref(row.id) << " log ---\n" << row.logs_tail << "\n";
   }
   if (!sel.predictions.empty()) {
     Table p({"id", "purpose", "model", "status", "replicate id"});
@@ -144,57 +86,20 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
   }
 }
 
-// Sync answers carry no run time; anything still missing one is asked
-// about now (a list page per 100), so spend is complete (DESIGN §10).
-void fill_predict_times(Context& ctx) {
-  auto missing = store::predictions_missing_predict_time(ctx.db());
-  if (missing.empty() || !ctx.credentials().find(services::Service::replicate)) return;
-  try {
-    workflows::PredictionRunner runner(ctx.db(), ctx.api(services::Service::replicate), ctx.create_limiter());
-    runner.fetch_predict_times(std::move(missing));
-  } catch (const util::Error& e) {
-    if (e.is_interruption()) throw;
-    ctx.io.err << "Run times of some predictions are not known yet: " << e.message() << "\n";
-  }
-}
-
-int spend(Context& ctx, const Selection& sel, bool all_projects) {
-  struct Sum {
-    int trainings = 0;
-    double training_usd = 0;
-    int predictions = 0;
-    double predict_seconds = 0;
-    double prediction_usd = 0;
-  };
-  std::map<std::string, Sum> by_project;
-  for (const auto& t : sel.trainings) {
-    auto& s = by_project[t.project];
-    ++s.trainings;
-    s.training_usd += workflows::training_cost(ctx.config(), t);
-  }
-  // Only the projects asked about (all when none was named).
-  std::set<std::string> wanted;
-  for (const auto& t : sel.trainings) wanted.insert(t.project);
-  SQLite::Statement q(ctx.db().sql(),
-                      "SELECT COALESCE(p.name, '-'), r.model, COALESCE(r.predict_time, -1), COALESCE(r.files, '[]')"
-                      " FROM predictions r LEFT JOIN projects p ON p.id = r.project_id"
-                      " WHERE r.status IN ('succeeded', 'expired')");
-  while (q.executeStep()) {
-    if (!all_projects && !wanted.count(q.getColumn(0).getString())) continue;
-    auto& s = by_project[q.getColumn(0).getString()];
-    ++s.predictions;
-    const double seconds = q.getColumn(2).getDouble();
-    if (seconds > 0) s.predict_seconds += seconds;
-    const json files = json::parse(q.getColumn(3).getString(), nullptr, false);
-    const double cost = workflows::prediction_cost(ctx.config(), q.getColumn(1).getString(), seconds,
-                                                   files.is_array() ? std::max<std::size_t>(files.size(), 1) : 1);
-    if (cost > 0) s.prediction_usd += cost;
+int spend(Context& ctx, const Selection& sel, bool all_projects, bool online) {
+  if (online && ctx.credentials().find(services::Service::replicate)) {
+    try {
+      workflows::fill_predict_times(ctx.db(), ctx.api(services::Service::replicate), ctx.create_limiter());
+    } catch (const util::Error& e) {
+      if (e.is_interruption()) throw;
+      ctx.io.err << "Run times of some predictions are not known yet: " << e.message() << "\n";
+    }
   }
   json out = json::array();
   Table t({"project", "trainings", "training cost", "predictions", "prediction cost", "total"});
-  for (const auto& [name, s] : by_project) {
+  for (const auto& s : workflows::spend_by_project(ctx.db(), ctx.config(), sel, all_projects)) {
     const double total = s.training_usd + s.prediction_usd;
-    out.push_back({{"project", name}, {"trainings", s.trainings}, {"training_cost_usd", std::round(s.training_usd * 100) / 100},
+    out.push_back({{"project", s.project}, {"trainings", s.trainings}, {"training_cost_usd", std::round(s.training_usd * 100) / 100},
                    {"predictions", s.predictions}, {"predict_seconds", s.predict_seconds},
                    {"prediction_cost_usd", std::round(s.prediction_usd * 10000) / 10000},
                    {"total_usd", std::round(total * 100) / 100}});
@@ -202,7 +107,7 @@ int spend(Context& ctx, const Selection& sel, bool all_projects) {
     std::snprintf(usd, sizeof usd, "$%.2f", s.training_usd);
     std::snprintf(pusd, sizeof pusd, "$%.3f", s.prediction_usd);
     std::snprintf(tusd, sizeof tusd, "$%.2f", total);
-    t.add({name, std::to_string(s.trainings), usd, std::to_string(s.predictions), pusd, tusd});
+    t.add({s.project, std::to_string(s.trainings), usd, std::to_string(s.predictions), pusd, tusd});
   }
   if (ctx.global.json) print_json(ctx.io, out);
   else t.print(ctx.io);
@@ -219,25 +124,55 @@ int run_status(Context& ctx, const StatusOptions& o) {
   }
   if (o.notify) {
     if (o.target.empty()) throw util::usage_error("--notify needs the training: photoagent status t12 --notify");
-    store::reset_notification(ctx.db(), resolve_training(ctx, o.target).id);
+    workflows::resend_notification(ctx.db(), o.target);
   }
-  Selection sel = select(ctx, o);
+  Selection sel = workflows::select_status(ctx.db(), ctx.config(), o.project, o.target);
   std::vector<std::string> problems;
   if (!o.offline) refresh(ctx, sel, problems);
-  if (o.spend && !o.offline) fill_predict_times(ctx);
-  if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty());
+  if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty(), !o.offline);
   for (;;) {
     for (const auto& p : problems) warn(ctx.io, p);
-    if (!o.watch || exit_code_for(sel) != static_cast<int>(util::ExitCode::pending)) break;
+    if (!o.watch || workflows::status_exit_code(sel) != static_cast<int>(util::ExitCode::pending)) break;
     if (ctx.io.stdout_tty && !ctx.global.json) ctx.io.out << "\x1b[H\x1b[2J";  // redraw in place
     show(ctx, sel, o);
     net::interruptible_sleep(std::chrono::seconds(2));
     problems.clear();
-    sel = select(ctx, o);
+    sel = workflows::select_status(ctx.db(), ctx.config(), o.project, o.target);
     refresh(ctx, sel, problems);
   }
   show(ctx, sel, o);
-  return o.exit_status ? exit_code_for(sel) : 0;
+  return o.exit_status ? workflows::status_exit_code(sel) : 0;
+}
+
+
+CommandSpec status_command() {
+  auto o = std::make_shared<StatusOptions>();
+  CommandSpec s;
+  s.path = {"status"};
+  s.man = "photoagent-status";
+  s.description = "Show trainings and pending predictions; finish what is due";
+  s.footer = R"(Examples:
+  photoagent status                       # everything
+  photoagent status ada --watch           # until ada's training ends
+  photoagent status t12 --logs
+  photoagent status t12 --exit-status     # exit 8 while running, 1 if it failed (for scripts)
+  photoagent status --spend
+  photoagent status --cancel t12
+
+Seeing a training succeed, status pushes the LoRA to Hugging Face and sends
+the email if nobody has yet; failed pushes and emails are retried here.)";
+  s.add("target", o->target, "Project name, training id (t12) or Replicate id");
+  s.add("-p,--project", o->project, "Only this project");
+  s.add("--watch", o->watch, "Refresh until nothing is running");
+  s.add("--logs", o->logs, "Show the last lines of each training's log");
+  s.add("--exit-status", o->exit_status,
+        "Exit 8 while a training or prediction runs, 1 when a training failed, was canceled or aborted");
+  s.add("--spend", o->spend, "Sum costs per project");
+  s.add("--offline", o->offline, "Only what the cache knows; ask no service");
+  s.add("--cancel", o->cancel, "Cancel a training (t12 or Replicate's id)");
+  s.add("--notify", o->notify, "Send the email again when its outcome is unknown");
+  s.run = [o](Context& ctx) { return run_status(ctx, *o); };
+  return s;
 }
 
 }  // namespace photoagent::cli

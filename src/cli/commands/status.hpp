@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 
 namespace photoagent::cli {
 
@@ -19,5 +20,6 @@ struct StatusOptions {
   bool notify = false;   // resend an email whose outcome is unknown
 };
 int run_status(Context& ctx, const StatusOptions& o);
+CommandSpec status_command();
 
 }  // namespace photoagent::cli

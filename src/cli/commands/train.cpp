@@ -10,6 +10,7 @@
 #include "photoagent/services/replicate.hpp"
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/workflows/status.hpp"
 #include "photoagent/util/time.hpp"
 #include "photoagent/workflows/login.hpp"
 #include "photoagent/workflows/projects.hpp"
@@ -71,12 +72,12 @@ void print_plan(Context& ctx, const workflows::TrainPlan& p, const std::string& 
 
 int cancel(Context& ctx, const std::string& ref) {
   auto row = resolve_training(ctx, ref);
-  if (row.replicate_id.empty()) throw util::failure(store::training_ref(row.id) + " never started; nothing to cancel");
+  if (row.replicate_id.empty()) throw util::failure(workflows::training_ref(row.id) + " never started; nothing to cancel");
   auto& api = ctx.api(services::Service::replicate);
   services::replicate::cancel_training(api, row.replicate_id);
   row = workflows::refresh_training(ctx.db(), api, row);
   if (ctx.global.json) print_json(ctx.io, training_json(ctx, row));
-  else if (!ctx.global.quiet) ctx.io.err << "Canceled " << store::training_ref(row.id) << " (" << row.status << ").\n";
+  else if (!ctx.global.quiet) ctx.io.err << "Canceled " << workflows::training_ref(row.id) << " (" << row.status << ").\n";
   return 0;
 }
 
@@ -87,7 +88,7 @@ int report_end(Context& ctx, const store::TrainingRow& row) {
     return 0;
   }
   std::string tail = row.logs_tail.size() > 1500 ? row.logs_tail.substr(row.logs_tail.size() - 1500) : row.logs_tail;
-  throw util::failure("training " + store::training_ref(row.id) + " " + row.status +
+  throw util::failure("training " + workflows::training_ref(row.id) + " " + row.status +
                           (row.error.empty() ? "" : ": " + row.error) + (tail.empty() ? "" : "\nlast log lines:\n" + tail),
                       "Fix what the trainer says and run 'photoagent train " + row.project + "' again.");
 }
@@ -112,7 +113,7 @@ int run_train(Context& ctx, const TrainOptions& o) {
   if (!force && ctx.io.can_prompt()) {
     auto running = workflows::unfinished_trainings(ctx.db(), *services.replicate, project.id);
     if (!running.empty()) {
-      if (!confirm(ctx.io, project.name + " is already training (" + store::training_ref(running[0].id) +
+      if (!confirm(ctx.io, project.name + " is already training (" + workflows::training_ref(running[0].id) +
                                "). Start another, paying for both?"))
         return 1;
       force = true;
@@ -121,7 +122,7 @@ int run_train(Context& ctx, const TrainOptions& o) {
   auto row = workflows::start_training(ctx.db(), ctx.config(), services, plan, force, [&](const std::string& step) {
     if (!ctx.global.quiet) ctx.io.err << "  " << step << "\n";
   });
-  const std::string ref = store::training_ref(row.id);
+  const std::string ref = workflows::training_ref(row.id);
   if (!o.wait) {
     std::string follow = "Follow it: photoagent status " + ref + " --watch";
     const bool after_work = !row.hf_repo.empty() || !row.notify_to.empty();
@@ -167,6 +168,52 @@ int run_watch(Context& ctx, const std::string& ref) {
   std::cerr << util::now_iso8601() << " done: " << row.status << ", hf " << (row.hf_commit.empty() ? row.hf_error : row.hf_commit)
             << ", email " << (row.notify_state.empty() ? "-" : row.notify_state) << "\n";
   return 0;
+}
+
+
+std::vector<CommandSpec> train_commands() {
+  auto o = std::make_shared<TrainOptions>();
+  CommandSpec t;
+  t.path = {"train"};
+  t.man = "photoagent-train";
+  t.description = "Train a LoRA on Replicate from a project's photos (Flux by default)";
+  t.footer = R"(Examples:
+  photoagent train ada --dry-run                    # what would be sent and what it would cost
+  photoagent train ada --notify me@example.com --hf-repo me/ada-lora
+  photoagent train ada --steps 1500 --rank 32 --input optimizer=prodigy
+  photoagent train ada --wait                       # follow in the foreground (CI)
+  photoagent train --cancel t12
+
+It returns at once with the training's id (t12). When a Hugging Face push
+or an email is due, a background watcher finishes the job; 'photoagent
+status' does the same whenever it sees the training succeed. Trainers are
+configuration: 'photoagent config list --all' shows 'trainers'.)";
+  t.add("-p,--project", o->project, "Project (default: the default project)");
+  t.add("project_arg", o->args, "[PROJECT]");
+  t.add("--trainer", o->trainer, "Trainer from the trainer table (default: config train.trainer, flux)");
+  t.add("--steps", o->steps, "Training steps (default: the trainer's; flux 1000)").between(1, 100000);
+  t.add("--rank", o->rank, "LoRA rank (default: the trainer's; flux 16)").between(1, 256);
+  t.add("--lr", o->lr, "Learning rate (default: the trainer's; flux 0.0004)").positive();
+  t.add("--input", o->inputs, "Any other trainer input, KEY=VALUE (repeatable)");
+  t.add("--hf-repo", o->hf_repo, "Push the LoRA to this Hugging Face repo (OWNER/NAME; private)");
+  t.add("--notify", o->notify, "Email this address when done (default: config sendgrid.to)");
+  t.add("--wait", o->wait, "Follow the training in the foreground until it ends");
+  t.add("--no-watch", o->no_watch, "Do not start the background watcher");
+  t.add("--dry-run", o->dry_run, "Print the zip, inputs and estimated cost; send nothing");
+  t.add("--force", o->force, "Start even though a training of the project is running");
+  t.add("--retry-unknown", o->retry_unknown,
+        "Start a new training although an earlier create could not be confirmed (status 'unknown'; may pay twice)");
+  t.add("--cancel", o->cancel, "Cancel a training (t12 or Replicate's id)");
+  t.run = [o](Context& ctx) { return run_train(ctx, *o); };
+
+  // The detached watcher train starts (an exec of this binary).
+  auto training = std::make_shared<std::string>();
+  CommandSpec watch;
+  watch.path = {"__watch"};
+  watch.hidden = true;
+  watch.add("training", *training, "").mandatory();
+  watch.run = [training](Context& ctx) { return run_watch(ctx, *training); };
+  return {std::move(t), std::move(watch)};
 }
 
 }  // namespace photoagent::cli

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 
 namespace photoagent::cli {
 
@@ -30,5 +31,8 @@ int run_train(Context& ctx, const TrainOptions& o);
 // The detached watcher's body: follows one training to the end, then pushes
 // and emails. Started by `train`; not for people to type.
 int run_watch(Context& ctx, const std::string& training);
+
+// train, and the hidden __watch it starts.
+std::vector<CommandSpec> train_commands();
 
 }  // namespace photoagent::cli

@@ -1,5 +1,7 @@
 #include "training_view.hpp"
 
+#include "photoagent/workflows/status.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -41,21 +43,16 @@ std::string elapsed(const store::TrainingRow& r) {
 }  // namespace
 
 bool looks_like_training_ref(Context& ctx, const std::string& ref) {
-  if (ref.size() > 1 && ref[0] == 't' && ref.find_first_not_of("0123456789", 1) == std::string::npos) return true;
-  return store::find_training_by_replicate_id(ctx.db(), ref).has_value();
+  return workflows::looks_like_training_ref(ctx.db(), ref);
 }
 
 store::TrainingRow resolve_training(Context& ctx, const std::string& ref) {
-  std::string digits = ref.size() > 1 && ref[0] == 't' ? ref.substr(1) : ref;
-  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 18)
-    if (auto r = store::find_training(ctx.db(), std::stoll(digits))) return *r;
-  if (auto r = store::find_training_by_replicate_id(ctx.db(), ref)) return *r;
-  throw util::not_found("no training '" + ref + "'", "See them with 'photoagent status'.");
+  return workflows::resolve_training(ctx.db(), ref);
 }
 
 json training_json(Context& ctx, const store::TrainingRow& r) {
   auto opt = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
-  return {{"id", store::training_ref(r.id)},
+  return {{"id", workflows::training_ref(r.id)},
           {"replicate_id", opt(r.replicate_id)},
           {"project", r.project},
           {"trainer", r.trainer},
@@ -85,7 +82,7 @@ std::vector<std::string> training_cells(Context& ctx, const store::TrainingRow& 
   std::snprintf(cost, sizeof cost, "$%.2f", workflows::training_cost(ctx.config(), r));
   if (r.progress >= 0) std::snprintf(pct, sizeof pct, "%.0f%%", r.progress * 100);
   std::string version = r.version.substr(r.version.find(':') == std::string::npos ? 0 : r.version.find(':') + 1, 12);
-  return {store::training_ref(r.id), r.project, r.status, pct, elapsed(r), cost, hf_word(r), notify_word(r), version};
+  return {workflows::training_ref(r.id), r.project, r.status, pct, elapsed(r), cost, hf_word(r), notify_word(r), version};
 }
 
 workflows::Services training_services(Context& ctx) {

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "../context.hpp"
-#include "photoagent/store/trainings.hpp"
 #include "photoagent/workflows/training.hpp"
 
 namespace photoagent::cli {

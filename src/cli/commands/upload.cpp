@@ -95,4 +95,34 @@ int run_upload(Context& ctx, const UploadOptions& o) {
   return report.exit_code(args);
 }
 
+
+CommandSpec upload_command() {
+  auto o = std::make_shared<UploadOptions>();
+  CommandSpec c;
+  c.path = {"upload"};
+  c.man = "photoagent-upload";
+  c.description = "Add photos to a project (captions, categories, tags)";
+  c.footer = R"(Examples:
+  photoagent upload ada ~/photos/ada/                  # folders are searched recursively
+  photoagent upload ada front.jpg side.png --category headshot --tags studio
+  photoagent upload -p mug shots/*.jpg --caption "TOK_MUG on a wooden table"
+  photoagent upload ada ~/photos/ada/ --json | jq '.failed'
+
+Each photo is checked (type by content, size, dimensions), turned upright
+(EXIF), flattened to RGB, resized to --max-side and stored as JPEG. A caption
+comes from --caption, else from NAME.txt beside the photo. Uploading the same
+file twice adds nothing. Exit 6 when some files failed, 1 when all did.)";
+  c.add("-p,--project", o->project, "Project (default: the default project)");
+  c.add("paths", o->args, "[PROJECT] then files or folders").mandatory();
+  c.add("--caption", o->caption, "Caption for every photo (else NAME.txt beside it)");
+  c.add("--category", o->category, "Category, e.g. headshot, full-body (person); front, detail (product)");
+  c.add("--tags", o->tags, "Tags, comma-separated");
+  c.add("--auto-caption", o->auto_caption, "Caption photos with a captioning model on Replicate");
+  c.add("--auto-tags", o->auto_tags, "Tag photos with a model on Replicate");
+  c.add("--max-side", o->max_side, "Long side of stored photos, 64-8192 px (default: config upload.max_side, 1536)");
+  c.add("-j,--jobs", o->jobs, "Files processed at once (default: one per core)");
+  c.run = [o](Context& ctx) { return run_upload(ctx, *o); };
+  return c;
+}
+
 }  // namespace photoagent::cli

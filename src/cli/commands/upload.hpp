@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "../context.hpp"
+#include "../flags.hpp"
 
 namespace photoagent::cli {
 
@@ -20,5 +21,6 @@ struct UploadOptions {
   int jobs = 0;      // 0: one per core
 };
 int run_upload(Context& ctx, const UploadOptions& o);
+CommandSpec upload_command();
 
 }  // namespace photoagent::cli

@@ -1,0 +1,122 @@
+#include "photoagent/workflows/status.hpp"
+
+#include <map>
+#include <set>
+
+#include "photoagent/store/spend.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/workflows/projects.hpp"
+#include "photoagent/workflows/runner.hpp"
+#include "photoagent/workflows/trainers.hpp"
+
+namespace photoagent::workflows {
+
+bool looks_like_training_ref(store::Database& db, const std::string& ref) {
+  if (ref.size() > 1 && ref[0] == 't' && ref.find_first_not_of("0123456789", 1) == std::string::npos) return true;
+  return store::find_training_by_replicate_id(db, ref).has_value();
+}
+
+store::TrainingRow resolve_training(store::Database& db, const std::string& ref) {
+  std::string digits = ref.size() > 1 && ref[0] == 't' ? ref.substr(1) : ref;
+  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 18)
+    if (auto r = store::find_training(db, std::stoll(digits))) return *r;
+  if (auto r = store::find_training_by_replicate_id(db, ref)) return *r;
+  throw util::not_found("no training '" + ref + "'", "See them with 'photoagent status'.");
+}
+
+std::string training_ref(std::int64_t id) { return store::training_ref(id); }
+
+void resend_notification(store::Database& db, const std::string& ref) {
+  store::reset_notification(db, resolve_training(db, ref).id);
+}
+
+StatusSelection select_status(store::Database& db, const Config& config, const std::string& project,
+                              const std::string& target_arg) {
+  StatusSelection sel;
+  const std::string target = !project.empty() ? project : target_arg;
+  if (!target.empty() && project.empty() && !store::find_project(db, target) && looks_like_training_ref(db, target)) {
+    sel.trainings.push_back(resolve_training(db, target));
+    return sel;
+  }
+  std::int64_t project_id = 0;
+  if (!target.empty()) project_id = resolve_project(db, config, target).id;
+  sel.trainings = store::list_trainings(db, project_id);
+  for (auto& p : store::unfinished_predictions(db))
+    if (project_id == 0 || p.project_id == project_id) sel.predictions.push_back(std::move(p));
+  return sel;
+}
+
+bool status_settled(const std::string& s) {
+  return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted" || s == "unknown" ||
+         s == "expired" || s == "abandoned";
+}
+
+std::vector<std::string> refresh_status(store::Database& db, const Config& config, const Services& services,
+                                        StatusSelection& sel) {
+  std::vector<std::string> problems;
+  std::set<std::int64_t> projects;
+  for (const auto& t : sel.trainings)
+    if (!status_settled(t.status) && t.replicate_id.empty()) projects.insert(t.project_id);
+  for (auto id : projects) unfinished_trainings(db, *services.replicate, id);
+  for (auto& t : sel.trainings) {
+    if (training_settled(t)) continue;
+    try {
+      if (auto fresh = store::find_training(db, t.id)) t = *fresh;
+      else continue;
+      if (!status_settled(t.status)) t = refresh_training(db, *services.replicate, t);
+      t = complete_training(db, config, services, t);
+    } catch (const util::Error& e) {
+      if (e.is_interruption()) throw;
+      problems.push_back(training_ref(t.id) + ": " + e.message());
+    }
+  }
+  return problems;
+}
+
+int status_exit_code(const StatusSelection& sel) {
+  bool running = false, failed = false;
+  for (const auto& t : sel.trainings) {
+    running = running || !status_settled(t.status);
+    failed = failed || t.status == "failed" || t.status == "canceled" || t.status == "aborted" || t.status == "unknown";
+  }
+  for (const auto& p : sel.predictions) {
+    running = running || !status_settled(p.status);
+    failed = failed || p.status == "unknown";
+  }
+  return running ? static_cast<int>(util::ExitCode::pending) : failed ? 1 : 0;
+}
+
+std::vector<ProjectSpend> spend_by_project(store::Database& db, const Config& config, const StatusSelection& sel,
+                                           bool all) {
+  std::map<std::string, ProjectSpend> by_project;
+  for (const auto& t : sel.trainings) {
+    auto& s = by_project[t.project];
+    ++s.trainings;
+    s.training_usd += training_cost(config, t);
+  }
+  std::set<std::string> wanted;  // only the projects asked about (all when none was named)
+  for (const auto& t : sel.trainings) wanted.insert(t.project);
+  for (const auto& p : store::billed_predictions(db)) {
+    if (!all && !wanted.count(p.project)) continue;
+    auto& s = by_project[p.project];
+    ++s.predictions;
+    if (p.predict_time > 0) s.predict_seconds += p.predict_time;
+    const double cost = prediction_cost(config, p.model, p.predict_time, std::max<std::size_t>(p.files, 1));
+    if (cost > 0) s.prediction_usd += cost;
+  }
+  std::vector<ProjectSpend> out;
+  for (auto& [name, s] : by_project) {
+    s.project = name;
+    out.push_back(s);
+  }
+  return out;
+}
+
+int fill_predict_times(store::Database& db, const services::Api& replicate, net::SlidingWindowLimiter& limiter) {
+  auto missing = store::predictions_missing_predict_time(db);
+  if (missing.empty()) return 0;
+  PredictionRunner runner(db, replicate, limiter);
+  return runner.fetch_predict_times(std::move(missing));
+}
+
+}  // namespace photoagent::workflows
