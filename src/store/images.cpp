@@ -105,13 +105,14 @@ std::optional<Image> insert_image(Database& db, const Image& img) {
 }
 
 void record_generated_images(Database& db, std::int64_t prediction_id, const std::vector<Image>& images,
-                             const std::string& files_json) {
+                             const std::string& files_json, const std::string& output) {
   auto lock = db.lock();
   auto tx = db.write_transaction();
   for (const auto& img : images) insert_image_row(db, img, prediction_id);
-  SQLite::Statement u(db.sql(), "UPDATE predictions SET files = ? WHERE id = ?");
+  SQLite::Statement u(db.sql(), "UPDATE predictions SET files = ?, output = COALESCE(?, output) WHERE id = ?");
   u.bind(1, files_json);
-  u.bind(2, prediction_id);
+  if (output.empty()) u.bind(2); else u.bind(2, output);
+  u.bind(3, prediction_id);
   u.exec();
   tx.commit();
 }

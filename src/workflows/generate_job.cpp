@@ -26,7 +26,8 @@ int GenerateReport::exit_code() const {
 GenerateJob::GenerateJob(store::Database& db, const Config& config, const services::Api& api,
                          net::SlidingWindowLimiter& limiter, std::optional<store::Project> project,
                          const services::Api* hf)
-    : db_(db), config_(config), api_(api), hf_(hf != nullptr), runner_(db, api, limiter),
+    : db_(db), config_(config), api_(api), hf_(hf != nullptr),
+      runner_(db, hf ? huggingface_backend(*hf) : replicate_backend(api), limiter),
       gen_(db, config, api, runner_, std::move(project)) {
   if (hf) gen_.set_hf_inference(hf);
 }

@@ -1,6 +1,7 @@
 // Planning a generation: model, inputs, -n split, keys and seeds.
 
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "photoagent/store/trainings.hpp"
 #include "photoagent/util/error.hpp"
@@ -8,6 +9,7 @@
 #include "photoagent/util/strings.hpp"
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/styles.hpp"
+#include "generate_detail.hpp"
 
 namespace photoagent::workflows {
 using nlohmann::json;
@@ -57,26 +59,20 @@ const rep::InputSchema& Generator::schema_for(const rep::ModelRef& model) {
   return schemas_.back().second;
 }
 
-std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
-  if (util::trim(r.prompt).empty()) throw util::usage_error("the prompt is empty");
-  if (r.n < 1 || r.n > 1000) throw util::usage_error("-n must be from 1 to 1000");
-  if (r.provider == "huggingface") return plan_hf(r);
-  if (!r.provider.empty() && r.provider != "replicate")
-    throw util::usage_error("--provider is replicate or huggingface, not '" + r.provider + "'");
+// Replicate: the model's own input names, filtered by its published schema
+// (defaults a model does not take are dropped; --input never is).
+Generator::Mapping Generator::map_replicate(const GenerateRequest& r, const Style* style) {
+  Mapping m;
   bool trained = false;
-  const auto model = resolve_model(r.model, trained);
-  const auto& schema = schema_for(model);
+  m.model = resolve_model(r.model, trained);
+  const auto& schema = schema_for(m.model);
   const bool known = !schema.properties.empty();
   auto takes = [&](const char* name) { return !known || schema.has(name); };
-
-  std::optional<Style> style;
-  if (!r.style.empty()) style = find_style(config_, r.style);
   const std::string trigger = trained ? project_->trigger : "";
 
-  // Defaults a model may not take are dropped; the user's --input never is.
   json base = style ? json::parse(style->inputs) : json::object();
   for (auto it = base.begin(); it != base.end();) it = takes(it.key().c_str()) ? std::next(it) : base.erase(it);
-  base["prompt"] = render_prompt(style ? &*style : nullptr, trigger, r.prompt);
+  base["prompt"] = render_prompt(style, trigger, r.prompt);
   const std::string aspect = !r.aspect.empty() ? r.aspect : style ? style->aspect_ratio : "";
   if (!aspect.empty() && takes("aspect_ratio")) base["aspect_ratio"] = aspect;
   if (r.steps > 0) base["num_inference_steps"] = r.steps;
@@ -90,35 +86,81 @@ std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
   if (takes("output_format")) base["output_format"] = format;
   for (const auto& [k, v] : r.inputs) base[k] = input_value(v);
 
-  const int per = std::max(1, schema.has("num_outputs") ? schema.max_outputs : 1);
+  m.input = base.dump();
+  m.per_prediction = std::max(1, schema.has("num_outputs") ? schema.max_outputs : 1);
+  m.count_input = schema.has("num_outputs");
+  m.takes_seed = takes("seed");
+  m.seed_at = "/seed";
+  m.scope = m.model.full() + ":" + m.model.version;
+  return m;
+}
+
+// Hugging Face inference: {"inputs": prompt, "parameters": {...}}, one
+// image per request, only on models hf-inference serves.
+Generator::Mapping Generator::map_huggingface(const GenerateRequest& r, const Style* style) {
+  static const std::regex repo_shape(R"(^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$)");
+  if (r.model.size() > 200 || !std::regex_match(r.model, repo_shape))
+    throw util::usage_error("--provider huggingface needs --model OWNER/NAME (a Hub model repo)",
+                            "e.g. --provider huggingface --model stabilityai/stable-diffusion-3-medium-diffusers");
+  if (hf_ != nullptr) check_hf_inference(*hf_, r.model);
+  // The trigger word only means something to the project's own LoRA repo.
+  const std::string trigger = project_ && project_->hf_repo == r.model ? project_->trigger : "";
+  json params = json::object();
+  const std::string negative = !r.negative.empty() ? r.negative : style ? style->negative : "";
+  if (!negative.empty()) params["negative_prompt"] = negative;
+  const std::string aspect = !r.aspect.empty() ? r.aspect : style ? style->aspect_ratio : "";
+  if (!aspect.empty()) std::tie(params["width"], params["height"]) = hf_image_size(aspect);
+  if (r.steps > 0) params["num_inference_steps"] = r.steps;
+  if (r.guidance >= 0) params["guidance_scale"] = r.guidance;
+  for (const auto& [k, v] : r.inputs) params[k] = input_value(v);
+  Mapping m;
+  m.model = {r.model.substr(0, r.model.find('/')), r.model.substr(r.model.find('/') + 1), ""};
+  m.input = json{{"inputs", render_prompt(style, trigger, r.prompt)}, {"parameters", params}}.dump();
+  m.seed_at = "/parameters/seed";
+  m.scope = "hf:" + r.model;
+  return m;
+}
+
+// One planner: the provider maps the request to its model and input; the
+// -n split, seeds and keys are the same for all (DESIGN §9).
+std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
+  if (util::trim(r.prompt).empty()) throw util::usage_error("the prompt is empty");
+  if (r.n < 1 || r.n > 1000) throw util::usage_error("-n must be from 1 to 1000");
+  const Provider provider = parse_provider(r.provider);
+  std::optional<Style> style;
+  if (!r.style.empty()) style = find_style(config_, r.style);
+  const Style* s = style ? &*style : nullptr;
+  const Mapping m = provider == Provider::huggingface ? map_huggingface(r, s) : map_replicate(r, s);
+  const json shared = json::parse(m.input);
+  const json::json_pointer seed_at(m.seed_at);
+
   // "out" and "out/" are the same folder, and so the same request.
   auto out_dir = std::filesystem::absolute(r.out_dir).lexically_normal();
   if (out_dir.filename().empty()) out_dir = out_dir.parent_path();
   std::vector<PlannedPrediction> out;
   for (int done = 0, piece = 0; done < r.n; ++piece) {
-    const int k = std::min(per, r.n - done);
-    json input = base;
-    if (schema.has("num_outputs") || k > 1) input["num_outputs"] = k;
+    const int k = std::min(m.per_prediction, r.n - done);
+    json input = shared;
+    if (m.count_input || k > 1) input["num_outputs"] = k;
     // The key without the seed decides the seed; the key with it names the prediction.
-    const std::string scope = model.full() + ":" + model.version + "\n" + out_dir.string() + "\n" +
-                              (r.id.empty() ? "" : "id=" + r.id) + "\n" + std::to_string(piece) +
-                              (r.occurrence > 0 ? "\nrepeat=" + std::to_string(r.occurrence) : "");
+    const std::string scope = m.scope + "\n" + out_dir.string() + "\n" + (r.id.empty() ? "" : "id=" + r.id) + "\n" +
+                              std::to_string(piece) + (r.occurrence > 0 ? "\nrepeat=" + std::to_string(r.occurrence) : "");
     long long seed = -1;
     if (r.seed) seed = *r.seed + piece;
-    else if (!input.contains("seed")) seed = derived_seed(scope + canonical_input(input.dump()));
-    if (seed >= 0 && takes("seed")) input["seed"] = seed;
+    else if (!input.contains(seed_at)) seed = derived_seed(scope + canonical_input(input.dump()));
+    if (seed >= 0 && m.takes_seed) input[seed_at] = seed;
     PlannedPrediction p;
-    p.model = model;
+    p.provider = provider;
+    p.model = m.model;
     p.input_json = input.dump();
     p.key = "gen:" + (r.id.empty() ? util::sha256_hex(scope + canonical_input(p.input_json)) : util::sha256_hex(scope));
     p.prompt = r.prompt;
     p.line_id = r.id;
-    p.provider = "replicate";
     p.style = r.style;
-    p.seed = input.contains("seed") && input["seed"].is_number_integer() ? input["seed"].get<long long>() : seed;
+    p.seed = input.contains(seed_at) && input[seed_at].is_number_integer() ? input[seed_at].get<long long>() : seed;
     p.out_dir = out_dir;
-    p.upscale = r.upscale;
-    p.face_restore = r.face_restore;
+    p.upscale = r.upscale && provider == Provider::replicate;
+    p.face_restore = r.face_restore && provider == Provider::replicate;
     out.push_back(std::move(p));
     done += k;
   }

@@ -140,12 +140,14 @@ std::vector<std::string> Generator::download_outputs(const store::PredictionRow&
   }
   // Files first, then one transaction records them with their image rows: a
   // kill in between leaves files that the next run finds by content.
-  store::record_generated_images(db_, row.id, project_ ? cached : std::vector<store::Image>{}, json(written).dump());
+  // Images that came inline (data URIs) are on disk now: keep their digests.
+  const std::string output = row.output.find("\"data:") != std::string::npos ? canonical_input(row.output) : "";
+  store::record_generated_images(db_, row.id, project_ ? cached : std::vector<store::Image>{}, json(written).dump(),
+                                 output);
   return written;
 }
 
 GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
-  if (p.provider == "huggingface") return run_hf(p);
   GenerateResult res;
   res.plan = p;
   try {
@@ -221,13 +223,13 @@ GenerateResult Generator::retry(const store::PredictionRow& row) {
   }
   PlannedPrediction p;
   p.key = row.key;
-  p.model = rep::parse_model_ref(row.model);
+  p.model = rep::parse_model_ref(row.model.starts_with("hf:") ? row.model.substr(3) : row.model);
   p.model.version = row.version;
   p.input_json = row.input;
   p.prompt = info.prompt;
   p.style = info.style;
   p.seed = info.seed;
-  p.provider = "replicate";
+  p.provider = row.model.starts_with("hf:") ? Provider::huggingface : Provider::replicate;
   p.out_dir = info.output_dir.empty() ? fs::current_path() : fs::path(info.output_dir);
   const bool unknown = retry_unknown_, expired = retry_expired_;
   retry_unknown_ = row.status == "unknown" || unknown;

@@ -94,7 +94,11 @@ std::string expired_message() {
 
 PredictionRunner::PredictionRunner(store::Database& db, const services::Api& api, net::SlidingWindowLimiter& limiter,
                                    net::Sleeper sleep)
-    : db_(db), api_(api), limiter_(limiter), sleep_(std::move(sleep)) {}
+    : PredictionRunner(db, replicate_backend(api), limiter, std::move(sleep)) {}
+
+PredictionRunner::PredictionRunner(store::Database& db, std::unique_ptr<PredictionBackend> backend,
+                                   net::SlidingWindowLimiter& limiter, net::Sleeper sleep)
+    : db_(db), backend_(std::move(backend)), limiter_(limiter), sleep_(std::move(sleep)) {}
 
 PredictionRunner::KeyTurn::KeyTurn(PredictionRunner& r, std::string key) : r_(r), key_(std::move(key)) {
   std::unique_lock lock(r_.keys_mu_);
@@ -144,6 +148,9 @@ store::PredictionRow PredictionRunner::mark_expired(const store::PredictionRow& 
 }
 
 PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row) {
+  // A service that keeps no jobs has nothing to find: the request is asked
+  // again (its cost is one synchronous call, not a job that runs on).
+  if (!backend_->keeps_jobs()) return Outcome::not_found;
   // The create went out at sent_at; whatever it made was created within the
   // request's lifetime (a wait of up to a minute): list that window only,
   // with room for clock skew.
@@ -156,7 +163,7 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
     std::string next;
     bool exact = false;
     for (int page = 0; page < 50 && !exact; ++page) {
-      auto p = services::replicate::list_predictions(api_, after, next, before);
+      auto p = backend_->list(after, next, before);
       for (const auto& remote : p.items) {
         const auto m = match_input(row.input, remote.input, remote.data_removed);
         if (m == InputMatch::none) continue;
@@ -204,7 +211,7 @@ store::PredictionRow PredictionRunner::poll(store::PredictionRow row, std::chron
     if (std::chrono::steady_clock::now() >= deadline) return row;
     sleep_(delay);
     delay = std::min(milliseconds(static_cast<long long>(delay.count() * 1.5)), milliseconds(5000));
-    auto p = services::replicate::get_prediction(api_, row.replicate_id);
+    auto p = backend_->get(row.replicate_id);
     if (p.terminal() || p.status != row.status) {
       if (!p.terminal()) p.output = "null";  // partial outputs while running are not a result
       row = adopt(row, p);
@@ -224,27 +231,6 @@ store::PredictionRow PredictionRunner::resume(store::PredictionRow row, std::chr
   return poll(row, max_poll);
 }
 
-std::string PredictionRunner::version_for(const services::replicate::ModelRef& model) {
-  {
-    std::lock_guard lock(versions_mu_);
-    if (auto it = versions_.find(model.full()); it != versions_.end()) return it->second;
-  }
-  auto m = services::replicate::find_model(api_, model);  // network: outside the locks
-  if (!m)
-    throw util::not_found("Replicate has no model " + model.full(),
-                          "Check the name on https://replicate.com/" + model.full() + ".");
-  std::string version;
-  if (!m->is_official) {
-    version = m->latest_version;
-    if (version.empty())
-      throw util::not_found(model.full() + " has no published version to run",
-                            "Pass a version: --model " + model.full() + ":VERSION.");
-  }
-  std::lock_guard lock(versions_mu_);
-  versions_[model.full()] = version;
-  return version;
-}
-
 store::PredictionRow PredictionRunner::retire_and_insert(const store::PredictionRow& row,
                                                          const store::PredictionRow& intent, const RunSpec& spec) {
   store::retire_prediction_key(db_, row.id);  // the old row stays as history
@@ -256,7 +242,8 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   store::PredictionRow intent;
   intent.key = spec.key;
   intent.purpose = spec.purpose;
-  intent.model = spec.model.full();
+  // Rows of Hugging Face inference say so: its repos share Replicate's names.
+  intent.model = (backend_->provider() == Provider::huggingface ? "hf:" : "") + spec.model.full();
   intent.version = spec.model.version;
   intent.input = canonical_input(spec.input_json);
   intent.input_digest = util::sha256_hex(intent.input);
@@ -292,7 +279,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   if (!row.version.empty()) {
     model.version = row.version;
   } else if (model.version.empty() && row.status == "intent") {
-    model.version = version_for(model);
+    model.version = backend_->version_for(model);
     if (!model.version.empty()) {
       store::set_prediction_version(db_, row.id, model.version);
       row.version = model.version;
@@ -326,7 +313,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     }
     if (spec.on_change) spec.on_change(row);  // "sent" is recorded before the request goes out
     try {
-      auto p = services::replicate::create_prediction(api_, model, spec.input_json, spec.wait_seconds);
+      auto p = backend_->create(model, spec.input_json, spec.wait_seconds);
       row = adopt(row, p);
       if (spec.on_change) spec.on_change(row);
     } catch (const services::replicate::MaybeCreated&) {
@@ -334,14 +321,10 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
       continue;
     } catch (const services::replicate::NotOfficial&) {
       // Nothing was created. Community models run by their latest version.
-      model.version = services::replicate::latest_version(api_, model);
+      model.version = backend_->latest_version(model);
       if (model.version.empty())
         throw util::not_found(model.full() + " has no published version to run",
                               "Pass a version: --model " + model.full() + ":VERSION.");
-      {
-        std::lock_guard lock(versions_mu_);
-        versions_[model.full()] = model.version;
-      }
       store::set_prediction_version(db_, row.id, model.version);
       row = *store::find_prediction_by_id(db_, row.id);
       continue;
@@ -358,6 +341,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
 }
 
 int PredictionRunner::fetch_predict_times(std::vector<store::PredictionRow> rows, int max_gets) {
+  if (!backend_->keeps_jobs()) return 0;
   std::map<std::string, std::int64_t> wanted;  // replicate id -> row id
   std::string oldest;
   for (const auto& r : rows) {
@@ -373,7 +357,7 @@ int PredictionRunner::fetch_predict_times(std::vector<store::PredictionRow> rows
     const std::size_t max_pages = wanted.size() / 100 * 2 + 5;
     std::string next;
     for (std::size_t page = 0; page < max_pages && !wanted.empty(); ++page) {
-      auto p = services::replicate::list_predictions(api_, iso_shift(oldest, -120), next);
+      auto p = backend_->list(iso_shift(oldest, -120), next, {});
       for (const auto& remote : p.items)
         if (auto it = wanted.find(remote.id); it != wanted.end() && remote.predict_time >= 0) {
           found.emplace_back(it->second, remote.predict_time);
@@ -384,7 +368,7 @@ int PredictionRunner::fetch_predict_times(std::vector<store::PredictionRow> rows
     }
     int gets = 0;
     for (auto it = wanted.begin(); it != wanted.end() && gets < max_gets; ++it, ++gets) {
-      auto p = services::replicate::get_prediction(api_, it->first);
+      auto p = backend_->get(it->first);
       if (p.predict_time >= 0) found.emplace_back(it->second, p.predict_time);
     }
   } catch (const util::Error& e) {

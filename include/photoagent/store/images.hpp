@@ -58,9 +58,10 @@ std::vector<Image> list_images(Database& db, std::int64_t project_id, ImageSourc
 
 // A generation's outputs: their image rows (linked to the prediction; a file
 // already cached for the project is not added twice) and the written paths
-// (JSON array), in one transaction.
+// (JSON array), in one transaction; `output` (when not empty) replaces the
+// prediction's output (inline images are not kept twice).
 void record_generated_images(Database& db, std::int64_t prediction_id, const std::vector<Image>& images,
-                             const std::string& files_json);
+                             const std::string& files_json, const std::string& output = {});
 
 struct ImageEdit {
   std::optional<std::string> caption, category, tags;

@@ -23,7 +23,9 @@
 #include "photoagent/store/images.hpp"
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/config.hpp"
+#include "photoagent/workflows/backend.hpp"
 #include "photoagent/workflows/runner.hpp"
+#include "photoagent/workflows/styles.hpp"
 
 namespace photoagent::workflows {
 
@@ -57,7 +59,7 @@ struct PlannedPrediction {
   std::string input_json;
   std::string prompt;  // as the user wrote it
   std::string line_id;  // the batch line's "id", if any
-  std::string provider;  // "replicate" or "huggingface"
+  Provider provider = Provider::replicate;
   std::string style;
   long long seed = -1;
   std::filesystem::path out_dir;
@@ -114,8 +116,18 @@ class Generator {
   std::vector<std::string> download_outputs(const store::PredictionRow& row, const std::filesystem::path& dir,
                                             const std::string& stem, const std::string& metadata);
   void postprocess(GenerateResult& result);
-  std::vector<PlannedPrediction> plan_hf(const GenerateRequest& request);
-  GenerateResult run_hf(const PlannedPrediction& p);
+  // What a provider makes of a request (one planner, provider mappings).
+  struct Mapping {
+    services::replicate::ModelRef model;
+    std::string input;          // JSON shared by every prediction of the request
+    int per_prediction = 1;     // images one prediction may make
+    bool count_input = false;   // the model takes num_outputs
+    bool takes_seed = true;
+    std::string seed_at;        // JSON pointer of the seed input
+    std::string scope;          // names the model in keys
+  };
+  Mapping map_replicate(const GenerateRequest& request, const Style* style);
+  Mapping map_huggingface(const GenerateRequest& request, const Style* style);
   // Checks, stamps with metadata and writes one output; fills `cached` (the
   // cache row, file stored) when the generation belongs to a project.
   std::string save_output(std::string bytes, const store::PredictionRow& row, const std::filesystem::path& dir,

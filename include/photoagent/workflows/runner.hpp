@@ -19,6 +19,7 @@
 #include <functional>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <set>
 #include <optional>
 #include <mutex>
@@ -28,6 +29,7 @@
 #include "photoagent/net/rate_limit.hpp"
 #include "photoagent/net/retry.hpp"
 #include "photoagent/services/replicate.hpp"
+#include "photoagent/workflows/backend.hpp"
 #include "photoagent/store/predictions.hpp"
 
 namespace photoagent::workflows {
@@ -70,6 +72,9 @@ std::string output_text(const std::string& output_json);
 
 class PredictionRunner {
  public:
+  // Replicate through `replicate`, or any backend.
+  PredictionRunner(store::Database& db, std::unique_ptr<PredictionBackend> backend, net::SlidingWindowLimiter& limiter,
+                   net::Sleeper sleep = net::interruptible_sleep);
   PredictionRunner(store::Database& db, const services::Api& replicate, net::SlidingWindowLimiter& limiter,
                    net::Sleeper sleep = net::interruptible_sleep);
 
@@ -94,9 +99,6 @@ class PredictionRunner {
   Outcome reconcile(store::PredictionRow& row);
   store::PredictionRow adopt(const store::PredictionRow& row, const services::replicate::Prediction& p);
   store::PredictionRow reread(std::int64_t id);
-  // The version to run a model by: "" for an official model (model route),
-  // else its latest version; looked up once per model per run.
-  std::string version_for(const services::replicate::ModelRef& model);
   store::PredictionRow retire_and_insert(const store::PredictionRow& row, const store::PredictionRow& intent,
                                          const RunSpec& spec);
 
@@ -119,11 +121,9 @@ class PredictionRunner {
   std::condition_variable keys_cv_;
   std::set<std::string> keys_;
 
-  std::mutex versions_mu_;
-  std::map<std::string, std::string> versions_;
 
   store::Database& db_;
-  const services::Api& api_;
+  std::unique_ptr<PredictionBackend> backend_;
   net::SlidingWindowLimiter& limiter_;
   net::Sleeper sleep_;
 };
