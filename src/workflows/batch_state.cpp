@@ -10,7 +10,6 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <unordered_set>
 
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
@@ -46,16 +45,75 @@ std::string str(const json& j, const char* key) {
 
 bool retried_status(const std::string& s) { return s == "failed" || s == "canceled" || s == "aborted"; }
 
-// Folds one record into a key's merged state. A new attempt ("intent" or
-// "sent") starts clean: what an earlier, failed attempt learnt does not
-// belong to it.
-void merge(json& entry, const json& rec) {
-  const std::string status = str(rec, "status");
-  if (entry.is_object() && (status == "intent" || status == "sent"))
-    for (const char* k : {"replicate_id", "output", "error", "files", "predict_time"}) entry.erase(k);
-  if (!entry.is_object()) entry = json::object();
-  entry.update(rec);
-}
+// A key's state, merged from its records: strings only (a JSON object per
+// key costs several times more, and compaction holds every key at once).
+struct Entry {
+  std::string key, purpose, model, version, input, input_digest, created_at, status, replicate_id, output, error;
+  std::string files;  // JSON array text, or ""
+  double predict_time = -1;
+
+  // Folds one record in. A new attempt ("intent" or "sent") starts clean:
+  // what an earlier, failed attempt learnt does not belong to it.
+  void merge(const json& rec) {
+    auto take = [&rec](const char* name, std::string& field) {
+      if (auto it = rec.find(name); it != rec.end() && it->is_string()) field = it->get<std::string>();
+    };
+    take("status", status);
+    if (status == "intent" || status == "sent") {
+      replicate_id.clear();
+      output.clear();
+      error.clear();
+      files.clear();
+      predict_time = -1;
+    }
+    take("key", key);
+    take("purpose", purpose);
+    take("model", model);
+    take("version", version);
+    take("input", input);
+    take("input_digest", input_digest);
+    take("created_at", created_at);
+    take("replicate_id", replicate_id);
+    take("output", output);
+    take("error", error);
+    if (auto it = rec.find("files"); it != rec.end() && it->is_array()) files = it->empty() ? "" : it->dump();
+    if (auto it = rec.find("predict_time"); it != rec.end() && it->is_number()) predict_time = it->get<double>();
+  }
+
+  bool has_files() const { return !files.empty(); }
+
+  std::string line() const {
+    json j = {{"key", key}, {"status", status}};
+    for (auto [name, value] : {std::pair<const char*, const std::string*>{"purpose", &purpose}, {"model", &model},
+                               {"version", &version}, {"input", &input}, {"input_digest", &input_digest},
+                               {"created_at", &created_at}, {"replicate_id", &replicate_id}, {"output", &output},
+                               {"error", &error}})
+      if (!value->empty()) j[name] = *value;
+    if (!files.empty()) j["files"] = json::parse(files, nullptr, false);
+    if (predict_time >= 0) j["predict_time"] = predict_time;
+    return j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  }
+};
+
+// Entries in the order their keys first appeared.
+class Merged {
+ public:
+  void add(const json& rec) {
+    const std::string& key = rec["key"].get_ref<const std::string&>();
+    auto [it, fresh] = index_.try_emplace(key, entries_.size());
+    if (fresh) entries_.emplace_back();
+    entries_[it->second].merge(rec);
+  }
+  std::vector<Entry>& entries() { return entries_; }
+  Entry* find(const std::string& key) {
+    auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &entries_[it->second];
+  }
+
+ private:
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<Entry> entries_;
+};
 
 // Calls `each` with every well-formed record of a journal, in order; counts
 // the others (a torn line, or text that is not a record).
@@ -71,6 +129,51 @@ void replay(const fs::path& path, const std::function<void(json&&)>& each, std::
       continue;
     }
     each(std::move(rec));
+  }
+}
+
+// The key of a record as we write it (flat, `"key":"..."`), without parsing
+// the line; "" when it is not there in that form (the caller parses).
+std::string_view key_of(std::string_view line) {
+  constexpr std::string_view tag = "\"key\":\"";
+  const auto at = line.find(tag);
+  if (at == std::string_view::npos) return {};
+  const auto from = at + tag.size();
+  const auto to = line.find('"', from);
+  if (to == std::string_view::npos) return {};
+  const auto key = line.substr(from, to - from);
+  return key.find('\\') == std::string_view::npos ? key : std::string_view();
+}
+
+// Calls `fn` with the merged state of every key that `want` accepts. Keys
+// are taken a bucket at a time (one pass over the journal each, a line
+// parsed only in its key's pass), so memory stays bounded whatever the
+// batch's size.
+constexpr std::size_t kKeysPerPass = 2048;
+void for_each_merged(const fs::path& path, std::size_t keys, const std::function<bool(const std::string&)>& want,
+                     const std::function<void(Entry&)>& fn, std::uint64_t& damaged) {
+  const std::size_t passes = std::max<std::size_t>(1, (keys + kKeysPerPass - 1) / kKeysPerPass);
+  const std::hash<std::string_view> hash;
+  for (std::size_t pass = 0; pass < passes; ++pass) {
+    auto mine = [&](std::string_view key) { return passes == 1 || hash(key) % passes == pass; };
+    Merged merged;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return;
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      const std::string_view seen = key_of(line);
+      if (!seen.empty() && !mine(seen)) continue;
+      json rec = json::parse(line, nullptr, false);
+      if (!rec.is_object() || !rec.contains("key") || !rec["key"].is_string()) {
+        if (!seen.empty() || pass == 0) ++damaged;  // each line counted once
+        continue;
+      }
+      const auto& key = rec["key"].get_ref<const std::string&>();
+      if ((seen.empty() && !mine(key)) || !want(key)) continue;
+      merged.add(rec);
+    }
+    for (auto& e : merged.entries()) fn(e);
   }
 }
 
@@ -181,22 +284,15 @@ void BatchState::open_journal() {
   }
   // Migration: the old state first, then whatever a newer run appended;
   // written as a compacted journal before the old file goes.
-  std::vector<std::string> order;
-  std::unordered_map<std::string, json> merged;
-  auto legacy = legacy_records(legacy_);
-  auto fold = [&](json&& rec) {
-    const std::string key = rec["key"].get<std::string>();
-    auto [it, fresh] = merged.try_emplace(key);
-    if (fresh) order.push_back(key);
-    merge(it->second, rec);
-  };
-  for (auto& rec : legacy) fold(std::move(rec));
-  legacy.clear();
-  replay(file_, fold, stats_.damaged_lines);
+  Merged merged;
+  for (const auto& rec : legacy_records(legacy_)) merged.add(rec);
+  replay(file_, [&](json&& rec) { merged.add(rec); }, stats_.damaged_lines);
   std::string text;
-  for (const auto& key : order) {
-    note(merged[key]);
-    text += merged[key].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  for (const auto& e : merged.entries()) {
+    auto& flags = keys_[e.key];
+    if (!e.input_digest.empty()) flags |= kWritten;
+    if (e.has_files()) flags |= kFiles;
+    text += e.line();
   }
   ::close(fd_);
   fd_ = -1;
@@ -332,24 +428,16 @@ void BatchState::complete() {
   std::unique_lock lock(mu_);
   sync_until_locked(lock, appended_);
   synced_.wait(lock, [this] { return !syncing_; });  // nobody syncs the old file while it is replaced
-  std::vector<std::string> order;
-  std::unordered_map<std::string, json> merged;
-  replay(file_, [&](json&& rec) {
-    const std::string key = rec["key"].get<std::string>();
-    auto [it, fresh] = merged.try_emplace(key);
-    if (fresh) order.push_back(key);
-    merge(it->second, rec);
-  }, stats_.damaged_lines);
   util::AtomicFile out(file_, 0644);
   std::string chunk;
-  for (const auto& key : order) {
-    chunk += merged[key].dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
-    merged.erase(key);
+  for_each_merged(file_, keys_.size(), [](const std::string&) { return true; }, [&](Entry& e) {
+    chunk += e.line();
+    e = Entry();
     if (chunk.size() >= (1u << 16)) {
       out.write(chunk);
       chunk.clear();
     }
-  }
+  }, stats_.damaged_lines);
   out.write(chunk);
   out.commit();  // fsync, then rename over the journal
   fsync_dir(dir_);
@@ -378,6 +466,42 @@ BatchState::Stats BatchState::stats() const {
   return stats_;
 }
 
+namespace {
+
+// One item into a fresh cache, in its last known state; false when there is
+// nothing to carry over.
+bool import_entry(store::Database& db, const BatchItem& item, const Entry& s) {
+  // Never sent, or failed on Replicate (tried again anyway): nothing to carry over.
+  if (s.status.empty() || s.status == "intent" || retried_status(s.status)) return false;
+  store::PredictionRow row;
+  row.key = item.key;
+  row.purpose = s.purpose.empty() ? "generate" : s.purpose;
+  row.model = s.model;
+  row.version = s.version;
+  row.input = s.input;
+  row.input_digest = s.input_digest;
+  row.created_at = s.created_at;  // reconciliation lists from it
+  if (row.model.empty() || row.input_digest.empty() || row.input.empty()) return false;
+  const auto fresh = store::insert_prediction_intent(db, row, &item.generation);
+  if (s.replicate_id.empty()) {
+    // Sent, outcome not recorded: reconciled before any create (or left
+    // "unknown" when an earlier run could not decide).
+    if (s.status == "unknown") store::set_prediction_state(db, fresh.id, "unknown", s.error);
+    else store::mark_prediction_sent(db, fresh.id);
+  } else {
+    std::string status = s.status == "sent" ? "starting" : s.status;
+    std::string output = s.output;
+    // A success whose output was not kept (too large) is asked for again.
+    if (status == "succeeded" && output.empty()) status = "processing";
+    if (status != "succeeded") output.clear();
+    store::record_prediction_answer(db, fresh.id, {s.replicate_id, status, output, s.error, s.predict_time});
+  }
+  if (s.has_files()) store::set_prediction_files(db, fresh.id, s.files);
+  return true;
+}
+
+}  // namespace
+
 int BatchState::import_missing(store::Database& db, const std::vector<BatchItem>& items) {
   std::unordered_map<std::string, const BatchItem*> wanted;
   {
@@ -387,52 +511,10 @@ int BatchState::import_missing(store::Database& db, const std::vector<BatchItem>
   }
   if (wanted.empty()) return 0;
   // Only the wanted keys are merged, and only for this call.
-  std::unordered_map<std::string, json> state;
-  std::uint64_t damaged = 0;
-  replay(file_, [&](json&& rec) {
-    const std::string key = rec["key"].get<std::string>();
-    if (wanted.count(key)) merge(state[key], rec);
-  }, damaged);
-
   int imported = 0;
-  std::unordered_set<std::string> done;
-  for (const auto& item : items) {
-    auto it = state.find(item.key);
-    if (it == state.end() || !done.insert(item.key).second) continue;
-    const json& s = it->second;
-    const std::string status = str(s, "status");
-    // Never sent, or failed on Replicate (tried again anyway): nothing to carry over.
-    if (status.empty() || status == "intent" || retried_status(status)) continue;
-    store::PredictionRow row;
-    row.key = item.key;
-    row.purpose = str(s, "purpose");
-    if (row.purpose.empty()) row.purpose = "generate";
-    row.model = str(s, "model");
-    row.version = str(s, "version");
-    row.input = str(s, "input");
-    row.input_digest = str(s, "input_digest");
-    row.created_at = str(s, "created_at");  // reconciliation lists from it
-    if (row.model.empty() || row.input_digest.empty() || row.input.empty()) continue;
-    const auto fresh = store::insert_prediction_intent(db, row, &item.generation);
-    const std::string rid = str(s, "replicate_id");
-    std::string output = str(s, "output");
-    const double predict_time = s.contains("predict_time") && s["predict_time"].is_number() ? s["predict_time"].get<double>() : -1;
-    if (rid.empty()) {
-      // Sent, outcome not recorded: reconciled before any create (or left
-      // "unknown" when an earlier run could not decide).
-      if (status == "unknown") store::set_prediction_state(db, fresh.id, "unknown", str(s, "error"));
-      else store::mark_prediction_sent(db, fresh.id);
-    } else {
-      std::string st = status == "sent" ? "starting" : status;
-      // A success whose output was not kept (too large) is asked for again.
-      if (st == "succeeded" && output.empty()) st = "processing";
-      if (st != "succeeded") output.clear();
-      store::record_prediction_answer(db, fresh.id, {rid, st, output, str(s, "error"), predict_time});
-    }
-    if (auto f = s.find("files"); f != s.end() && f->is_array() && !f->empty())
-      store::set_prediction_files(db, fresh.id, f->dump());
-    ++imported;
-  }
+  std::uint64_t damaged = 0;
+  for_each_merged(file_, wanted.size(), [&](const std::string& key) { return wanted.count(key) > 0; },
+                  [&](Entry& e) { imported += import_entry(db, *wanted.at(e.key), e); }, damaged);
   return imported;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "photoagent/store/database.hpp"
@@ -248,6 +249,40 @@ TEST_SUITE("workflows::batch_state") {
     BatchState s(dir.path(), quiet());
     CHECK(s.import_missing(db, {item("a", dir.path()), item("d", dir.path())}) == 2);
     CHECK(store::find_prediction(db, "a")->replicate_id == "r-a");
+  }
+
+  TEST_CASE("large journals are merged a bucket of keys at a time: every key once, whole") {
+    testing::TempDir dir, home;
+    const int n = 5000;  // more than one pass
+    const std::string odd = "line \"id\" with \\ and quotes";  // a batch line's own id, escaped in the journal
+    {
+      BatchState s(dir.path(), quiet());
+      for (int i = 0; i < n; ++i) s.record(row("k" + std::to_string(i), "sent"));
+      s.record(row(odd, "sent"));
+      for (int i = 0; i < n; ++i)
+        s.record(row("k" + std::to_string(i), "succeeded", "r" + std::to_string(i), kOut), {"/out/" + std::to_string(i) + ".png"});
+      s.record(row(odd, "succeeded", "r-odd", kOut));
+      s.complete();
+    }
+    const auto recs = lines(dir.path() / ".photoagent-batch.jsonl");
+    REQUIRE(recs.size() == n + 1);
+    std::set<std::string> keys;
+    for (const auto& r : recs) {
+      keys.insert(r["key"].get<std::string>());
+      CHECK(r.contains("input_digest"));
+      CHECK(r["status"] == "succeeded");
+    }
+    CHECK(keys.size() == n + 1);
+    CHECK(keys.count(odd) == 1);
+    store::Database db(home.path());
+    BatchState s(dir.path(), quiet());
+    std::vector<BatchItem> items;
+    for (int i = 0; i < n; ++i) items.push_back(item("k" + std::to_string(i), dir.path()));
+    items.push_back(item(odd, dir.path()));
+    CHECK(s.import_missing(db, items) == n + 1);
+    CHECK(store::find_prediction(db, "k4321")->replicate_id == "r4321");
+    CHECK(store::find_prediction(db, odd)->replicate_id == "r-odd");
+    CHECK(s.without_files({"k0", odd}) == std::vector<std::string>{odd});
   }
 
   TEST_CASE("the previous release's .photoagent-batch.json is migrated and resumes") {
