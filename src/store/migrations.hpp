@@ -7,7 +7,7 @@
 
 namespace photoagent::store::detail {
 
-inline constexpr std::array<std::string_view, 6> kMigrations{
+inline constexpr std::array<std::string_view, 7> kMigrations{
     // 1: projects and their images.
     R"sql(
 CREATE TABLE projects (
@@ -123,6 +123,112 @@ ALTER TABLE images ADD COLUMN prediction_id INTEGER REFERENCES predictions(id) O
 UPDATE images SET source = 'generated' WHERE prediction_id IS NOT NULL AND source <> 'generated';
 CREATE INDEX images_by_project_source ON images(project_id, source);
 CREATE INDEX predictions_by_created ON predictions(created_at);
+)sql",
+    // 7: full-text search (DESIGN §10). search_docs holds, per image, the
+    // text that is indexed: its own caption, tags, category and file name,
+    // its generation's prompt, style, model and seed, and its project's name
+    // and description. search_index is an FTS5 external-content index over
+    // search_docs. The two levels matter: deleting from an external-content
+    // index needs the exact values that were indexed, and a join cannot give
+    // them back once a prediction or project row is gone (foreign-key actions
+    // run after the parent row is deleted). search_docs keeps them, so its
+    // own triggers are always exact; the base tables' triggers only rebuild
+    // the docs of the images a change touches. Every write path (upload,
+    // generate, edit, rm, project rename or delete, a prediction's details)
+    // goes through these triggers, so none can forget the index. A generated
+    // image's caption is its prompt: counted once (as the prompt).
+    R"sql(
+CREATE INDEX images_by_prediction ON images(prediction_id);
+CREATE TABLE search_docs (
+  image_id    INTEGER PRIMARY KEY,
+  caption     TEXT NOT NULL,
+  prompt      TEXT NOT NULL,
+  tags        TEXT NOT NULL,
+  category    TEXT NOT NULL,
+  style       TEXT NOT NULL,
+  model       TEXT NOT NULL,
+  seed        TEXT NOT NULL,
+  file        TEXT NOT NULL,
+  project     TEXT NOT NULL,
+  description TEXT NOT NULL
+);
+CREATE VIEW search_doc_source AS
+SELECT i.id AS image_id,
+       CASE WHEN i.caption = COALESCE(pr.prompt, '') THEN '' ELSE i.caption END AS caption,
+       COALESCE(pr.prompt, '') AS prompt,
+       i.tags AS tags,
+       COALESCE(i.category, '') AS category,
+       COALESCE(pr.style, '') AS style,
+       CASE WHEN pr.id IS NULL THEN '' ELSE pr.model END AS model,
+       COALESCE(CAST(pr.seed AS TEXT), '') AS seed,
+       i.original_name AS file,
+       p.name AS project,
+       p.description AS description
+FROM images i JOIN projects p ON p.id = i.project_id LEFT JOIN predictions pr ON pr.id = i.prediction_id;
+CREATE VIRTUAL TABLE search_index USING fts5(
+  caption, prompt, tags, category, style, model, seed, file, project, description,
+  content='search_docs', content_rowid='image_id',
+  tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+);
+CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN
+  INSERT INTO search_index (rowid, caption, prompt, tags, category, style, model, seed, file, project, description)
+  VALUES (new.image_id, new.caption, new.prompt, new.tags, new.category, new.style, new.model, new.seed, new.file,
+          new.project, new.description);
+END;
+CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN
+  INSERT INTO search_index (search_index, rowid, caption, prompt, tags, category, style, model, seed, file, project,
+                            description)
+  VALUES ('delete', old.image_id, old.caption, old.prompt, old.tags, old.category, old.style, old.model, old.seed,
+          old.file, old.project, old.description);
+END;
+CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN
+  INSERT INTO search_index (search_index, rowid, caption, prompt, tags, category, style, model, seed, file, project,
+                            description)
+  VALUES ('delete', old.image_id, old.caption, old.prompt, old.tags, old.category, old.style, old.model, old.seed,
+          old.file, old.project, old.description);
+  INSERT INTO search_index (rowid, caption, prompt, tags, category, style, model, seed, file, project, description)
+  VALUES (new.image_id, new.caption, new.prompt, new.tags, new.category, new.style, new.model, new.seed, new.file,
+          new.project, new.description);
+END;
+CREATE TRIGGER search_images_ai AFTER INSERT ON images BEGIN
+  INSERT INTO search_docs SELECT * FROM search_doc_source WHERE image_id = new.id;
+END;
+CREATE TRIGGER search_images_au
+AFTER UPDATE OF id, project_id, caption, tags, category, original_name, prediction_id ON images
+WHEN old.id IS NOT new.id OR old.project_id IS NOT new.project_id OR old.caption IS NOT new.caption
+  OR old.tags IS NOT new.tags OR old.category IS NOT new.category OR old.original_name IS NOT new.original_name
+  OR old.prediction_id IS NOT new.prediction_id
+BEGIN
+  DELETE FROM search_docs WHERE image_id = old.id;
+  INSERT INTO search_docs SELECT * FROM search_doc_source WHERE image_id = new.id;
+END;
+CREATE TRIGGER search_images_ad AFTER DELETE ON images BEGIN
+  DELETE FROM search_docs WHERE image_id = old.id;
+END;
+CREATE TRIGGER search_predictions_au AFTER UPDATE OF prompt, style, model, seed ON predictions
+WHEN old.prompt IS NOT new.prompt OR old.style IS NOT new.style OR old.model IS NOT new.model
+  OR old.seed IS NOT new.seed
+BEGIN
+  DELETE FROM search_docs WHERE image_id IN (SELECT id FROM images WHERE prediction_id = new.id);
+  INSERT INTO search_docs SELECT * FROM search_doc_source
+  WHERE image_id IN (SELECT id FROM images WHERE prediction_id = new.id);
+END;
+-- With foreign keys on, deleting a prediction sets images.prediction_id to
+-- NULL (search_images_au); this covers a connection that has them off.
+CREATE TRIGGER search_predictions_ad AFTER DELETE ON predictions BEGIN
+  DELETE FROM search_docs WHERE image_id IN (SELECT id FROM images WHERE prediction_id = old.id);
+  INSERT INTO search_docs SELECT * FROM search_doc_source
+  WHERE image_id IN (SELECT id FROM images WHERE prediction_id = old.id);
+END;
+CREATE TRIGGER search_projects_au AFTER UPDATE OF name, description ON projects
+WHEN old.name IS NOT new.name OR old.description IS NOT new.description
+BEGIN
+  DELETE FROM search_docs WHERE image_id IN (SELECT id FROM images WHERE project_id = new.id);
+  INSERT INTO search_docs SELECT * FROM search_doc_source
+  WHERE image_id IN (SELECT id FROM images WHERE project_id = new.id);
+END;
+-- Deleting a project deletes its images (ON DELETE CASCADE): search_images_ad.
+INSERT INTO search_docs SELECT * FROM search_doc_source;
 )sql",
 };
 
