@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <ostream>
-#include <regex>
+#include <cctype>
 
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
@@ -12,10 +12,20 @@
 
 namespace photoagent::cli {
 
-Context::Context(Io& io_, GlobalOptions g) : io(io_), global(std::move(g)) {
-  profile_ = !global.profile.empty() ? global.profile : util::env("PHOTOAGENT_PROFILE").value_or("default");
-  static const std::regex shape("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
-  if (!std::regex_match(profile_, shape))
+namespace {
+// ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$, without compiling a regex at every start.
+bool valid_profile(const std::string& p) {
+  if (p.empty() || p.size() > 64 || !std::isalnum(static_cast<unsigned char>(p[0]))) return false;
+  return std::all_of(p.begin(), p.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+}
+}  // namespace
+
+Context::Context(Io& io_, GlobalOptions g, const util::Env& env, const util::Clock& clock)
+    : io(io_), global(std::move(g)), env_(env), clock_(clock) {
+  profile_ = !global.profile.empty() ? global.profile : env_.get("PHOTOAGENT_PROFILE").value_or("default");
+  if (!valid_profile(profile_))
     throw util::usage_error("'" + profile_ + "' is not a valid profile name",
                             "Use letters, digits, '.', '_' or '-'.");
 }
@@ -23,17 +33,17 @@ Context::Context(Io& io_, GlobalOptions g) : io(io_), global(std::move(g)) {
 Context::~Context() = default;
 
 workflows::Config& Context::config() {
-  if (!config_) config_ = std::make_unique<workflows::Config>(util::profile_dir(profile_) / "config.json");
+  if (!config_) config_ = std::make_unique<workflows::Config>(util::profile_dir(profile_, env_) / "config.json", env_);
   return *config_;
 }
 
 workflows::CredentialStore& Context::credentials() {
-  if (!credentials_) credentials_ = std::make_unique<workflows::CredentialStore>(util::profile_dir(profile_));
+  if (!credentials_) credentials_ = std::make_unique<workflows::CredentialStore>(util::profile_dir(profile_, env_), env_);
   return *credentials_;
 }
 
 store::Database& Context::db() {
-  if (!db_) db_ = workflows::open_cache();
+  if (!db_) db_ = workflows::open_cache(env_);
   return *db_;
 }
 
@@ -53,7 +63,7 @@ const net::Client& Context::http(const std::vector<std::string>& secrets) {
     transport_ = net::make_curl_transport(std::move(trace));
   }
   net::RetryPolicy policy;
-  if (auto v = util::env("PHOTOAGENT_RETRIES")) {  // retries after the first attempt
+  if (auto v = env_.get("PHOTOAGENT_RETRIES")) {  // retries after the first attempt
     try {
       policy.max_attempts = 1 + std::clamp(std::stoi(*v), 0, 20);
     } catch (...) {
@@ -68,7 +78,7 @@ const services::Api& Context::api(services::Service s) {
   auto& slot = apis_[static_cast<int>(s)];
   if (!slot) {
     auto cred = credentials().require(s);
-    slot = std::make_unique<services::Api>(http({cred.secret}), s, cred.secret);
+    slot = std::make_unique<services::Api>(http({cred.secret}), s, cred.secret, services::base_url(s, env_));
   }
   return *slot;
 }

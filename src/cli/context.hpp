@@ -10,6 +10,8 @@
 #include "photoagent/net/rate_limit.hpp"
 #include "photoagent/net/retry.hpp"
 #include "photoagent/services/api.hpp"
+#include "photoagent/util/clock.hpp"
+#include "photoagent/util/env.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/credentials.hpp"
 
@@ -28,13 +30,17 @@ struct GlobalOptions {
 
 class Context {
  public:
-  Context(Io& io, GlobalOptions global);
+  // `env` and `clock` are the process's own unless a test gives others.
+  Context(Io& io, GlobalOptions global, const util::Env& env = util::process_env(),
+          const util::Clock& clock = util::system_clock());
   ~Context();
 
   Io& io;
   GlobalOptions global;
 
   const std::string& profile() const { return profile_; }
+  const util::Env& env() const { return env_; }
+  const util::Clock& clock() const { return clock_; }
   workflows::Config& config();
   workflows::CredentialStore& credentials();
   store::Database& db();
@@ -55,6 +61,8 @@ class Context {
   void set_transport(std::shared_ptr<net::Transport> t) { transport_ = std::move(t); }
 
  private:
+  const util::Env& env_;
+  const util::Clock& clock_;
   std::string profile_;
   std::unique_ptr<workflows::Config> config_;
   std::unique_ptr<workflows::CredentialStore> credentials_;

@@ -38,7 +38,7 @@ std::string_view token_env_var(Service s) {
   return "";
 }
 
-std::string base_url(Service s) {
+std::string base_url(Service s, const util::Env& env) {
   const char* var = nullptr;
   const char* fallback = nullptr;
   switch (s) {
@@ -46,7 +46,7 @@ std::string base_url(Service s) {
     case Service::huggingface: var = "HF_ENDPOINT"; fallback = "https://huggingface.co"; break;
     case Service::sendgrid: var = "SENDGRID_API_BASE_URL"; fallback = "https://api.sendgrid.com"; break;
   }
-  if (auto v = util::env(var)) return net::checked_base_url(*v, var);
+  if (auto v = env.get(var)) return net::checked_base_url(*v, var);
   return fallback;
 }
 

@@ -12,26 +12,26 @@ namespace photoagent::util {
 namespace fs = std::filesystem;
 
 namespace {
-fs::path home() {
-  if (auto h = env("HOME")) return *h;
+fs::path home(const Env& env) {
+  if (auto h = env.get("HOME")) return *h;
   throw failure("HOME is not set, so photoagent cannot find its folders",
                 "Set HOME, or PHOTOAGENT_HOME and PHOTOAGENT_CONFIG_DIR.");
 }
 
-fs::path xdg(const char* own, const char* xdg_var, const char* fallback, const char* leaf) {
-  if (auto v = env(own)) return *v;
-  if (auto v = env(xdg_var)) return fs::path(*v) / leaf;
-  return home() / fallback / leaf;
+fs::path xdg(const Env& env, const char* own, const char* xdg_var, const char* fallback, const char* leaf) {
+  if (auto v = env.get(own)) return *v;
+  if (auto v = env.get(xdg_var)) return fs::path(*v) / leaf;
+  return home(env) / fallback / leaf;
 }
 }  // namespace
 
-fs::path data_home() { return xdg("PHOTOAGENT_HOME", "XDG_DATA_HOME", ".local/share", "photoagent"); }
-fs::path config_home() { return xdg("PHOTOAGENT_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", "photoagent"); }
-fs::path hf_home() { return xdg("HF_HOME", "XDG_CACHE_HOME", ".cache", "huggingface"); }
+fs::path data_home(const Env& env) { return xdg(env, "PHOTOAGENT_HOME", "XDG_DATA_HOME", ".local/share", "photoagent"); }
+fs::path config_home(const Env& env) { return xdg(env, "PHOTOAGENT_CONFIG_DIR", "XDG_CONFIG_HOME", ".config", "photoagent"); }
+fs::path hf_home(const Env& env) { return xdg(env, "HF_HOME", "XDG_CACHE_HOME", ".cache", "huggingface"); }
 
-fs::path profile_dir(const std::string& profile) {
-  if (profile.empty() || profile == "default") return config_home();
-  return config_home() / "profiles" / profile;
+fs::path profile_dir(const std::string& profile, const Env& env) {
+  if (profile.empty() || profile == "default") return config_home(env);
+  return config_home(env) / "profiles" / profile;
 }
 
 void ensure_dir(const fs::path& dir, unsigned mode) {

@@ -49,7 +49,8 @@ struct Config::Data {
   json values = json::object();
 };
 
-Config::Config(std::filesystem::path file) : file_(std::move(file)), data_(std::make_unique<Data>()) {
+Config::Config(std::filesystem::path file, const util::Env& env)
+    : file_(std::move(file)), env_(&env), data_(std::make_unique<Data>()) {
   if (!std::filesystem::exists(file_)) return;
   json j = json::parse(util::read_file(file_, 4u << 20), nullptr, false);
   if (!j.is_object())

@@ -44,8 +44,8 @@ void store(const std::filesystem::path& file, const json& j) {
 
 }  // namespace
 
-CredentialStore::CredentialStore(std::filesystem::path profile_dir)
-    : file_(std::move(profile_dir) / "credentials.json") {}
+CredentialStore::CredentialStore(std::filesystem::path profile_dir, const util::Env& env)
+    : file_(std::move(profile_dir) / "credentials.json"), env_(env) {}
 
 std::optional<Credential> CredentialStore::find(Service s) const {
   // huggingface_hub reads the legacy HUGGING_FACE_HUB_TOKEN after HF_TOKEN;
@@ -53,7 +53,7 @@ std::optional<Credential> CredentialStore::find(Service s) const {
   std::vector<std::string> vars{std::string(services::token_env_var(s))};
   if (s == Service::huggingface) vars.emplace_back("HUGGING_FACE_HUB_TOKEN");
   for (const auto& var : vars) {
-    if (auto v = util::env(var.c_str())) {
+    if (auto v = env_.get(var)) {
       std::string secret = util::trim(*v);
       if (!secret.empty()) return Credential{secret, "env " + var, true, ""};
     }
@@ -65,7 +65,7 @@ std::optional<Credential> CredentialStore::find(Service s) const {
                       it->value("account", "")};
   }
   if (s == Service::huggingface) {
-    const auto token_file = util::env("HF_TOKEN_PATH").value_or((util::hf_home() / "token").string());
+    const auto token_file = env_.get("HF_TOKEN_PATH").value_or((util::hf_home(env_) / "token").string());
     if (std::filesystem::exists(token_file)) {
       std::string secret = util::trim(util::read_file(token_file, 4096));
       if (!secret.empty()) return Credential{secret, "file " + token_file, false, ""};
@@ -77,7 +77,7 @@ std::optional<Credential> CredentialStore::find(Service s) const {
 Credential CredentialStore::require(Service s) const {
   if (auto c = find(s)) return *c;
   const std::string var(services::token_env_var(s));
-  const std::string hint = util::running_in_ci()
+  const std::string hint = env_.ci()
                                ? "Set the " + var + " environment variable (a CI secret)."
                                : "Run 'photoagent login " + std::string(services::login_flag(s)) +
                                      "', or set " + var + ".";

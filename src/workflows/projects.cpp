@@ -43,7 +43,7 @@ std::string default_trigger(const std::string& name) {
 }
 
 std::optional<std::string> default_project_name(const Config& config) {
-  if (auto v = util::env("PHOTOAGENT_PROJECT")) return v;
+  if (auto v = config.env().get("PHOTOAGENT_PROJECT")) return v;
   if (auto v = config.get("default_project"); v && !v->empty()) return v;
   return std::nullopt;
 }

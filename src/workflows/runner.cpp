@@ -97,8 +97,8 @@ PredictionRunner::PredictionRunner(store::Database& db, const services::Api& api
     : PredictionRunner(db, replicate_backend(api), limiter, std::move(sleep)) {}
 
 PredictionRunner::PredictionRunner(store::Database& db, std::unique_ptr<PredictionBackend> backend,
-                                   net::SlidingWindowLimiter& limiter, net::Sleeper sleep)
-    : db_(db), backend_(std::move(backend)), limiter_(limiter), sleep_(std::move(sleep)) {}
+                                   net::SlidingWindowLimiter& limiter, net::Sleeper sleep, const util::Clock& clock)
+    : db_(db), backend_(std::move(backend)), limiter_(limiter), sleep_(std::move(sleep)), clock_(clock) {}
 
 PredictionRunner::KeyTurn::KeyTurn(PredictionRunner& r, std::string key) : r_(r), key_(std::move(key)) {
   std::unique_lock lock(r_.keys_mu_);
@@ -205,10 +205,10 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
 }
 
 store::PredictionRow PredictionRunner::poll(store::PredictionRow row, std::chrono::seconds max_poll) {
-  const auto deadline = std::chrono::steady_clock::now() + max_poll;
+  const auto deadline = clock_.steady_now() + max_poll;
   milliseconds delay(500);
   while (!settled(row.status)) {
-    if (std::chrono::steady_clock::now() >= deadline) return row;
+    if (clock_.steady_now() >= deadline) return row;
     sleep_(delay);
     delay = std::min(milliseconds(static_cast<long long>(delay.count() * 1.5)), milliseconds(5000));
     auto p = backend_->get(row.replicate_id);

@@ -7,6 +7,8 @@
 
 #include "photoagent/net/http.hpp"
 
+#include "photoagent/util/env.hpp"
+
 namespace photoagent::services {
 
 enum class Service { replicate, huggingface, sendgrid };
@@ -17,7 +19,7 @@ std::string_view token_env_var(Service s);  // "REPLICATE_API_TOKEN"
 
 // Base URLs, overridable for tests and proxies (DESIGN §3):
 // REPLICATE_API_BASE_URL (with /v1), HF_ENDPOINT, SENDGRID_API_BASE_URL.
-std::string base_url(Service s);
+std::string base_url(Service s, const util::Env& env = util::process_env());
 
 // An HTTP error response as a util::Error: 401/403 -> exit 4 naming the login
 // to run, 404 -> 3, other 4xx -> 1, 5xx/429 -> 5; the service's own message

@@ -5,9 +5,10 @@
 #include <memory>
 
 #include "photoagent/store/database.hpp"
+#include "photoagent/util/env.hpp"
 
 namespace photoagent::workflows {
 
-std::unique_ptr<store::Database> open_cache();
+std::unique_ptr<store::Database> open_cache(const util::Env& env = util::process_env());
 
 }  // namespace photoagent::workflows

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "photoagent/util/env.hpp"
+
 namespace photoagent::workflows {
 
 struct ConfigKey {
@@ -20,7 +22,9 @@ const std::vector<ConfigKey>& config_keys();
 
 class Config {
  public:
-  explicit Config(std::filesystem::path file);  // a missing file is an empty config
+  // A missing file is an empty config; `env` is where variables that stand
+  // in for settings (PHOTOAGENT_PROJECT) are read.
+  explicit Config(std::filesystem::path file, const util::Env& env = util::process_env());
   ~Config();
   Config(Config&&) noexcept;
   Config& operator=(Config&&) noexcept;
@@ -33,10 +37,12 @@ class Config {
   bool unset(const std::string& key);                             // saves; false when absent
   std::vector<std::pair<std::string, std::string>> entries() const;
   const std::filesystem::path& file() const { return file_; }
+  const util::Env& env() const { return *env_; }
 
  private:
   void save() const;
   std::filesystem::path file_;
+  const util::Env* env_;
   struct Data;
   std::unique_ptr<Data> data_;
 };

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "photoagent/services/service.hpp"
+#include "photoagent/util/env.hpp"
 
 namespace photoagent::workflows {
 
@@ -26,7 +27,8 @@ struct Credential {
 
 class CredentialStore {
  public:
-  explicit CredentialStore(std::filesystem::path profile_dir);
+  // Secrets in `env` win over the stored ones.
+  explicit CredentialStore(std::filesystem::path profile_dir, const util::Env& env = util::process_env());
 
   std::optional<Credential> find(services::Service s) const;
   // Like find(), but a missing secret is util::Error (exit 4) naming the login to run.
@@ -38,6 +40,7 @@ class CredentialStore {
 
  private:
   std::filesystem::path file_;
+  const util::Env& env_;
 };
 
 }  // namespace photoagent::workflows

@@ -29,6 +29,7 @@
 #include "photoagent/net/rate_limit.hpp"
 #include "photoagent/net/retry.hpp"
 #include "photoagent/services/replicate.hpp"
+#include "photoagent/util/clock.hpp"
 #include "photoagent/workflows/backend.hpp"
 #include "photoagent/store/predictions.hpp"
 
@@ -74,7 +75,7 @@ class PredictionRunner {
  public:
   // Replicate through `replicate`, or any backend.
   PredictionRunner(store::Database& db, std::unique_ptr<PredictionBackend> backend, net::SlidingWindowLimiter& limiter,
-                   net::Sleeper sleep = net::interruptible_sleep);
+                   net::Sleeper sleep = net::interruptible_sleep, const util::Clock& clock = util::system_clock());
   PredictionRunner(store::Database& db, const services::Api& replicate, net::SlidingWindowLimiter& limiter,
                    net::Sleeper sleep = net::interruptible_sleep);
 
@@ -126,6 +127,7 @@ class PredictionRunner {
   std::unique_ptr<PredictionBackend> backend_;
   net::SlidingWindowLimiter& limiter_;
   net::Sleeper sleep_;
+  const util::Clock& clock_;  // poll deadlines
 };
 
 }  // namespace photoagent::workflows

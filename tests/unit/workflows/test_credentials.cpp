@@ -3,7 +3,9 @@
 
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
+#include "photoagent/util/paths.hpp"
 #include "photoagent/workflows/credentials.hpp"
+#include "photoagent/workflows/projects.hpp"
 #include "support.hpp"
 
 using namespace photoagent;
@@ -85,5 +87,31 @@ TEST_SUITE("workflows::credentials") {
     CHECK_FALSE(store.remove(Service::replicate));
     CHECK_FALSE(store.find(Service::replicate).has_value());
     CHECK(store.find(Service::sendgrid)->secret == "SG.x");
+  }
+}
+
+TEST_SUITE("workflows::credentials env seam") {
+  TEST_CASE("a fixed environment decides, not the process's: token, legacy HF variable, CI hint, default project") {
+    testing::TempDir dir;
+    util::FixedEnv env({{"REPLICATE_API_TOKEN", "r8_from_env"}, {"HUGGING_FACE_HUB_TOKEN", "hf_legacy"}, {"CI", "true"},
+                        {"PHOTOAGENT_PROJECT", "ada"}});
+    workflows::CredentialStore store(dir.path(), env);
+    auto r = store.find(services::Service::replicate);
+    REQUIRE(r);
+    CHECK(r->secret == "r8_from_env");
+    CHECK(r->source == "env REPLICATE_API_TOKEN");
+    auto h = store.find(services::Service::huggingface);
+    REQUIRE(h);
+    CHECK(h->source == "env HUGGING_FACE_HUB_TOKEN");
+    try {
+      store.require(services::Service::sendgrid);
+      FAIL("no error");
+    } catch (const util::Error& e) {
+      CHECK(e.hint().find("environment variable") != std::string::npos);  // CI: no login to run
+    }
+    workflows::Config config(dir.path() / "config.json", env);
+    CHECK(workflows::default_project_name(config) == std::optional<std::string>("ada"));
+    CHECK(util::data_home(util::FixedEnv({{"PHOTOAGENT_HOME", "/x/y"}})) == "/x/y");
+    CHECK(util::data_home(util::FixedEnv({{"HOME", "/h"}})) == "/h/.local/share/photoagent");
   }
 }

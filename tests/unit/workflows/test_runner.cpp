@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "photoagent/store/database.hpp"
+#include "photoagent/util/clock.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/workflows/runner.hpp"
 #include "support.hpp"
@@ -347,6 +348,71 @@ TEST_SUITE("workflows::runner") {
     CHECK(store::find_prediction_by_id(rig.db, a.id)->predict_time == doctest::Approx(1.5));
     CHECK(store::find_prediction_by_id(rig.db, b.id)->predict_time == doctest::Approx(2.25));
     CHECK(store::predictions_missing_predict_time(rig.db).empty());
+  }
+
+  TEST_CASE("polling gives up at max_poll on the clock it is given; a later resume finishes the row") {
+    testing::TempDir dir;
+    store::Database db{dir.path()};
+    auto t = std::make_shared<testing::ScriptedTransport>();
+    util::ManualClock clock;
+    net::Client client{t, net::RetryPolicy{}, [](std::chrono::milliseconds) {}};
+    services::Api api{client, services::Service::replicate, "r8_x", "https://api.example/v1"};
+    net::SlidingWindowLimiter limiter{600, std::chrono::seconds(60)};
+    workflows::PredictionRunner runner{db, workflows::replicate_backend(api), limiter,
+                                       [&](std::chrono::milliseconds d) { clock.advance(d); }, clock};
+    t->on("GET", "/models/black-forest-labs/flux-schnell", 200,
+          json{{"is_official", true}, {"name", "flux-schnell"}}.dump());
+    t->respond(201, prediction("p50", "starting"));
+    t->on("GET", "/predictions/p50", 200, prediction("p50", "processing"), 6);
+    workflows::RunSpec spec;
+    spec.purpose = "generate";
+    spec.model = services::replicate::parse_model_ref("black-forest-labs/flux-schnell");
+    spec.input_json = json{{"prompt", "a cat"}, {"seed", 7}}.dump();
+    spec.key = workflows::prediction_key(spec.purpose, spec.model, spec.input_json);
+    spec.max_poll = std::chrono::seconds(10);
+    auto row = runner.run(spec);
+    CHECK(row.status == "processing");  // still running when the time was up
+    CHECK(clock.steady_now().time_since_epoch() >= std::chrono::seconds(10));
+    t->respond(200, prediction("p50", "succeeded"));
+    auto done = runner.resume(row, std::chrono::seconds(60));
+    CHECK(done.status == "succeeded");
+  }
+
+  TEST_CASE("a backend that keeps no jobs (synchronous inference): a lost answer is asked again, never 'unknown'") {
+    struct Sync final : workflows::PredictionBackend {
+      int creates = 0;
+      workflows::Provider provider() const override { return workflows::Provider::huggingface; }
+      std::string version_for(const services::replicate::ModelRef&) override { return ""; }
+      services::replicate::Prediction create(const services::replicate::ModelRef&, const std::string&, int) override {
+        if (++creates == 1) throw services::replicate::MaybeCreated("connection reset");
+        services::replicate::Prediction p;
+        p.status = "succeeded";
+        p.output = R"(["data:image/png;base64,AAAA"])";
+        return p;
+      }
+      bool keeps_jobs() const override { return false; }
+      services::replicate::Prediction get(const std::string&) override { throw std::logic_error("no jobs"); }
+      services::replicate::PredictionPage list(const std::string&, const std::string&, const std::string&) override {
+        throw std::logic_error("no list");
+      }
+      std::string latest_version(const services::replicate::ModelRef&) override { return ""; }
+    };
+    testing::TempDir dir;
+    store::Database db{dir.path()};
+    net::SlidingWindowLimiter limiter{600, std::chrono::seconds(60)};
+    auto backend = std::make_unique<Sync>();
+    auto* sync = backend.get();
+    workflows::PredictionRunner runner{db, std::move(backend), limiter, [](std::chrono::milliseconds) {}};
+    workflows::RunSpec spec;
+    spec.purpose = "generate";
+    spec.model = services::replicate::parse_model_ref("stabilityai/sd3");
+    spec.input_json = json{{"inputs", "a cat"}, {"parameters", {{"seed", 3}}}}.dump();
+    spec.key = workflows::prediction_key(spec.purpose, spec.model, spec.input_json);
+    auto row = runner.run(spec);
+    CHECK(row.status == "succeeded");
+    CHECK(row.model == "hf:stabilityai/sd3");
+    CHECK(sync->creates == 2);
+    CHECK(runner.fetch_predict_times({row}) == 0);  // nothing to ask a service that keeps no jobs
   }
 
   TEST_CASE("secrets and data URIs never reach the database") {
