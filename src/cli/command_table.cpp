@@ -4,8 +4,8 @@
 #include "commands/generate.hpp"
 #include "commands/images.hpp"
 #include "commands/login.hpp"
-#include "commands/not_built.hpp"
 #include "commands/project.hpp"
+#include "commands/search.hpp"
 #include "commands/status.hpp"
 #include "commands/train.hpp"
 #include "commands/upload.hpp"
@@ -60,8 +60,8 @@ ProgramSpec program_spec(GlobalOptions& global) {
   append(p.commands, train_commands());
   p.commands.push_back(status_command());
   p.commands.push_back(generate_command());
+  p.commands.push_back(search_command());
   p.commands.push_back(config_command());
-  append(p.commands, not_built_commands());
   return p;
 }
 

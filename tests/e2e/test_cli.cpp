@@ -41,16 +41,6 @@ TEST_SUITE("e2e::cli") {
     CHECK(box.run({"--json", "project", "list"}).json().is_array());
   }
 
-  TEST_CASE("commands not built yet say so and exit 1") {
-    FakeCloud cloud;
-    Sandbox box(cloud);
-    for (const char* cmd : {"search"}) {
-      auto r = box.run({cmd, "x", "--some-flag"});
-      CHECK_MESSAGE(r.code == 1, cmd);
-      CHECK(r.err.find("not built yet") != std::string::npos);
-    }
-  }
-
   TEST_CASE("config set/get/list/path") {
     FakeCloud cloud;
     Sandbox box(cloud);
