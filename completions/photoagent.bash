@@ -3,7 +3,9 @@
 # Install as share/bash-completion/completions/photoagent, or source it from
 # ~/.bashrc. Commands, verbs and options are listed here by hand (CLI11 cannot
 # generate completions); tests/e2e/test_docs.cpp fails when `--help` grows an
-# option this file does not offer. Dynamic values come from photoagent itself,
+# option this file does not offer, and tests/unit/cli/test_flag_tables.cpp
+# checks the per-command lists and the options with a value against the
+# commands' flag tables. Dynamic values come from photoagent itself,
 # read from a pipe (tab-separated, no header): project names from
 # `photoagent project list` (column 2), settings and photo categories from
 # `photoagent config list --all`, style presets from `generate --list-styles`

@@ -3,7 +3,9 @@
 # Install as share/fish/vendor_completions.d/photoagent.fish (or put it in
 # ~/.config/fish/completions/). Commands, verbs and options are listed here by
 # hand (CLI11 cannot generate completions); tests/e2e/test_docs.cpp fails when
-# `--help` grows an option this file does not offer. Dynamic values come from
+# `--help` grows an option this file does not offer, and
+# tests/unit/cli/test_flag_tables.cpp checks each option's condition, -x/-r and
+# values against the commands' flag tables. Dynamic values come from
 # photoagent itself, read from a pipe (tab-separated, no header): project
 # names from `photoagent project list` (column 2), settings and photo
 # categories from `photoagent config list --all`, style presets from
