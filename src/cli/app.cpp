@@ -80,7 +80,6 @@ CLI::App* add_command(CLI::App& parent, const CommandSpec& c) {
   sub->footer(c.footer);  // never the parent's examples
   if (c.hidden) sub->group("");
   if (!c.run) sub->require_subcommand(1);
-  if (c.any_arguments) sub->fallthrough(false)->allow_extras();
   for (const auto& o : c.options) add_option(*sub, o);
   return sub;
 }
@@ -109,7 +108,9 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
   std::vector<std::pair<const CLI::App*, const CommandSpec*>> commands;
   for (const auto& c : program.commands) {
     CLI::App* parent = by_path.at({c.path.begin(), c.path.end() - 1});  // parents come first
-    commands.emplace_back(by_path[c.path] = add_command(*parent, c), &c);
+    CLI::App* sub = add_command(*parent, c);
+    by_path[c.path] = sub;
+    commands.emplace_back(sub, &c);
   }
   // Set last: CLI11 copies a parent's footer into subcommands created after it.
   app.footer(program.root.footer);

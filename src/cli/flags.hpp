@@ -60,8 +60,7 @@ struct CommandSpec {
   // Runs the parsed command; the options it reads are owned by this closure.
   // Empty for a group, which needs one of its subcommands.
   std::function<int(Context&)> run;
-  bool hidden = false;         // not in help or suggestions (e.g. the watcher)
-  bool any_arguments = false;  // takes whatever follows (commands not built yet)
+  bool hidden = false;  // not in help or suggestions (e.g. the watcher)
 
   template <class T>
   OptionSpec& add(std::string names, T& value, std::string help) {
