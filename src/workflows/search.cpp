@@ -119,7 +119,7 @@ std::pair<std::string, std::vector<std::pair<std::size_t, std::size_t>>> split_s
   return {std::move(text), std::move(ranges)};
 }
 
-SearchReport search(store::Database& db, const SearchQuery& q) {
+SearchReport search(store::Database& db, const SearchQuery& q, const util::Clock& clock) {
   store::TextSearch s;
   if (q.sort != "score" && q.sort != "date") throw util::usage_error("--sort is score or date, not '" + q.sort + "'");
   s.sort = q.sort == "date" ? store::SearchSort::date : store::SearchSort::score;
@@ -141,7 +141,7 @@ SearchReport search(store::Database& db, const SearchQuery& q) {
   for (const auto& t : q.tags)
     for (auto& one : util::split(t, ','))  // --tag a,b is --tag a --tag b
       if (auto tag = util::trim(one); !tag.empty()) f.tags.push_back(tag);
-  const std::int64_t now = util::unix_now();
+  const std::int64_t now = clock.unix_now();
   if (!q.since.empty()) f.since = time_bound(q.since, false, now);
   if (!q.until.empty()) f.until = time_bound(q.until, true, now);
   std::string excluded;

@@ -23,6 +23,7 @@
 
 #include "photoagent/store/database.hpp"
 #include "photoagent/store/images.hpp"
+#include "photoagent/util/clock.hpp"
 
 namespace photoagent::workflows {
 
@@ -63,9 +64,10 @@ struct SearchReport {
   std::string note;
 };
 
-// Runs the query. util::Error: usage (bad --fts expression, date, sort,
-// source, limit), not found (unknown project).
-SearchReport search(store::Database& db, const SearchQuery& query);
+// Runs the query; ages (--since 30d) count back from `clock`. util::Error:
+// usage (bad --fts expression, date, sort, source, limit), not found
+// (unknown project).
+SearchReport search(store::Database& db, const SearchQuery& query, const util::Clock& clock = util::system_clock());
 
 // The results as one grid picture (JPEG or PNG by the name), in their order,
 // each tile labelled "#ID SCORE". Files no longer on disk are left out and

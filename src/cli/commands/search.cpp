@@ -68,9 +68,9 @@ std::string pad(std::string s, std::size_t w) {
 }
 
 // The path as short as it reads well: ~ for the home folder, then its end.
-std::string short_path(const std::string& path, std::size_t w) {
+std::string short_path(const util::Env& env, const std::string& path, std::size_t w) {
   std::string p = path;
-  if (auto home = util::env("HOME"); home && !home->empty() && p.rfind(*home + "/", 0) == 0)
+  if (auto home = env.get("HOME"); home && !home->empty() && p.rfind(*home + "/", 0) == 0)
     p = "~" + p.substr(home->size());
   const std::size_t n = width_of(p);
   if (n <= w || w < 2) return p;
@@ -105,7 +105,7 @@ void print_terminal_table(Context& ctx, const std::vector<workflows::SearchResul
     w[1] = std::max(w[1], width_of(r.image.project));
     w[2] = std::max(w[2], r.image.source.size());
     w[5] = std::max(w[5], score_text(r.score).size());
-    path_w = std::max(path_w, width_of(short_path(r.path.string(), 10000)));
+    path_w = std::max(path_w, width_of(short_path(ctx.env(), r.path.string(), 10000)));
     snippet_w = std::max(snippet_w, width_of(r.snippet));
   }
   const std::size_t fixed = w[0] + w[1] + w[2] + w[5] + 5 * 2;
@@ -119,7 +119,7 @@ void print_terminal_table(Context& ctx, const std::vector<workflows::SearchResul
   io.out << head << "\n";
   for (const auto& r : results) {
     std::string line = pad(std::to_string(r.image.id), w[0]) + "  " + pad(r.image.project, w[1]) + "  " +
-                       pad(r.image.source, w[2]) + "  " + pad(short_path(r.path.string(), w[3]), w[3]) + "  ";
+                       pad(r.image.source, w[2]) + "  " + pad(short_path(ctx.env(), r.path.string(), w[3]), w[3]) + "  ";
     const std::string snippet = painted_snippet(io, r, w[4]);
     const std::size_t shown = std::min(width_of(r.snippet), w[4]);
     line += snippet + std::string(w[4] - shown, ' ') + "  " + score_text(r.score);
@@ -141,7 +141,7 @@ void check(const SearchOptions& o, const Context& ctx) {
 int run_search(Context& ctx, SearchOptions o) {
   check(o, ctx);
   o.query.text = util::join(o.words, " ");
-  const auto report = workflows::search(ctx.db(), o.query);
+  const auto report = workflows::search(ctx.db(), o.query, ctx.clock());
   const auto& results = report.results;
 
   if (ctx.global.json) {
