@@ -52,6 +52,7 @@ util::Error syntax_error(const std::string& sqlite_message) {
   else if (has("parser stack overflow")) what = "it is nested too deeply";
   else if (has("no such column")) what = "it names a column the index does not have";
   else if (has("unknown special query")) what = "it starts with '*'";
+  else if (has("expected integer")) what = "the distance in NEAR( ... ) must be a whole number";
   else if (const auto at = sqlite_message.find("syntax error near \""); at != std::string::npos) {
     const auto start = at + 19, end = sqlite_message.find('"', start);
     const std::string near = sqlite_message.substr(start, end == std::string::npos ? std::string::npos : end - start);
@@ -63,7 +64,8 @@ util::Error syntax_error(const std::string& sqlite_message) {
 
 bool is_fts_error(const std::string& m) {
   return m.find("fts5") != std::string::npos || m.find("unterminated string") != std::string::npos ||
-         m.find("unknown special query") != std::string::npos || m.find("no such column") != std::string::npos;
+         m.find("unknown special query") != std::string::npos || m.find("no such column") != std::string::npos ||
+         m.find("expected integer") != std::string::npos;
 }
 
 SearchHit read_hit(SQLite::Statement& q) {
