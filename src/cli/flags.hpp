@@ -55,7 +55,7 @@ struct CommandSpec {
   std::vector<std::string> path;  // {"project", "images"}; a parent comes before its children
   std::string description;
   std::string footer;  // examples and notes under the options
-  std::string man;     // the page for its options besides photoagent(1), e.g. "photoagent-upload"
+  std::string man;     // the page documenting its options, e.g. "photoagent-upload"; "" = photoagent(1)
   std::vector<OptionSpec> options;  // in help order
   // Runs the parsed command; the options it reads are owned by this closure.
   // Empty for a group, which needs one of its subcommands.
