@@ -29,7 +29,7 @@ PredictionRow read_row(SQLite::Statement& q) {
   r.input = q.getColumn(5).getString();
   r.input_digest = q.getColumn(6).getString();
   r.replicate_id = q.getColumn(7).getString();
-  r.status = q.getColumn(8).getString();
+  r.status = parse_prediction_status(q.getColumn(8).getString());
   r.output = q.getColumn(9).getString();
   r.error = q.getColumn(10).getString();
   r.predict_time = q.getColumn(11).getDouble();
@@ -66,6 +66,40 @@ bool process_alive(std::int64_t pid) {
 }
 
 }  // namespace
+
+std::string to_string(PredictionStatus s) {
+  switch (s) {
+    case PredictionStatus::intent: return "intent";
+    case PredictionStatus::sent: return "sent";
+    case PredictionStatus::starting: return "starting";
+    case PredictionStatus::processing: return "processing";
+    case PredictionStatus::succeeded: return "succeeded";
+    case PredictionStatus::failed: return "failed";
+    case PredictionStatus::canceled: return "canceled";
+    case PredictionStatus::aborted: return "aborted";
+    case PredictionStatus::unknown: return "unknown";
+    case PredictionStatus::expired: return "expired";
+  }
+  return "processing";
+}
+
+PredictionStatus parse_prediction_status(std::string_view s) {
+  for (auto v : {PredictionStatus::intent, PredictionStatus::sent, PredictionStatus::starting,
+                 PredictionStatus::processing, PredictionStatus::succeeded, PredictionStatus::failed,
+                 PredictionStatus::canceled, PredictionStatus::aborted, PredictionStatus::unknown,
+                 PredictionStatus::expired})
+    if (to_string(v) == s) return v;
+  return PredictionStatus::processing;
+}
+
+bool finished(PredictionStatus s) {
+  return s == PredictionStatus::succeeded || s == PredictionStatus::failed || s == PredictionStatus::canceled ||
+         s == PredictionStatus::aborted;
+}
+
+bool settled(PredictionStatus s) {
+  return finished(s) || s == PredictionStatus::unknown || s == PredictionStatus::expired;
+}
 
 std::optional<PredictionRow> find_prediction(Database& db, const std::string& key) { return find_by(db, "key", key); }
 std::optional<PredictionRow> find_prediction_by_id(Database& db, std::int64_t id) { return find_by(db, "id", id); }
@@ -158,7 +192,7 @@ PredictionRow mark_prediction_sent(Database& db, std::int64_t id) {
 
 PredictionRow record_prediction_answer(Database& db, std::int64_t id, const PredictionAnswer& a) {
   auto lock = db.lock();
-  const bool terminal = a.status == "succeeded" || a.status == "failed" || a.status == "canceled" || a.status == "aborted";
+  const bool terminal = finished(a.status);
   return write_returning(
       db,
       "UPDATE predictions SET replicate_id = COALESCE(?, replicate_id), status = ?, output = COALESCE(?, output),"
@@ -166,7 +200,7 @@ PredictionRow record_prediction_answer(Database& db, std::int64_t id, const Pred
       " completed_at = CASE WHEN ? THEN COALESCE(completed_at, ?) ELSE completed_at END WHERE id = ?",
       [&](SQLite::Statement& u) {
         if (a.replicate_id.empty()) u.bind(1); else u.bind(1, a.replicate_id);
-        u.bind(2, a.status);
+        u.bind(2, to_string(a.status));
         if (a.output.empty() || a.output == "null") u.bind(3); else u.bind(3, a.output);
         if (a.error.empty()) u.bind(4); else u.bind(4, a.error);
         if (a.predict_time < 0) u.bind(5); else u.bind(5, a.predict_time);
@@ -184,19 +218,19 @@ std::optional<PredictionRow> adopt_prediction(Database& db, std::int64_t id, con
   return row;
 }
 
-void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& rid, const std::string& status) {
+void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& rid, PredictionStatus status) {
   auto lock = db.lock();
-  detail::update_row(db, "UPDATE predictions SET replicate_id = ?, status = ? WHERE id = ?", {rid, status}, id);
+  detail::update_row(db, "UPDATE predictions SET replicate_id = ?, status = ? WHERE id = ?", {rid, to_string(status)}, id);
 }
 
-void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,
+void finish_prediction(Database& db, std::int64_t id, PredictionStatus status, const std::string& output,
                        const std::string& error, double predict_time) {
   auto lock = db.lock();
   auto tx = db.write_transaction();
   SQLite::Statement u(db.sql(),
                       "UPDATE predictions SET status = ?, output = ?, error = ?, predict_time = ?, completed_at = ?"
                       " WHERE id = ?");
-  u.bind(1, status);
+  u.bind(1, to_string(status));
   if (output.empty()) u.bind(2); else u.bind(2, output);
   if (error.empty()) u.bind(3); else u.bind(3, error);
   if (predict_time < 0) u.bind(4); else u.bind(4, predict_time);
@@ -206,10 +240,10 @@ void finish_prediction(Database& db, std::int64_t id, const std::string& status,
   tx.commit();
 }
 
-PredictionRow set_prediction_state(Database& db, std::int64_t id, const std::string& status, const std::string& error) {
+PredictionRow set_prediction_state(Database& db, std::int64_t id, PredictionStatus status, const std::string& error) {
   auto lock = db.lock();
   return write_returning(db, "UPDATE predictions SET status = ?, error = ? WHERE id = ?", [&](SQLite::Statement& u) {
-    u.bind(1, status);
+    u.bind(1, to_string(status));
     if (error.empty()) u.bind(2); else u.bind(2, error);
     u.bind(3, id);
   });

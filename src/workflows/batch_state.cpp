@@ -387,14 +387,14 @@ void BatchState::append_locked(const std::string& line) {
 }
 
 void BatchState::record(const store::PredictionRow& row, const std::vector<std::string>& files) {
-  json rec = {{"key", row.key}, {"status", row.status}};
+  json rec = {{"key", row.key}, {"status", store::to_string(row.status)}};
   if (!row.version.empty()) rec["version"] = row.version;
   if (!row.replicate_id.empty()) rec["replicate_id"] = row.replicate_id;
   if (!row.output.empty() && row.output != "null" && row.output.size() <= kMaxOutput) rec["output"] = row.output;
   if (!row.error.empty()) rec["error"] = row.error.substr(0, kMaxError);
   if (row.predict_time >= 0) rec["predict_time"] = row.predict_time;
   if (!files.empty()) rec["files"] = files;
-  const bool sent = row.status == "sent";
+  const bool sent = row.status == store::PredictionStatus::sent;
 
   std::unique_lock lock(mu_);
   auto& flags = keys_[row.key];
@@ -486,14 +486,15 @@ bool import_entry(store::Database& db, const BatchItem& item, const Entry& s) {
   if (s.replicate_id.empty()) {
     // Sent, outcome not recorded: reconciled before any create (or left
     // "unknown" when an earlier run could not decide).
-    if (s.status == "unknown") store::set_prediction_state(db, fresh.id, "unknown", s.error);
+    if (s.status == "unknown") store::set_prediction_state(db, fresh.id, store::PredictionStatus::unknown, s.error);
     else store::mark_prediction_sent(db, fresh.id);
   } else {
-    std::string status = s.status == "sent" ? "starting" : s.status;
+    using store::PredictionStatus;
+    auto status = s.status == "sent" ? PredictionStatus::starting : store::parse_prediction_status(s.status);
     std::string output = s.output;
     // A success whose output was not kept (too large) is asked for again.
-    if (status == "succeeded" && output.empty()) status = "processing";
-    if (status != "succeeded") output.clear();
+    if (status == PredictionStatus::succeeded && output.empty()) status = PredictionStatus::processing;
+    if (status != PredictionStatus::succeeded) output.clear();
     store::record_prediction_answer(db, fresh.id, {s.replicate_id, status, output, s.error, s.predict_time});
   }
   if (s.has_files()) store::set_prediction_files(db, fresh.id, s.files);

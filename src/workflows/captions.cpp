@@ -76,9 +76,9 @@ std::string run_text(PredictionRunner& runner, const std::string& purpose, const
   spec.wait_seconds = wait;
   spec.max_poll = std::chrono::minutes(5);
   auto row = runner.run(spec);
-  if (row.status == "succeeded") return output_text(row.output);
-  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted")
-    throw util::remote_error(model.full() + " " + row.status + (row.error.empty() ? "" : ": " + row.error));
+  if (row.status == store::PredictionStatus::succeeded) return output_text(row.output);
+  if (store::settled(row.status))
+    throw util::remote_error(model.full() + " " + store::to_string(row.status) + (row.error.empty() ? "" : ": " + row.error));
   throw util::remote_error(model.full() + " is still running (prediction " + row.replicate_id + ")",
                            "Run the upload again later to collect it; nothing is paid twice.");
 }

@@ -112,7 +112,7 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     report.failed += !ok;
     report.images += r.files.size();
     if (ok && spec.wait && r.files.empty()) ++report.unaccounted;  // a success without its files is none
-    if (ok && r.row.status == "succeeded" && r.row.predict_time < 0) without_run_time.push_back(r.row);
+    if (ok && r.row.status == store::PredictionStatus::succeeded && r.row.predict_time < 0) without_run_time.push_back(r.row);
     report.items.push_back({plans[i].key, r.row.id, ok, std::move(r.files)});
   };
   auto done = [&](const util::ItemDone& d) {
@@ -171,7 +171,8 @@ GenerateReport GenerateJob::collect(const std::string& ref, bool retry_unknown, 
   gen_.set_retry(retry_unknown, retry_expired);
   auto result = gen_.collect(runner_.resume(*row, std::chrono::minutes(30)));
   const auto& st = result.row.status;
-  if ((st == "expired" && retry_expired) || (st == "unknown" && retry_unknown)) result = gen_.retry(result.row);
+  if ((st == store::PredictionStatus::expired && retry_expired) || (st == store::PredictionStatus::unknown && retry_unknown))
+    result = gen_.retry(result.row);
   GenerateReport report;
   report.planned = 1;
   if (events.on_result) events.on_result(result);

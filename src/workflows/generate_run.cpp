@@ -164,9 +164,9 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
     spec.retry_expired = retry_expired_;
     if (state_ != nullptr) spec.on_change = [this](const store::PredictionRow& r) { state_->record(r); };
     res.row = runner_.run(spec);
-    if (!wait || res.row.status != "succeeded") {
-      if (rep::is_terminal_status(res.row.status) || res.row.status == "expired" || res.row.status == "unknown")
-        res.error = res.row.error.empty() ? res.row.status : res.row.error;
+    if (!wait || res.row.status != store::PredictionStatus::succeeded) {
+      if (store::settled(res.row.status))
+        res.error = res.row.error.empty() ? store::to_string(res.row.status) : res.row.error;
       return res;
     }
     auto done = collect(res.row);
@@ -200,8 +200,8 @@ void Generator::postprocess(GenerateResult& res) {
       spec.key = std::string(purpose) + ":" + util::sha256_hex(res.row.key + "\n" + std::to_string(i) + "\n" + model_name);
       spec.project_id = project_ ? project_->id : 0;
       auto row = runner_.run(spec);
-      if (row.status != "succeeded") {
-        res.error = std::string(purpose) + " failed: " + (row.error.empty() ? row.status : row.error);
+      if (row.status != store::PredictionStatus::succeeded) {
+        res.error = std::string(purpose) + " failed: " + (row.error.empty() ? store::to_string(row.status) : row.error);
         return;
       }
       const std::string stem = fs::path(res.files.at(i)).stem().string() + "-" + (purpose == std::string("upscale") ? "upscaled" : "restored");
@@ -232,8 +232,8 @@ GenerateResult Generator::retry(const store::PredictionRow& row) {
   p.provider = row.model.starts_with("hf:") ? Provider::huggingface : Provider::replicate;
   p.out_dir = info.output_dir.empty() ? fs::current_path() : fs::path(info.output_dir);
   const bool unknown = retry_unknown_, expired = retry_expired_;
-  retry_unknown_ = row.status == "unknown" || unknown;
-  retry_expired_ = row.status == "expired" || expired;
+  retry_unknown_ = row.status == store::PredictionStatus::unknown || unknown;
+  retry_expired_ = row.status == store::PredictionStatus::expired || expired;
   auto res = run(p, true);
   retry_unknown_ = unknown;
   retry_expired_ = expired;
@@ -259,9 +259,8 @@ GenerateResult Generator::collect(store::PredictionRow row) {
   } catch (const util::Error&) {
     res.plan.model = {row.model, "", ""};
   }
-  if (row.status != "succeeded") {
-    if (rep::is_terminal_status(row.status) || row.status == "expired" || row.status == "unknown")
-      res.error = row.error.empty() ? row.status : row.error;
+  if (row.status != store::PredictionStatus::succeeded) {
+    if (store::settled(row.status)) res.error = row.error.empty() ? store::to_string(row.status) : row.error;
     return res;
   }
   // Resume: files already written are not fetched again.

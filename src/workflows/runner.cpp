@@ -49,10 +49,8 @@ bool has_output(const std::string& out) {
   return !out.empty() && out != "null" && out != "[]" && out != "\"\"" && out != "{}";
 }
 
-// Settled: nothing more will happen without a new create.
-bool settled(const std::string& status) {
-  return services::replicate::is_terminal_status(status) || status == "expired" || status == "unknown";
-}
+using store::PredictionStatus;
+using store::settled;
 
 }  // namespace
 
@@ -122,17 +120,17 @@ namespace {
 store::PredictionAnswer answer_from(const Prediction& p) {
   store::PredictionAnswer a;
   a.replicate_id = p.id;
-  a.status = p.status.empty() ? "starting" : p.status;
+  a.status = p.status.empty() ? PredictionStatus::starting : store::parse_prediction_status(p.status);
   a.output = p.output;
   a.error = p.error;
   a.predict_time = p.predict_time;
   // Sync mode (Prefer: wait) answers "processing" with the output already
   // there: accept any status but "starting" once output is present, as the
   // official clients do (DESIGN §9, §10); the run time is fetched later.
-  if (!p.terminal() && has_output(p.output) && a.status != "starting") a.status = "succeeded";
+  if (!p.terminal() && has_output(p.output) && a.status != PredictionStatus::starting) a.status = PredictionStatus::succeeded;
   // Succeeded, but Replicate already removed what it made (after an hour).
-  if (a.status == "succeeded" && !has_output(p.output) && p.data_removed) {
-    a.status = "expired";
+  if (a.status == PredictionStatus::succeeded && !has_output(p.output) && p.data_removed) {
+    a.status = PredictionStatus::expired;
     a.error = expired_message();
   }
   return a;
@@ -144,7 +142,7 @@ store::PredictionRow PredictionRunner::adopt(const store::PredictionRow& row, co
 }
 
 store::PredictionRow PredictionRunner::mark_expired(const store::PredictionRow& row) {
-  return store::set_prediction_state(db_, row.id, "expired", expired_message());
+  return store::set_prediction_state(db_, row.id, PredictionStatus::expired, expired_message());
 }
 
 PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row) {
@@ -183,7 +181,7 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
     }
   } catch (const util::Error& e) {
     if (e.is_interruption()) throw;
-    row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row) + " [list failed: " + e.message() + "]");
+    row = store::set_prediction_state(db_, row.id, PredictionStatus::unknown, unknown_message(row) + " [list failed: " + e.message() + "]");
     return Outcome::unknown;
   }
   std::string chosen;
@@ -196,7 +194,7 @@ PredictionRunner::Outcome PredictionRunner::reconcile(store::PredictionRow& row)
       }
       break;
     case Verdict::unknown: {
-      row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row));
+      row = store::set_prediction_state(db_, row.id, PredictionStatus::unknown, unknown_message(row));
       return Outcome::unknown;
     }
     case Verdict::not_found: break;
@@ -212,7 +210,7 @@ store::PredictionRow PredictionRunner::poll(store::PredictionRow row, std::chron
     sleep_(delay);
     delay = std::min(milliseconds(static_cast<long long>(delay.count() * 1.5)), milliseconds(5000));
     auto p = backend_->get(row.replicate_id);
-    if (p.terminal() || p.status != row.status) {
+    if (p.terminal() || store::parse_prediction_status(p.status) != row.status) {
       if (!p.terminal()) p.output = "null";  // partial outputs while running are not a result
       row = adopt(row, p);
     }
@@ -221,11 +219,11 @@ store::PredictionRow PredictionRunner::poll(store::PredictionRow row, std::chron
 }
 
 store::PredictionRow PredictionRunner::resume(store::PredictionRow row, std::chrono::seconds max_poll) {
-  if (settled(row.status) && row.status != "unknown") return row;
+  if (settled(row.status) && row.status != PredictionStatus::unknown) return row;
   KeyTurn turn(*this, row.key);
   row = reread(row.id);
   if (row.replicate_id.empty()) {
-    if (row.status == "intent") return row;  // never sent: nothing to resume
+    if (row.status == PredictionStatus::intent) return row;  // never sent: nothing to resume
     if (reconcile(row) != Outcome::adopted) return row;
   }
   return poll(row, max_poll);
@@ -258,18 +256,18 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   // A prediction that failed on Replicate is tried again when asked again
   // (only successes are never paid twice); expired and unknown ones only
   // when the flag says so.
-  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted") {
+  if (store::finished(row.status) && row.status != PredictionStatus::succeeded) {
     row = retire_and_insert(row, intent, spec);
-  } else if (row.status == "expired") {
+  } else if (row.status == PredictionStatus::expired) {
     if (!spec.retry_expired) return row;
     row = retire_and_insert(row, intent, spec);
-  } else if (row.status == "unknown" && row.replicate_id.empty()) {
+  } else if (row.status == PredictionStatus::unknown && row.replicate_id.empty()) {
     // Look once more (the list may be readable now); create only on request.
     const auto outcome = reconcile(row);
     if (outcome == Outcome::adopted) return poll(row, spec.max_poll);
     if (!spec.retry_unknown) {
-      if (row.status != "unknown") {
-        row = store::set_prediction_state(db_, row.id, "unknown", unknown_message(row));
+      if (row.status != PredictionStatus::unknown) {
+        row = store::set_prediction_state(db_, row.id, PredictionStatus::unknown, unknown_message(row));
       }
       return row;
     }
@@ -278,7 +276,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   auto model = spec.model;
   if (!row.version.empty()) {
     model.version = row.version;
-  } else if (model.version.empty() && row.status == "intent") {
+  } else if (model.version.empty() && row.status == PredictionStatus::intent) {
     model.version = backend_->version_for(model);
     if (!model.version.empty()) {
       store::set_prediction_version(db_, row.id, model.version);
@@ -288,7 +286,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
   for (int attempt = 0;; ++attempt) {
     if (settled(row.status)) return row;
     if (!row.replicate_id.empty()) return poll(row, spec.max_poll);
-    const bool was_sent = row.status == "sent";
+    const bool was_sent = row.status == PredictionStatus::sent;
     if (!was_sent) limiter_.acquire();
     std::optional<store::PredictionRow> claimed;
     {

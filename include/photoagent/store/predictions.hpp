@@ -11,11 +11,26 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "photoagent/store/database.hpp"
 
 namespace photoagent::store {
+
+// Where a prediction stands. Replicate's own states, plus ours: intent
+// (recorded, not sent), sent (the create may have gone out), unknown (its
+// outcome could not be decided), expired (succeeded, outputs removed before
+// we had them).
+enum class PredictionStatus { intent, sent, starting, processing, succeeded, failed, canceled, aborted, unknown, expired };
+std::string to_string(PredictionStatus s);
+// Replicate's or our word; an unknown word (a state Replicate adds later)
+// counts as still processing.
+PredictionStatus parse_prediction_status(std::string_view s);
+// Finished on Replicate's side (succeeded, failed, canceled, aborted).
+bool finished(PredictionStatus s);
+// Nothing more happens without a new create: finished, unknown or expired.
+bool settled(PredictionStatus s);
 
 struct PredictionRow {
   std::int64_t id = 0;
@@ -26,7 +41,7 @@ struct PredictionRow {
   std::string input;         // JSON, redacted
   std::string input_digest;
   std::string replicate_id;  // "" until known
-  std::string status;
+  PredictionStatus status = PredictionStatus::intent;
   std::string output;        // JSON or ""
   std::string error;
   double predict_time = -1;
@@ -71,7 +86,9 @@ PredictionRow mark_prediction_sent(Database& db, std::int64_t id);
 // run time (predict_time < 0: not known yet). A terminal status sets
 // completed_at.
 struct PredictionAnswer {
-  std::string replicate_id, status, output, error;
+  std::string replicate_id;
+  PredictionStatus status = PredictionStatus::starting;
+  std::string output, error;
   double predict_time = -1;
 };
 PredictionRow record_prediction_answer(Database& db, std::int64_t id, const PredictionAnswer& answer);
@@ -79,11 +96,11 @@ PredictionRow record_prediction_answer(Database& db, std::int64_t id, const Pred
 // row already owns that Replicate id (checked in the same transaction).
 std::optional<PredictionRow> adopt_prediction(Database& db, std::int64_t id, const PredictionAnswer& answer);
 void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& replicate_id,
-                                 const std::string& status);
-void finish_prediction(Database& db, std::int64_t id, const std::string& status, const std::string& output,
+                                 PredictionStatus status);
+void finish_prediction(Database& db, std::int64_t id, PredictionStatus status, const std::string& output,
                        const std::string& error, double predict_time);
-// A local verdict ("unknown", "expired") with its reason.
-PredictionRow set_prediction_state(Database& db, std::int64_t id, const std::string& status, const std::string& error);
+// A local verdict (unknown, expired) with its reason.
+PredictionRow set_prediction_state(Database& db, std::int64_t id, PredictionStatus status, const std::string& error);
 // Run times learnt after the fact (a sync answer carries none), in one
 // transaction: (row id, seconds).
 void set_predict_times(Database& db, const std::vector<std::pair<std::int64_t, double>>& times);

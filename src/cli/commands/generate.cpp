@@ -38,7 +38,7 @@ json result_json(const workflows::GenerateResult& r) {
           {"version", r.row.version.empty() ? json(nullptr) : json(r.row.version)},
           {"seed", r.plan.seed < 0 ? json(nullptr) : json(r.plan.seed)},
           {"replicate_id", r.row.replicate_id.empty() ? json(nullptr) : json(r.row.replicate_id)},
-          {"status", r.error.empty() ? (r.row.status.empty() ? "failed" : r.row.status) : "failed"},
+          {"status", r.error.empty() && r.row.id ? store::to_string(r.row.status) : "failed"},
           {"files", r.files},
           {"cost_usd", r.cost_usd < 0 ? json(nullptr) : json(std::round(r.cost_usd * 10000) / 10000)},
           {"error", r.error.empty() ? json(nullptr) : json(r.error)}};

@@ -48,7 +48,7 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
     for (const auto& p : sel.predictions) {
       json input = json::parse(p.input, nullptr, false);
       predictions.push_back({{"id", "g" + std::to_string(p.id)}, {"replicate_id", p.replicate_id.empty() ? json(nullptr) : json(p.replicate_id)},
-                             {"status", p.status}, {"purpose", p.purpose}, {"model", p.model},
+                             {"status", store::to_string(p.status)}, {"purpose", p.purpose}, {"model", p.model},
                              {"prompt", input.is_object() ? input.value("prompt", json(nullptr)) : json(nullptr)},
                              {"error", p.error.empty() ? json(nullptr) : json(p.error)},
                              {"web_url", p.replicate_id.empty() ? json("https://replicate.com/predictions")
@@ -78,11 +78,11 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
   if (!sel.predictions.empty()) {
     Table p({"id", "purpose", "model", "status", "replicate id"});
     for (const auto& row : sel.predictions)
-      p.add({"g" + std::to_string(row.id), row.purpose, row.model, row.status, row.replicate_id});
+      p.add({"g" + std::to_string(row.id), row.purpose, row.model, store::to_string(row.status), row.replicate_id});
     if (!sel.trainings.empty()) ctx.io.out << "\n";
     p.print(ctx.io);
     for (const auto& row : sel.predictions)
-      if (row.status == "unknown") ctx.io.err << "g" << row.id << ": " << row.error << "\n";
+      if (row.status == store::PredictionStatus::unknown) ctx.io.err << "g" << row.id << ": " << row.error << "\n";
   }
 }
 

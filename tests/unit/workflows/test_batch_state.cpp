@@ -28,7 +28,7 @@ store::PredictionRow row(const std::string& key, const std::string& status, cons
   r.input = json{{"prompt", "p " + key}, {"seed", 7}}.dump();
   r.input_digest = "digest-" + key;
   r.created_at = "2026-11-21T05:31:59Z";
-  r.status = status;
+  r.status = store::parse_prediction_status(status);
   r.replicate_id = rid;
   r.output = output;
   return r;
@@ -101,7 +101,7 @@ TEST_SUITE("workflows::batch_state") {
 
     auto done = store::find_prediction(db, "done");
     REQUIRE(done);
-    CHECK(done->status == "succeeded");
+    CHECK(store::to_string(done->status) == "succeeded");
     CHECK(done->replicate_id == "r1");
     CHECK(done->output == kOut);
     CHECK(done->created_at == "2026-11-21T05:31:59Z");  // reconciliation lists from it
@@ -111,7 +111,7 @@ TEST_SUITE("workflows::batch_state") {
 
     auto inflight = store::find_prediction(db, "inflight");
     REQUIRE(inflight);
-    CHECK(inflight->status == "sent");  // reconciled before any create
+    CHECK(store::to_string(inflight->status) == "sent");  // reconciled before any create
     CHECK(inflight->replicate_id.empty());
     CHECK(inflight->input_digest == "digest-inflight");
 
@@ -119,19 +119,19 @@ TEST_SUITE("workflows::batch_state") {
     // resume would finish it with nothing to download.
     auto answered = store::find_prediction(db, "answered");
     REQUIRE(answered);
-    CHECK(answered->status == "succeeded");
+    CHECK(store::to_string(answered->status) == "succeeded");
     CHECK(answered->output == kOut);
     CHECK(store::prediction_files(db, answered->id).empty());
 
     auto polling = store::find_prediction(db, "polling");
     REQUIRE(polling);
-    CHECK(polling->status == "starting");
+    CHECK(store::to_string(polling->status) == "starting");
     CHECK(polling->replicate_id == "r4");
 
     CHECK_FALSE(store::find_prediction(db, "failed"));  // runs again anyway
     auto unknown = store::find_prediction(db, "unknown");
     REQUIRE(unknown);
-    CHECK(unknown->status == "unknown");  // never re-created silently
+    CHECK(store::to_string(unknown->status) == "unknown");  // never re-created silently
 
     CHECK(s.import_missing(db, items) == 0);  // the cache knows them now
   }
@@ -149,7 +149,7 @@ TEST_SUITE("workflows::batch_state") {
     CHECK(s.import_missing(db, {item("big", dir.path())}) == 1);
     auto r = store::find_prediction(db, "big");
     REQUIRE(r);
-    CHECK(r->status == "processing");  // polled: the answer brings the output back
+    CHECK(store::to_string(r->status) == "processing");  // polled: the answer brings the output back
     CHECK(r->replicate_id == "r1");
   }
 
@@ -166,7 +166,7 @@ TEST_SUITE("workflows::batch_state") {
     CHECK(s.import_missing(db, {item("k", dir.path())}) == 1);
     auto r = store::find_prediction(db, "k");
     REQUIRE(r);
-    CHECK(r->status == "sent");
+    CHECK(store::to_string(r->status) == "sent");
     CHECK(r->replicate_id.empty());
   }
 
@@ -194,7 +194,7 @@ TEST_SUITE("workflows::batch_state") {
     BatchState s(dir.path(), quiet());
     CHECK(s.stats().damaged_lines == 0);
     CHECK(s.import_missing(db, {item("a", dir.path()), item("b", dir.path()), item("c", dir.path())}) == 2);
-    CHECK(store::find_prediction(db, "a")->status == "succeeded");
+    CHECK(store::to_string(store::find_prediction(db, "a")->status) == "succeeded");
     CHECK_FALSE(store::find_prediction(db, "b"));
   }
 
@@ -311,11 +311,11 @@ TEST_SUITE("workflows::batch_state") {
     }
     auto k1 = store::find_prediction(db, "k1");
     REQUIRE(k1);
-    CHECK(k1->status == "sent");
+    CHECK(store::to_string(k1->status) == "sent");
     CHECK(k1->created_at == "2026-11-20T10:00:00Z");
     auto k2 = store::find_prediction(db, "k2");
     REQUIRE(k2);
-    CHECK(k2->status == "succeeded");
+    CHECK(store::to_string(k2->status) == "succeeded");
     CHECK(k2->output == kOut);
   }
 

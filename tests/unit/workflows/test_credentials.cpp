@@ -111,7 +111,7 @@ TEST_SUITE("workflows::credentials env seam") {
     }
     workflows::Config config(dir.path() / "config.json", env);
     CHECK(workflows::default_project_name(config) == std::optional<std::string>("ada"));
-    CHECK(util::data_home(util::FixedEnv({{"PHOTOAGENT_HOME", "/x/y"}})) == "/x/y");
-    CHECK(util::data_home(util::FixedEnv({{"HOME", "/h"}})) == "/h/.local/share/photoagent");
+    CHECK(util::data_home(util::FixedEnv(std::map<std::string, std::string>{{"PHOTOAGENT_HOME", "/x/y"}})) == "/x/y");
+    CHECK(util::data_home(util::FixedEnv(std::map<std::string, std::string>{{"HOME", "/h"}})) == "/h/.local/share/photoagent");
   }
 }

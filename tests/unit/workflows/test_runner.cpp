@@ -80,7 +80,7 @@ TEST_SUITE("workflows::runner") {
       return net::Response{201, {}, prediction("p1", "succeeded")};
     });
     auto row = rig.runner.run(rig.spec());
-    CHECK(row.status == "succeeded");
+    CHECK(store::to_string(row.status) == "succeeded");
     CHECK(row.replicate_id == "p1");
     CHECK(row.predict_time == doctest::Approx(1.5));
     auto again = rig.runner.run(rig.spec());
@@ -97,7 +97,7 @@ TEST_SUITE("workflows::runner") {
     p.erase("metrics");
     rig.t->respond(201, p.dump());
     auto row = rig.runner.run(rig.spec());
-    CHECK(row.status == "succeeded");
+    CHECK(store::to_string(row.status) == "succeeded");
     CHECK(row.predict_time < 0);  // a sync answer has no metrics: fetched later
     CHECK(rig.t->seen().size() == 2);
   }
@@ -109,7 +109,7 @@ TEST_SUITE("workflows::runner") {
     rig.t->respond(200, prediction("p2", "processing"));
     rig.t->respond(200, prediction("p2", "succeeded"));
     auto row = rig.runner.run(rig.spec());
-    CHECK(row.status == "succeeded");
+    CHECK(store::to_string(row.status) == "succeeded");
     CHECK(rig.t->seen()[2].url == "https://api.example/v1/predictions/p2");
   }
 
@@ -121,7 +121,7 @@ TEST_SUITE("workflows::runner") {
     rig.t->respond(200, prediction("p3", "succeeded"));
     auto row = rig.runner.run(rig.spec());
     CHECK(row.replicate_id == "p3");
-    CHECK(row.status == "succeeded");
+    CHECK(store::to_string(row.status) == "succeeded");
     CHECK(rig.creates() == 1);
     CHECK(rig.t->seen()[2].url.find("/predictions?created_after=") != std::string::npos);
   }
@@ -166,7 +166,7 @@ TEST_SUITE("workflows::runner") {
     });
     auto row = rig.runner.run(spec);
     CHECK(row.version == v);
-    CHECK(row.status == "succeeded");
+    CHECK(store::to_string(row.status) == "succeeded");
   }
 
   TEST_CASE("the model route refusing with 422 'Invalid version' falls back to the latest version") {
@@ -214,7 +214,7 @@ TEST_SUITE("workflows::runner") {
     rig.t->respond(200, page({listed.dump()}));
     auto row = rig.runner.run(rig.spec());
     CHECK(row.replicate_id == "p10");
-    CHECK(row.status == "succeeded");
+    CHECK(store::to_string(row.status) == "succeeded");
     CHECK(rig.creates() == 1);
   }
 
@@ -246,11 +246,11 @@ TEST_SUITE("workflows::runner") {
       rig.t->fail(Kind::other, false);
       rig.t->respond(200, page({listed("p12"), listed("p13")}));
       auto row = rig.runner.run(spec_for(rig));
-      CHECK(row.status == "unknown");
+      CHECK(store::to_string(row.status) == "unknown");
       CHECK(row.error.find("--retry-unknown") != std::string::npos);
       rig.t->respond(200, page({listed("p12"), listed("p13")}));  // the rerun looks once more
       auto again = rig.runner.run(spec_for(rig));
-      CHECK(again.status == "unknown");
+      CHECK(store::to_string(again.status) == "unknown");
       CHECK(rig.creates() == 1);
     }
     SUBCASE("the same data URI listed back verbatim is an exact match among many") {
@@ -275,14 +275,14 @@ TEST_SUITE("workflows::runner") {
     removed["data_removed"] = true;
     rig.t->respond(200, page({removed.dump()}));
     auto row = rig.runner.run(rig.spec());
-    CHECK(row.status == "unknown");
+    CHECK(store::to_string(row.status) == "unknown");
     CHECK(rig.creates() == 1);
     auto spec = rig.spec();
     spec.retry_unknown = true;
     rig.t->respond(200, page({removed.dump()}));  // looked at once more first
     rig.t->respond(201, prediction("p21", "succeeded"));
     auto again = rig.runner.run(spec);
-    CHECK(again.status == "succeeded");
+    CHECK(store::to_string(again.status) == "succeeded");
     CHECK(again.replicate_id == "p21");
     CHECK(again.id != row.id);  // the unknown row stays as history
     CHECK(rig.creates() == 2);
@@ -294,12 +294,12 @@ TEST_SUITE("workflows::runner") {
     rig.t->fail(Kind::other, false);
     rig.t->respond(401, R"({"detail":"Invalid token.","status":401})");
     auto row = rig.runner.run(rig.spec());
-    CHECK(row.status == "unknown");
+    CHECK(store::to_string(row.status) == "unknown");
     rig.t->respond(200, page({prediction("p22", "succeeded")}));
     auto again = rig.runner.run(rig.spec());
     CHECK(again.id == row.id);
     CHECK(again.replicate_id == "p22");
-    CHECK(again.status == "succeeded");
+    CHECK(store::to_string(again.status) == "succeeded");
     CHECK(rig.creates() == 1);
   }
 
@@ -311,19 +311,19 @@ TEST_SUITE("workflows::runner") {
     gone["data_removed"] = true;
     rig.t->respond(201, gone.dump());
     auto row = rig.runner.run(rig.spec());
-    CHECK(row.status == "expired");
+    CHECK(store::to_string(row.status) == "expired");
     CHECK(row.error.find("--retry-expired") != std::string::npos);
     auto again = rig.runner.run(rig.spec());  // no request: expired stays expired
-    CHECK(again.status == "expired");
+    CHECK(store::to_string(again.status) == "expired");
     CHECK(rig.creates() == 1);
     auto spec = rig.spec();
     spec.retry_expired = true;
     rig.t->respond(201, prediction("p31", "succeeded"));
     auto paid = rig.runner.run(spec);
-    CHECK(paid.status == "succeeded");
+    CHECK(store::to_string(paid.status) == "succeeded");
     CHECK(paid.replicate_id == "p31");
     CHECK(rig.creates() == 2);
-    CHECK(rig.runner.mark_expired(paid).status == "expired");
+    CHECK(store::to_string(rig.runner.mark_expired(paid).status) == "expired");
   }
 
   TEST_CASE("run times missing after sync answers come from one list page, then a GET for the rest") {
@@ -371,11 +371,11 @@ TEST_SUITE("workflows::runner") {
     spec.key = workflows::prediction_key(spec.purpose, spec.model, spec.input_json);
     spec.max_poll = std::chrono::seconds(10);
     auto row = runner.run(spec);
-    CHECK(row.status == "processing");  // still running when the time was up
+    CHECK(store::to_string(row.status) == "processing");  // still running when the time was up
     CHECK(clock.steady_now().time_since_epoch() >= std::chrono::seconds(10));
     t->respond(200, prediction("p50", "succeeded"));
     auto done = runner.resume(row, std::chrono::seconds(60));
-    CHECK(done.status == "succeeded");
+    CHECK(store::to_string(done.status) == "succeeded");
   }
 
   TEST_CASE("a backend that keeps no jobs (synchronous inference): a lost answer is asked again, never 'unknown'") {
@@ -409,7 +409,7 @@ TEST_SUITE("workflows::runner") {
     spec.input_json = json{{"inputs", "a cat"}, {"parameters", {{"seed", 3}}}}.dump();
     spec.key = workflows::prediction_key(spec.purpose, spec.model, spec.input_json);
     auto row = runner.run(spec);
-    CHECK(row.status == "succeeded");
+    CHECK(store::to_string(row.status) == "succeeded");
     CHECK(row.model == "hf:stabilityai/sd3");
     CHECK(sync->creates == 2);
     CHECK(runner.fetch_predict_times({row}) == 0);  // nothing to ask a service that keeps no jobs
