@@ -139,6 +139,7 @@ CREATE INDEX predictions_by_created ON predictions(created_at);
     // image's caption is its prompt: counted once (as the prompt).
     R"sql(
 CREATE INDEX images_by_prediction ON images(prediction_id);
+CREATE INDEX images_by_created ON images(created_at);  -- search --sort date: newest first
 CREATE TABLE search_docs (
   image_id    INTEGER PRIMARY KEY,
   caption     TEXT NOT NULL,

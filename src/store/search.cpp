@@ -103,16 +103,18 @@ std::vector<SearchHit> search_text(Database& db, const TextSearch& s) {
   const Where w = filter_clause(s.filters);
   const std::string from =
       " FROM search_index s JOIN images i ON i.id = s.rowid JOIN projects p ON p.id = i.project_id"
-      " LEFT JOIN predictions pr ON pr.id = i.prediction_id"
-      " WHERE search_index MATCH ? AND s.rank MATCH '" +
-      std::string(kRank) + "'";
-  const std::string select =
-      "SELECT i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes, i.width,"
-      " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at,"
-      " COALESCE(pr.prompt, ''), COALESCE(pr.style, ''), COALESCE(pr.model, ''), COALESCE(pr.version, ''),"
-      " COALESCE(pr.seed, -1), -s.rank, snippet(search_index, -1, char(2), char(3), '\u2026', 16)" +
-      from;
-  auto bind_page = [&](SQLite::Statement& q, int n) {
+      " LEFT JOIN predictions pr ON pr.id = i.prediction_id WHERE search_index MATCH ?";
+  const std::string ranked = std::string(" AND s.rank MATCH '") + kRank + "'";
+  // The columns read_hit reads.
+  auto columns = [](const char* score) {
+    return "SELECT i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes, i.width,"
+           " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at,"
+           " COALESCE(pr.prompt, ''), COALESCE(pr.style, ''), COALESCE(pr.model, ''), COALESCE(pr.version, ''),"
+           " COALESCE(pr.seed, -1), " +
+           std::string(score) + ", snippet(search_index, -1, char(2), char(3), '\u2026', 16)";
+  };
+  auto bind_page = [&](SQLite::Statement& q) {
+    int n = 1;
     q.bind(n++, s.match);
     for (const auto& p : w.params) std::visit([&](const auto& v) { q.bind(n++, v); }, p);
     q.bind(n++, static_cast<std::int64_t>(s.limit > 0 ? s.limit : -1));
@@ -123,19 +125,23 @@ std::vector<SearchHit> search_text(Database& db, const TextSearch& s) {
     if (s.sort == SearchSort::score) {
       // ORDER BY rank alone: FTS5 hands rows over best first, the LIMIT
       // stops the join early and snippet() runs for the rows returned only.
-      SQLite::Statement q(db.sql(), select + w.sql + " ORDER BY s.rank LIMIT ? OFFSET ?");
-      bind_page(q, 1);
+      SQLite::Statement q(db.sql(), columns("-s.rank") + from + ranked + w.sql + " ORDER BY s.rank LIMIT ? OFFSET ?");
+      bind_page(q);
       while (q.executeStep()) hits.push_back(read_hit(q));
       return hits;
     }
-    // By date SQLite sorts every match, and would compute a snippet for each:
-    // pick the page's ids first, then read those rows.
-    SQLite::Statement page(db.sql(), "SELECT i.id" + from + w.sql +
-                                         " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?");
-    bind_page(page, 1);
+    // By date: walk the images newest first (images_by_created) and keep
+    // those in the match set, so a common word stops after a page instead of
+    // sorting every match; then score and cut snippets for that page only.
+    // ('+i.id': the planner would otherwise look up each match by id and sort.)
+    SQLite::Statement page(db.sql(),
+                           "SELECT i.id FROM images i LEFT JOIN predictions pr ON pr.id = i.prediction_id"
+                           " WHERE +i.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)" +
+                               w.sql + " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?");
+    bind_page(page);
     std::vector<std::int64_t> ids;
     while (page.executeStep()) ids.push_back(page.getColumn(0).getInt64());
-    SQLite::Statement row(db.sql(), select + " AND s.rowid = ?");
+    SQLite::Statement row(db.sql(), columns("-s.rank") + from + ranked + " AND s.rowid = ?");
     for (const auto id : ids) {
       row.reset();
       row.bind(1, s.match);
@@ -145,7 +151,8 @@ std::vector<SearchHit> search_text(Database& db, const TextSearch& s) {
     return hits;
   } catch (const SQLite::Exception& e) {
     if (is_fts_error(e.what())) throw syntax_error(e.what());
-    throw util::failure(std::string("the search failed: ") + e.what(), "Run it again; if it keeps failing, the cache may be damaged.");
+    throw util::failure(std::string("the search failed: ") + e.what(),
+                        "Run it again; if it keeps failing, the cache may be damaged.");
   }
 }
 
