@@ -30,7 +30,7 @@ TrainingRow read_row(SQLite::Statement& q) {
   r.project = s(), r.trainer = s(), r.trainer_model = s(), r.trainer_version = s(), r.destination = s();
   r.hardware = s(), r.input = s(), r.input_digest = s(), r.zip_sha256 = s();
   r.images = q.getColumn(c++).getInt();
-  r.replicate_id = s(), r.status = s();
+  r.replicate_id = s(), r.status = parse_training_status(s());
   r.progress = q.getColumn(c++).getDouble();
   r.logs_tail = s(), r.version = s(), r.weights_url = s();
   r.predict_time = q.getColumn(c++).getDouble();
@@ -98,12 +98,43 @@ std::vector<TrainingRow> list_trainings(Database& db, std::int64_t project_id) {
   return out;
 }
 
+std::string to_string(TrainingStatus s) {
+  switch (s) {
+    case TrainingStatus::intent: return "intent";
+    case TrainingStatus::sent: return "sent";
+    case TrainingStatus::starting: return "starting";
+    case TrainingStatus::processing: return "processing";
+    case TrainingStatus::succeeded: return "succeeded";
+    case TrainingStatus::failed: return "failed";
+    case TrainingStatus::canceled: return "canceled";
+    case TrainingStatus::aborted: return "aborted";
+    case TrainingStatus::unknown: return "unknown";
+    case TrainingStatus::abandoned: return "abandoned";
+  }
+  return "processing";
+}
+
+TrainingStatus parse_training_status(std::string_view s) {
+  for (auto v : {TrainingStatus::intent, TrainingStatus::sent, TrainingStatus::starting, TrainingStatus::processing,
+                 TrainingStatus::succeeded, TrainingStatus::failed, TrainingStatus::canceled, TrainingStatus::aborted,
+                 TrainingStatus::unknown, TrainingStatus::abandoned})
+    if (to_string(v) == s) return v;
+  return TrainingStatus::processing;
+}
+
+bool failed(TrainingStatus s) {
+  return s == TrainingStatus::failed || s == TrainingStatus::canceled || s == TrainingStatus::aborted;
+}
+
+bool settled(TrainingStatus s) {
+  return s == TrainingStatus::succeeded || failed(s) || s == TrainingStatus::unknown || s == TrainingStatus::abandoned;
+}
+
 std::vector<TrainingRow> active_trainings(Database& db, std::int64_t project_id) {
   auto lock = db.lock();
   std::vector<TrainingRow> out;
   for (auto& t : list_trainings(db, project_id))
-    if (t.status != "succeeded" && t.status != "failed" && t.status != "canceled" && t.status != "aborted" &&
-        t.status != "abandoned")
+    if (!settled(t.status) || t.status == TrainingStatus::unknown)
       out.push_back(std::move(t));
   return out;
 }
@@ -130,7 +161,7 @@ void update_training(Database& db, std::int64_t id, const TrainingUpdate& u) {
                       " error = COALESCE(?, error), predict_time = COALESCE(?, predict_time),"
                       " started_at = COALESCE(?, started_at), completed_at = COALESCE(?, completed_at) WHERE id = ?");
   auto opt = [&](int i, const std::string& v) { if (v.empty()) q.bind(i); else q.bind(i, v); };
-  q.bind(1, u.status);
+  q.bind(1, to_string(u.status));
   if (u.progress < 0) q.bind(2); else q.bind(2, u.progress);
   q.bind(3, u.logs_tail);
   opt(4, u.version);

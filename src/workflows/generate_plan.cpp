@@ -38,7 +38,7 @@ rep::ModelRef Generator::resolve_model(const std::string& requested, bool& train
   if (!requested.empty()) return rep::parse_model_ref(requested);
   if (project_) {
     for (const auto& t : store::list_trainings(db_, project_->id))
-      if (t.status == "succeeded" && !t.version.empty()) {
+      if (t.status == store::TrainingStatus::succeeded && !t.version.empty()) {
         trained = true;
         return rep::parse_model_ref(t.version);
       }

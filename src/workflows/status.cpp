@@ -46,10 +46,7 @@ StatusSelection select_status(store::Database& db, const Config& config, const s
   return sel;
 }
 
-bool status_settled(const std::string& s) {
-  return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted" || s == "unknown" ||
-         s == "expired" || s == "abandoned";
-}
+bool status_settled(store::TrainingStatus s) { return store::settled(s); }
 
 std::vector<std::string> refresh_status(store::Database& db, const Config& config, const Services& services,
                                         StatusSelection& sel) {
@@ -77,11 +74,11 @@ int status_exit_code(const StatusSelection& sel) {
   bool running = false, failed = false;
   for (const auto& t : sel.trainings) {
     running = running || !status_settled(t.status);
-    failed = failed || t.status == "failed" || t.status == "canceled" || t.status == "aborted" || t.status == "unknown";
+    failed = failed || store::failed(t.status) || t.status == store::TrainingStatus::unknown;
   }
   for (const auto& p : sel.predictions) {
-    running = running || !status_settled(p.status);
-    failed = failed || p.status == "unknown";
+    running = running || !store::settled(p.status);
+    failed = failed || p.status == store::PredictionStatus::unknown;
   }
   return running ? static_cast<int>(util::ExitCode::pending) : failed ? 1 : 0;
 }

@@ -157,10 +157,7 @@ double training_cost(const Config& config, const store::TrainingRow& row) {
 }
 
 bool training_settled(const store::TrainingRow& row) {
-  if (row.status == "failed" || row.status == "canceled" || row.status == "aborted" || row.status == "unknown" ||
-      row.status == "abandoned")
-    return true;
-  if (row.status != "succeeded") return false;
+  if (row.status != store::TrainingStatus::succeeded) return store::settled(row.status);
   const bool pushed = row.hf_repo.empty() || !row.hf_commit.empty();
   const bool mailed = row.notify_to.empty() || row.notify_state == "sent" || row.notify_state == "claimed";
   return pushed && mailed;
@@ -168,7 +165,7 @@ bool training_settled(const store::TrainingRow& row) {
 
 store::TrainingRow complete_training(store::Database& db, const Config& config, const Services& s,
                                      store::TrainingRow row) {
-  if (row.status != "succeeded") return row;
+  if (row.status != store::TrainingStatus::succeeded) return row;
   if (!row.hf_repo.empty() && row.hf_commit.empty()) push_to_hub(db, config, s, row);
   const bool pushed = row.hf_repo.empty() || !row.hf_commit.empty();
   // The email carries the Hugging Face link, so it waits for the push.
@@ -185,9 +182,7 @@ store::TrainingRow follow_training(store::Database& db, const Config& config, co
   for (;;) {
     row = refresh_training(db, *s.replicate, row);
     if (on_update) on_update(row);
-    if (row.status == "succeeded" || row.status == "failed" || row.status == "canceled" || row.status == "aborted" ||
-        row.status == "unknown" || row.status == "abandoned")
-      break;
+    if (store::settled(row.status)) break;
     if (std::chrono::steady_clock::now() + delay > deadline) return row;
     net::interruptible_sleep(delay);
     delay = std::min(std::chrono::milliseconds(static_cast<long long>(delay.count() * 1.5)),

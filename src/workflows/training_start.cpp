@@ -85,11 +85,11 @@ std::vector<store::TrainingRow> unfinished_trainings(store::Database& db, const 
   std::vector<store::TrainingRow> out;
   for (auto row : store::active_trainings(db, project_id)) {
     if (row.replicate_id.empty()) {
-      if (row.status == "intent") {  // never sent: nothing exists remotely
+      if (row.status == store::TrainingStatus::intent) {  // never sent: nothing exists remotely
         store::delete_training(db, row.id);
         continue;
       }
-      if (row.status == "unknown") continue;  // decided: only --retry-unknown acts on it
+      if (row.status == store::TrainingStatus::unknown) continue;  // decided: only --retry-unknown acts on it
       std::optional<rep::Training> t;
       Verdict verdict = Verdict::unknown;
       std::string why = "Replicate's list shows several candidates, or their inputs were removed";
@@ -105,7 +105,7 @@ std::vector<store::TrainingRow> unfinished_trainings(store::Database& db, const 
       } else if (verdict == Verdict::unknown || seconds_since(row.created_at) > 300) {
         // Never "failed" for not being found: it may exist all the same.
         if (verdict == Verdict::not_found) why = "its create's answer was lost and Replicate's list does not show it";
-        store::update_training(db, row.id, {"unknown", -1, "", "", "", unknown_training(row, why), -1, "", ""});
+        store::update_training(db, row.id, {store::TrainingStatus::unknown, -1, "", "", "", unknown_training(row, why), -1, "", ""});
         continue;
       }
     }
@@ -121,15 +121,15 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
 
   auto running = unfinished_trainings(db, api, plan.project.id);
   for (const auto& r : store::active_trainings(db, plan.project.id)) {
-    if (r.status != "unknown") continue;
+    if (r.status != store::TrainingStatus::unknown) continue;
     if (!plan.retry_unknown)
       throw util::failure(r.error.empty() ? unknown_training(r, "its create's answer was lost") : r.error,
                           "Pass --retry-unknown to start a new training anyway.");
-    store::update_training(db, r.id, {"abandoned", -1, "", "", "", "", -1, "", ""});
+    store::update_training(db, r.id, {store::TrainingStatus::abandoned, -1, "", "", "", "", -1, "", ""});
   }
   if (!running.empty() && !force)
     throw util::failure("a training of " + plan.project.name + " is still running (" +
-                            store::training_ref(running[0].id) + ", " + running[0].status + ")",
+                            store::training_ref(running[0].id) + ", " + store::to_string(running[0].status) + ")",
                         "Follow it with 'photoagent status " + store::training_ref(running[0].id) +
                             "', or pass --force to start another.");
 
@@ -193,7 +193,7 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
       store::set_training_replicate_id(db, row.id, t->id);
     } else if (verdict == Verdict::unknown) {
       const auto message = unknown_training(fresh, "Replicate's list shows several candidates");
-      store::update_training(db, row.id, {"unknown", -1, "", "", "", message, -1, "", ""});
+      store::update_training(db, row.id, {store::TrainingStatus::unknown, -1, "", "", "", message, -1, "", ""});
       throw util::remote_error(message);
     } else {
       throw util::remote_error(std::string(e.what()) + "; it may or may not have started",
@@ -213,7 +213,7 @@ store::TrainingRow refresh_training(store::Database& db, const services::Api& re
   if (row.replicate_id.empty()) return row;
   auto t = rep::get_training(replicate, row.replicate_id);
   store::TrainingUpdate u;
-  u.status = t.status;
+  u.status = store::parse_training_status(t.status);
   if (auto p = rep::progress_from_logs(t.logs)) u.progress = *p;
   if (t.status == "succeeded") u.progress = 1.0;
   // The last lines are what a person needs to see when it fails.

@@ -6,11 +6,23 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "photoagent/store/database.hpp"
 
 namespace photoagent::store {
+
+// Where a training stands: Replicate's states, plus ours: intent, sent,
+// unknown (the create's outcome could not be decided) and abandoned (an
+// unknown one the user chose to start anew instead of).
+enum class TrainingStatus { intent, sent, starting, processing, succeeded, failed, canceled, aborted, unknown, abandoned };
+std::string to_string(TrainingStatus s);
+TrainingStatus parse_training_status(std::string_view s);  // an unknown word: processing
+// Nothing more happens on Replicate's side or without the user.
+bool settled(TrainingStatus s);
+// Ended badly: failed, canceled or aborted.
+bool failed(TrainingStatus s);
 
 struct TrainingRow {
   std::int64_t id = 0;
@@ -20,7 +32,7 @@ struct TrainingRow {
   std::string input, input_digest, zip_sha256;
   int images = 0;
   std::string replicate_id;
-  std::string status;
+  TrainingStatus status = TrainingStatus::intent;
   double progress = -1;  // -1: unknown
   std::string logs_tail;
   std::string version, weights_url;
@@ -47,7 +59,7 @@ void delete_training(Database& db, std::int64_t id);
 
 // Records what Replicate reported (status, progress, logs tail, timing, result).
 struct TrainingUpdate {
-  std::string status;
+  TrainingStatus status = TrainingStatus::processing;
   double progress = -1;
   std::string logs_tail;
   std::string version, weights_url, error;

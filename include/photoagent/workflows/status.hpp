@@ -32,7 +32,7 @@ std::vector<std::string> refresh_status(store::Database& db, const Config& confi
 
 // Nothing more will happen by itself (unknown, expired and abandoned wait
 // for the user's --retry-* flag).
-bool status_settled(const std::string& status);
+bool status_settled(store::TrainingStatus status);
 // --exit-status: 8 while anything runs, 1 when a training failed or an
 // outcome is unknown, else 0.
 int status_exit_code(const StatusSelection& selection);

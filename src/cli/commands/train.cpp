@@ -77,18 +77,18 @@ int cancel(Context& ctx, const std::string& ref) {
   services::replicate::cancel_training(api, row.replicate_id);
   row = workflows::refresh_training(ctx.db(), api, row);
   if (ctx.global.json) print_json(ctx.io, training_json(ctx, row));
-  else if (!ctx.global.quiet) ctx.io.err << "Canceled " << workflows::training_ref(row.id) << " (" << row.status << ").\n";
+  else if (!ctx.global.quiet) ctx.io.err << "Canceled " << workflows::training_ref(row.id) << " (" << store::to_string(row.status) << ").\n";
   return 0;
 }
 
 int report_end(Context& ctx, const store::TrainingRow& row) {
-  if (row.status == "succeeded") {
+  if (row.status == store::TrainingStatus::succeeded) {
     if (!row.hf_error.empty()) warn(ctx.io, "Hugging Face push failed: " + row.hf_error + " ('photoagent status' retries it)");
     if (row.notify_state == "failed") warn(ctx.io, "the email failed: " + row.notify_error + " ('photoagent status' retries it)");
     return 0;
   }
   std::string tail = row.logs_tail.size() > 1500 ? row.logs_tail.substr(row.logs_tail.size() - 1500) : row.logs_tail;
-  throw util::failure("training " + workflows::training_ref(row.id) + " " + row.status +
+  throw util::failure("training " + workflows::training_ref(row.id) + " " + store::to_string(row.status) +
                           (row.error.empty() ? "" : ": " + row.error) + (tail.empty() ? "" : "\nlast log lines:\n" + tail),
                       "Fix what the trainer says and run 'photoagent train " + row.project + "' again.");
 }
@@ -151,7 +151,7 @@ int run_train(Context& ctx, const TrainOptions& o) {
                                    });
   bar.finish();
   if (ctx.global.json) print_json(ctx.io, training_json(ctx, row));
-  else if (!ctx.global.quiet) ctx.io.err << ref << " " << row.status << ": " << row.version << "\n";
+  else if (!ctx.global.quiet) ctx.io.err << ref << " " << store::to_string(row.status) << ": " << row.version << "\n";
   return report_end(ctx, row);
 }
 
@@ -161,11 +161,11 @@ int run_watch(Context& ctx, const std::string& ref) {
   std::cerr << util::now_iso8601() << " watching " << ref << " (" << row.replicate_id << ")\n";
   row = workflows::follow_training(ctx.db(), ctx.config(), training_services(ctx), row, std::chrono::hours(hours),
                                    [&](const store::TrainingRow& r) {
-                                     std::cerr << util::now_iso8601() << " " << r.status
+                                     std::cerr << util::now_iso8601() << " " << store::to_string(r.status)
                                                << (r.progress >= 0 ? " " + std::to_string(int(r.progress * 100)) + "%" : "")
                                                << "\n";
                                    });
-  std::cerr << util::now_iso8601() << " done: " << row.status << ", hf " << (row.hf_commit.empty() ? row.hf_error : row.hf_commit)
+  std::cerr << util::now_iso8601() << " done: " << store::to_string(row.status) << ", hf " << (row.hf_commit.empty() ? row.hf_error : row.hf_commit)
             << ", email " << (row.notify_state.empty() ? "-" : row.notify_state) << "\n";
   return 0;
 }

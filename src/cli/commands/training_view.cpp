@@ -56,7 +56,7 @@ json training_json(Context& ctx, const store::TrainingRow& r) {
           {"replicate_id", opt(r.replicate_id)},
           {"project", r.project},
           {"trainer", r.trainer},
-          {"status", r.status},
+          {"status", store::to_string(r.status)},
           {"progress", r.progress < 0 ? json(nullptr) : json(std::round(r.progress * 1000) / 10)},
           {"version", opt(r.version)},
           {"destination", r.destination},
@@ -82,7 +82,7 @@ std::vector<std::string> training_cells(Context& ctx, const store::TrainingRow& 
   std::snprintf(cost, sizeof cost, "$%.2f", workflows::training_cost(ctx.config(), r));
   if (r.progress >= 0) std::snprintf(pct, sizeof pct, "%.0f%%", r.progress * 100);
   std::string version = r.version.substr(r.version.find(':') == std::string::npos ? 0 : r.version.find(':') + 1, 12);
-  return {workflows::training_ref(r.id), r.project, r.status, pct, elapsed(r), cost, hf_word(r), notify_word(r), version};
+  return {workflows::training_ref(r.id), r.project, store::to_string(r.status), pct, elapsed(r), cost, hf_word(r), notify_word(r), version};
 }
 
 workflows::Services training_services(Context& ctx) {
