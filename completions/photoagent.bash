@@ -23,7 +23,7 @@ _photoagent_opts_with_value+=' --caption --category --tags --max-side --trainer 
 _photoagent_opts_with_value+=' --notify --cancel --model --style -n --aspect --seed --guidance'
 _photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format --provider -o --output --contact-sheet --batch'
 _photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --since --until --limit --offset'
-_photoagent_opts_with_value+=' -j --jobs'
+_photoagent_opts_with_value+=' -j --jobs --not --sort'
 
 # The options of one command path (words joined by "_").
 _photoagent_cmd_opts() {
@@ -45,8 +45,8 @@ _photoagent_cmd_opts() {
                     --extra-lora --negative --format --input --upscale --face-restore -o --output --no-wait
                     --dry-run --contact-sheet --batch --concurrency --rate --collect --retry-unknown
                     --retry-expired --list-styles' ;;
-    search) echo '-p --project --source --category --style --model --tag --since --until --limit --offset
-                  --semantic --fts --paths -0 --contact-sheet --index' ;;
+    search) echo '-p --project --source --category --style --model --tag --not --since --until --sort --limit
+                  --offset --fts --paths -0 --null --contact-sheet' ;;
   esac
 }
 
@@ -207,7 +207,9 @@ _photoagent() {
     --kind) _photoagent_words person product; return ;;
     --format) _photoagent_words png jpg webp; return ;;
     --provider) _photoagent_words replicate huggingface; return ;;
-    --source) _photoagent_words upload generated all; return ;;
+    --source) [[ $path == search ]] && _photoagent_words upload generated || _photoagent_words upload generated all
+              return ;;
+    --sort) _photoagent_words score date; return ;;
     -p | --project) _photoagent_words "$(_photoagent_projects)"; return ;;
     --category) _photoagent_words "$(_photoagent_categories)"; return ;;
     --style) _photoagent_words "$(_photoagent_styles)"; return ;;
@@ -221,7 +223,7 @@ _photoagent() {
     --from | --to | --trigger | --description | --hf-repo | --caption | --tags | --max-side | -j | --jobs | \
       --steps | --rank | --lr | --input | --model | -n | --aspect | --seed | \
       --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | \
-      --tag | --since | --until | --limit | --offset)
+      --tag | --not | --since | --until | --limit | --offset)
       return ;;
   esac
 

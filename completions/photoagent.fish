@@ -19,7 +19,7 @@ set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --des
     --caption --category --tags --max-side --trainer --steps --rank --lr --input --notify --cancel --model \
     --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format --provider -o --output \
     --contact-sheet --batch --concurrency --rate --collect --source --tag --since --until --limit --offset \
-    -j --jobs
+    -j --jobs --not --sort
 
 # Prints the command path ("project image edit", "" for none) on the first
 # line, then the positional arguments typed after it, one per line.
@@ -240,7 +240,7 @@ complete -c photoagent -n '__photoagent_is ""' -a upload -d 'Add photos to a pro
 complete -c photoagent -n '__photoagent_is ""' -a train -d "Train a Flux LoRA on Replicate from a project's photos"
 complete -c photoagent -n '__photoagent_is ""' -a status -d 'Show trainings and pending predictions'
 complete -c photoagent -n '__photoagent_is ""' -a generate -d 'Generate images from a prompt or a batch file'
-complete -c photoagent -n '__photoagent_is ""' -a search -d 'Search everything photoagent has made or seen'
+complete -c photoagent -n '__photoagent_is ""' -a search -d 'Find images by captions, tags, prompts and names'
 
 # login
 complete -c photoagent -n '__photoagent_is login' -l replicate -d 'Log in to Replicate (training and generation)'
@@ -361,17 +361,17 @@ complete -c photoagent -n '__photoagent_is generate' -l collect -x -a '(__photoa
 complete -c photoagent -n '__photoagent_is generate' -l list-styles -d 'Show the style presets'
 
 # search
-complete -c photoagent -n '__photoagent_is search' -l source -x -a 'upload generated' -d 'Only uploaded or only generated images'
+complete -c photoagent -n '__photoagent_is search' -l source -x -a 'upload generated' -d 'Only uploaded photos or only outputs of generate'
 complete -c photoagent -n '__photoagent_is search' -l category -x -a '(__photoagent_categories)' -d 'Only this category'
-complete -c photoagent -n '__photoagent_is search' -l style -x -a '(__photoagent_styles)' -d 'Only images made with this style'
-complete -c photoagent -n '__photoagent_is search' -l model -x -d 'Only images made with this model'
-complete -c photoagent -n '__photoagent_is search' -l tag -x -d 'Only images with this tag'
-complete -c photoagent -n '__photoagent_is search' -l since -x -d 'Only images from this date on'
-complete -c photoagent -n '__photoagent_is search' -l until -x -d 'Only images up to this date'
-complete -c photoagent -n '__photoagent_is search' -l limit -x -d 'At most this many results'
+complete -c photoagent -n '__photoagent_is search' -l style -x -a '(__photoagent_styles)' -d 'Only outputs of this style preset'
+complete -c photoagent -n '__photoagent_is search' -l model -x -d 'Only outputs of this model'
+complete -c photoagent -n '__photoagent_is search' -l tag -x -d 'Only images with this tag (repeatable)'
+complete -c photoagent -n '__photoagent_is search' -l not -x -d 'Leave out images containing this word (repeatable)'
+complete -c photoagent -n '__photoagent_is search' -l since -x -d 'Made or added on or after (date, time or age: 30d)'
+complete -c photoagent -n '__photoagent_is search' -l until -x -d 'Made or added on or before'
+complete -c photoagent -n '__photoagent_is search' -l sort -x -a 'score date' -d 'Order of the results'
+complete -c photoagent -n '__photoagent_is search' -l limit -x -d 'At most this many results (0: all)'
 complete -c photoagent -n '__photoagent_is search' -l offset -x -d 'Skip this many results'
-complete -c photoagent -n '__photoagent_is search' -l semantic -d 'Search by meaning (image embeddings)'
-complete -c photoagent -n '__photoagent_is search' -l fts -d 'Full-text search only'
+complete -c photoagent -n '__photoagent_is search' -l fts -d 'The query is an FTS5 expression'
 complete -c photoagent -n '__photoagent_is search' -l paths -d 'Print the file paths only, one per line'
-complete -c photoagent -n '__photoagent_is search' -s 0 -d 'With --paths, end each path with a NUL byte'
-complete -c photoagent -n '__photoagent_is search' -l index -d 'Compute the missing embeddings'
+complete -c photoagent -n '__photoagent_is search' -s 0 -l null -d 'Print the file paths only, each ended by NUL'
