@@ -77,23 +77,38 @@ std::string short_path(const util::Env& env, const std::string& path, std::size_
   return "\u2026" + p.substr(prefix_bytes(p, n - (w - 1)));
 }
 
-// The snippet cut to `w` code points, its matches painted.
-std::string painted_snippet(const Io& io, const workflows::SearchResult& r, std::size_t w) {
+// The snippet in `w` code points, its matches painted. When it is longer,
+// the window starts a little before the first match, so the match shows;
+// a cut end is marked with "…". Returns the text and its width.
+std::pair<std::string, std::size_t> painted_snippet(const Io& io, const workflows::SearchResult& r, std::size_t w) {
   const std::string& s = r.snippet;
-  const bool cut = width_of(s) > w;
-  const std::size_t end = cut ? prefix_bytes(s, w > 0 ? w - 1 : 0) : s.size();
-  std::string out;
-  std::size_t at = 0;
+  const std::size_t total = width_of(s);
+  std::size_t from = 0, to = s.size(), width = total;
+  bool cut_front = false, cut_back = false;
+  if (total > w && w >= 4) {
+    std::size_t first = r.highlights.empty() ? 0 : width_of(s.substr(0, r.highlights.front().first));
+    std::size_t skip = first > w / 3 ? first - w / 3 : 0;
+    skip = std::min(skip, total - (w - 1));  // no blank space at the end
+    cut_front = skip > 0;
+    const std::size_t room = w - (cut_front ? 1 : 0);
+    cut_back = total - skip > room;
+    from = prefix_bytes(s, skip);
+    to = prefix_bytes(s, skip + room - (cut_back ? 1 : 0));
+    width = w;
+  }
+  std::string out = cut_front ? "\u2026" : "";
+  std::size_t at = from;
   for (auto [b, e] : r.highlights) {
-    if (b >= end) break;
-    e = std::min(e, end);
-    if (b < at) continue;
+    b = std::max(b, at);
+    e = std::min(e, to);
+    if (b >= e) continue;
     out += s.substr(at, b - at);
     out += paint(io, "1;33", s.substr(b, e - b));
     at = e;
   }
-  out += s.substr(at, end - at);
-  return cut ? out + "\u2026" : out;
+  out += s.substr(at, to - at);
+  if (cut_back) out += "\u2026";
+  return {out, width};
 }
 
 void print_terminal_table(Context& ctx, const std::vector<workflows::SearchResult>& results) {
@@ -120,9 +135,8 @@ void print_terminal_table(Context& ctx, const std::vector<workflows::SearchResul
   for (const auto& r : results) {
     std::string line = pad(std::to_string(r.image.id), w[0]) + "  " + pad(r.image.project, w[1]) + "  " +
                        pad(r.image.source, w[2]) + "  " + pad(short_path(ctx.env(), r.path.string(), w[3]), w[3]) + "  ";
-    const std::string snippet = painted_snippet(io, r, w[4]);
-    const std::size_t shown = std::min(width_of(r.snippet), w[4]);
-    line += snippet + std::string(w[4] - shown, ' ') + "  " + score_text(r.score);
+    const auto [snippet, shown] = painted_snippet(io, r, w[4]);
+    line += snippet + std::string(w[4] > shown ? w[4] - shown : 0, ' ') + "  " + score_text(r.score);
     io.out << line << "\n";
   }
 }
