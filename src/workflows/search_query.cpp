@@ -14,7 +14,10 @@
 // STRING is a bareword (letters, digits, '_', any non-ASCII) or a "quoted"
 // string ("" inside is a quote). Anything else is refused here, with the
 // place it was found, rather than sent to SQLite.
+#include <algorithm>
 #include <cctype>
+#include <string>
+#include <vector>
 
 #include "photoagent/store/search.hpp"
 #include "photoagent/util/error.hpp"
