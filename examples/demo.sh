@@ -77,8 +77,14 @@ run status --spend
 step "(the emulator's view) predictions created"
 curl -s "$origin/_fake/stats" | grep -o '"predictions_created":[0-9]*'
 ls -la "$out"
+run project images ada --source generated
+# Everything photoagent made or saw is searchable, offline and at once.
+run search sailboat
+run search cafe --source generated --paths
+run search ada --limit 12 --contact-sheet "$out/search.jpg"
 
 echo
 echo "Demo complete: login, projects, upload with captions, training with Hugging Face push and one email,"
-echo "generation with styles, a resumable batch and a contact sheet: $out/contact-sheet.jpg"
+echo "generation with styles, a resumable batch and a contact sheet: $out/contact-sheet.jpg,"
+echo "and search with a sheet of its results: $out/search.jpg"
 if [ -z "${KEEP:-}" ]; then echo "(run with KEEP=1 to keep the files)"; fi

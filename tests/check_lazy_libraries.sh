@@ -41,5 +41,14 @@ elif ! grep -q 'find library=libturbojpeg' "$tmp/libs"; then
 else
   echo "ok: photoagent upload loads libturbojpeg when it needs it"
 fi
+# Full-text search is offline: with something in the cache to find, it loads
+# none of them either.
+if ! run search ada; then
+  echo "FAIL: photoagent search ada exited non-zero:"; cat "$tmp/out"; bad=1
+elif loaded=$(grep -oE "find library=($lazy)[^ ]*" "$tmp/libs" | sort -u) && [ -n "$loaded" ]; then
+  echo "FAIL: photoagent search loads a library it does not need:"; echo "$loaded"; bad=1
+else
+  echo "ok: photoagent search"
+fi
 [ $bad -eq 0 ] && echo "lazy libraries ok"
 exit $bad
