@@ -3,7 +3,8 @@
 // options and run. Each command file builds its own table without CLI11;
 // app.cpp is the one translation unit that turns tables into CLI11 calls
 // (DESIGN §9 compile time), and the unit tests check the completions and
-// man pages against the same tables.
+// man pages against the same tables. Header-only: the types every command
+// header and app.cpp share; there is no code to put in a flags.cpp.
 
 #include <cstdint>
 #include <filesystem>

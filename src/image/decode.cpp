@@ -9,7 +9,7 @@
 #include "decode_detail.hpp"
 #include "photoagent/util/error.hpp"
 #include "stb_png.hpp"
-#include "tj.hpp"
+#include "tj_detail.hpp"
 
 namespace photoagent::image {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "photoagent/util/error.hpp"
-#include "tj.hpp"
+#include "tj_detail.hpp"
 
 namespace photoagent::image {
 

@@ -1,6 +1,7 @@
 #pragma once
 // The schema, as an append-only list of steps. Step i brings user_version
-// from i to i+1. Never edit a released step; add one.
+// from i to i+1. Never edit a released step; add one. Header-only: the
+// schema as data, which database.cpp applies (and unit tests replay).
 
 #include <array>
 #include <string_view>

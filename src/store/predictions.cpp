@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "photoagent/util/time.hpp"
-#include "write.hpp"
+#include "write_detail.hpp"
 
 namespace photoagent::store {
 namespace {

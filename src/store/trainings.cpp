@@ -6,7 +6,7 @@
 #include <cerrno>
 
 #include "photoagent/util/time.hpp"
-#include "write.hpp"
+#include "write_detail.hpp"
 
 namespace photoagent::store {
 namespace {

@@ -10,7 +10,7 @@
 #include <system_error>
 #include <vector>
 
-#include "archive_internal.hpp"
+#include "archive_detail.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "archive_internal.hpp"
+#include "archive_detail.hpp"
 #include "photoagent/util/archive.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"

@@ -1,6 +1,8 @@
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/huggingface.hpp"
+#include "photoagent/services/huggingface/inference.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/predictions.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/time.hpp"

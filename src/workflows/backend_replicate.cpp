@@ -1,6 +1,9 @@
 #include <map>
 #include <mutex>
 
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/models.hpp"
+#include "photoagent/services/replicate/predictions.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/workflows/backend.hpp"
 

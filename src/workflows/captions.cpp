@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "photoagent/image/prepare.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "photoagent/services/huggingface.hpp"
+#include "photoagent/services/huggingface/providers.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
 #include "generate_detail.hpp"

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/models.hpp"
 #include "photoagent/store/trainings.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"

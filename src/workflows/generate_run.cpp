@@ -5,6 +5,7 @@
 #include "photoagent/image/decode.hpp"
 #include "photoagent/image/metadata.hpp"
 #include "photoagent/image/sniff.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
 #include "photoagent/store/images.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"

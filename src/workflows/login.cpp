@@ -4,8 +4,8 @@
 #include <regex>
 #include <vector>
 
-#include "photoagent/services/huggingface.hpp"
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/huggingface/whoami.hpp"
+#include "photoagent/services/replicate/account.hpp"
 #include "photoagent/services/sendgrid.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"

@@ -6,6 +6,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/predictions.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/strings.hpp"

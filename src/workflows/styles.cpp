@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "data_table.hpp"
+#include "data_table_detail.hpp"
 
 #include "photoagent/util/error.hpp"
 

@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/huggingface.hpp"
+#include "photoagent/services/huggingface/repo.hpp"
+#include "photoagent/services/huggingface/upload.hpp"
+#include "photoagent/services/huggingface/whoami.hpp"
 #include "photoagent/services/sendgrid.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/net/retry.hpp"

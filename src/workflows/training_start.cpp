@@ -7,7 +7,12 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/replicate/account.hpp"
+#include "photoagent/services/replicate/files.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/models.hpp"
+#include "photoagent/services/replicate/predictions.hpp"
+#include "photoagent/services/replicate/trainings.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/paths.hpp"

@@ -11,7 +11,8 @@
 #include <string>
 
 #include "photoagent/services/api.hpp"
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/predictions.hpp"
 
 namespace photoagent::workflows {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
 #include "photoagent/store/images.hpp"
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/config.hpp"

@@ -19,7 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/models.hpp"
 #include "photoagent/store/images.hpp"
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/config.hpp"

@@ -28,7 +28,8 @@
 
 #include "photoagent/net/rate_limit.hpp"
 #include "photoagent/net/retry.hpp"
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/predictions.hpp"
 #include "photoagent/util/clock.hpp"
 #include "photoagent/workflows/backend.hpp"
 #include "photoagent/store/predictions.hpp"

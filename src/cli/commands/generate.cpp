@@ -13,7 +13,7 @@
 #include "../output/progress.hpp"
 #include "../output/table.hpp"
 #include "../project_arg.hpp"
-#include "photoagent/services/huggingface.hpp"
+#include "photoagent/services/huggingface/inference.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/strings.hpp"

@@ -7,7 +7,7 @@
 #include "../output/progress.hpp"
 #include "../output/prompt.hpp"
 #include "../output/table.hpp"
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/replicate/trainings.hpp"
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/workflows/status.hpp"

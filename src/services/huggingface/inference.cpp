@@ -1,9 +1,10 @@
+#include "photoagent/services/huggingface/inference.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "photoagent/net/retry.hpp"
 #include "photoagent/net/url.hpp"
-#include "photoagent/services/huggingface.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"

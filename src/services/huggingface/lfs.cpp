@@ -2,6 +2,8 @@
 // then the basic adapter (one PUT) or HF's multipart adapter (one PUT per
 // part, then a completion POST), then verify. Storage URLs are presigned and
 // may be on another host, so they go through the unauthenticated client.
+#include "lfs.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,10 +15,10 @@
 #include <optional>
 #include <regex>
 
+#include "detail.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/strings.hpp"
-#include "services/huggingface_internal.hpp"
 
 namespace photoagent::services::huggingface::detail {
 using nlohmann::json;

@@ -2,12 +2,13 @@
 // runs hf-inference only, which serves a small set of models; FLUX and Hub
 // LoRAs go through other providers. Asking first turns a bare router 404
 // into an answer that names who does serve the model.
+#include "photoagent/services/huggingface/providers.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/huggingface.hpp"
+#include "detail.hpp"
 #include "photoagent/util/error.hpp"
-#include "services/huggingface_internal.hpp"
 
 namespace photoagent::services::huggingface {
 using nlohmann::json;

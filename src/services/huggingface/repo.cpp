@@ -1,73 +1,14 @@
-// Hugging Face repos (hf_sendgrid.md §2) and the error handling shared by
-// every Hub call (§6).
-#include <algorithm>
-#include <nlohmann/json.hpp>
-#include <regex>
+// Hugging Face repos (hf_sendgrid.md §2).
+#include "photoagent/services/huggingface/repo.hpp"
 
-#include "photoagent/net/url.hpp"
-#include "photoagent/services/huggingface.hpp"
+#include <nlohmann/json.hpp>
+
+#include "detail.hpp"
+#include "photoagent/services/huggingface/whoami.hpp"
 #include "photoagent/util/error.hpp"
-#include "services/huggingface_internal.hpp"
 
 namespace photoagent::services::huggingface {
 using nlohmann::json;
-
-namespace detail {
-
-namespace {
-std::string scheme(const std::string& url) { return url.substr(0, url.find("://")); }
-}  // namespace
-
-bool says_bad_token(const net::Response& r) {
-  static constexpr std::string_view kBadToken = "Invalid credentials in Authorization header";
-  if (r.status != 401) return false;
-  if (auto m = r.header("x-error-message"); m && *m == kBadToken) return true;
-  return service_message(Service::huggingface, r) == kBadToken;
-}
-
-void check_repo_id(const std::string& repo_id) {
-  // The Hub's rule for each part (letters, digits, '-', '_', '.'; no '--' or
-  // '..'; at most 96 characters), which also keeps the URL path safe.
-  static const std::regex part(R"([A-Za-z0-9]([A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?)");
-  const auto slash = repo_id.find('/');
-  const bool ok = slash != std::string::npos && std::regex_match(repo_id.substr(0, slash), part) &&
-                  std::regex_match(repo_id.substr(slash + 1), part) && repo_id.find("--") == std::string::npos &&
-                  repo_id.find("..") == std::string::npos;
-  if (!ok)
-    throw util::usage_error("'" + repo_id + "' is not a Hugging Face repo id",
-                            "Use OWNER/NAME: letters, digits, '-', '_' and '.', e.g. ada/ada-lora.");
-}
-
-void throw_error(const net::Response& r, std::string_view action) {
-  if (r.status == 401 && !says_bad_token(r)) {
-    std::string text = "Hugging Face refused to " + std::string(action) +
-                       " (401): the repository does not exist or this token cannot see it";
-    if (auto msg = service_message(Service::huggingface, r); !msg.empty()) text += " (" + msg + ")";
-    if (auto id = r.header("x-request-id")) text += " [request " + *id + "]";
-    throw util::not_found(text,
-                          "Check the repo id. A private repo is visible only to its owner and the members of its "
-                          "organization: run 'photoagent login --huggingface' with such a token.");
-  }
-  throw_http_error(Service::huggingface, r, action);
-}
-
-net::Response send(const Api& api, net::Request req, std::string_view action, std::initializer_list<long> accept) {
-  net::Response r;
-  try {
-    r = api.raw(std::move(req));
-  } catch (const net::TransportError& e) {
-    throw_unreachable(Service::huggingface, e);
-  }
-  if ((r.status >= 200 && r.status < 300) || std::find(accept.begin(), accept.end(), r.status) != accept.end())
-    return r;
-  throw_error(r, action);
-}
-
-bool on_hub(const Api& api, const std::string& url) {
-  return scheme(url) == scheme(api.base()) && net::url_authority(url) == net::url_authority(api.base());
-}
-
-}  // namespace detail
 
 bool create_repo(const Api& api, const std::string& repo_id, bool private_repo) {
   detail::check_repo_id(repo_id);

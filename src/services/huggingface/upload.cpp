@@ -2,18 +2,20 @@
 // from regular and the remote oids, LFS bytes go to storage first, then one
 // ndjson commit. A commit is not idempotent, so after an ambiguous failure the
 // remote oids are compared before it is sent again (DESIGN §9).
+#include "photoagent/services/huggingface/upload.hpp"
+
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "detail.hpp"
+#include "lfs.hpp"
 #include "photoagent/net/url.hpp"
-#include "photoagent/services/huggingface.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/hash.hpp"
-#include "services/huggingface_internal.hpp"
 
 namespace photoagent::services::huggingface {
 using nlohmann::json;

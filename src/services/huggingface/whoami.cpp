@@ -1,8 +1,9 @@
 // Who a Hugging Face token belongs to, and where it may push (hf_sendgrid.md §1).
+#include "photoagent/services/huggingface/whoami.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/huggingface.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::huggingface {

@@ -1,6 +1,7 @@
+#include "photoagent/services/replicate/account.hpp"
+
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/replicate.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {

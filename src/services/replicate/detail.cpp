@@ -1,6 +1,7 @@
-#include "replicate_common.hpp"
+#include "detail.hpp"
 
 #include "photoagent/net/url.hpp"
+#include "photoagent/services/replicate/predictions.hpp"  // MaybeCreated
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate::detail {

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "photoagent/services/replicate.hpp"
+#include "photoagent/services/api.hpp"
 
 namespace photoagent::services::replicate::detail {
 

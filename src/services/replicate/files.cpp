@@ -1,10 +1,11 @@
 // The Files API upload: a multipart/form-data body assembled in a temporary
 // file next to the upload, so a 100 MB zip is streamed, never held in memory.
 
+#include "photoagent/services/replicate/files.hpp"
+
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "photoagent/services/replicate.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 

@@ -1,7 +1,9 @@
+#include "photoagent/services/replicate/models.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/replicate.hpp"
+#include "detail.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {
@@ -20,6 +22,14 @@ Model model_from(const std::string& body) {
   return m;
 }
 }  // namespace
+
+std::string latest_version(const Api& api, const ModelRef& model) {
+  auto r = api.call("GET", "/models/" + model.full(), "find the model " + model.full());
+  json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object()) throw util::remote_error("Replicate answered with something that is not a model");
+  if (auto v = j.find("latest_version"); v != j.end() && v->is_object()) return detail::str(*v, "id");
+  return "";
+}
 
 std::optional<Model> find_model(const Api& api, const ModelRef& ref) {
   auto r = api.call("GET", "/models/" + ref.full(), "show the model " + ref.full(), {}, {404});

@@ -1,9 +1,9 @@
-#include <nlohmann/json.hpp>
-#include <regex>
+#include "photoagent/services/replicate/predictions.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "detail.hpp"
 #include "photoagent/net/url.hpp"
-#include "photoagent/services/replicate.hpp"
-#include "replicate_common.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {
@@ -43,23 +43,6 @@ bool Prediction::terminal() const { return is_terminal_status(status); }
 
 Prediction parse_prediction(const std::string& text) {
   return from_json(json::parse(text, nullptr, false));
-}
-
-ModelRef parse_model_ref(const std::string& ref) {
-  static const std::regex shape(R"(^([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)(?::([0-9a-f]{64}))?$)");
-  std::smatch m;
-  if (!std::regex_match(ref, m, shape))
-    throw util::usage_error("'" + ref + "' is not a Replicate model",
-                            "Use OWNER/NAME or OWNER/NAME:VERSION (a 64-character version id).");
-  return {m[1], m[2], m[3]};
-}
-
-std::string latest_version(const Api& api, const ModelRef& model) {
-  auto r = api.call("GET", "/models/" + model.full(), "find the model " + model.full());
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) throw util::remote_error("Replicate answered with something that is not a model");
-  if (auto v = j.find("latest_version"); v != j.end() && v->is_object()) return str(*v, "id");
-  return "";
 }
 
 Prediction create_prediction(const Api& api, const ModelRef& model, const std::string& input_json, int wait_seconds) {

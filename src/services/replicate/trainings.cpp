@@ -1,9 +1,10 @@
+#include "photoagent/services/replicate/trainings.hpp"
+
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "detail.hpp"
 #include "photoagent/net/url.hpp"
-#include "photoagent/services/replicate.hpp"
-#include "replicate_common.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {

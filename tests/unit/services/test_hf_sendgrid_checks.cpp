@@ -5,7 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/huggingface.hpp"
+#include "photoagent/services/huggingface/inference.hpp"
+#include "photoagent/services/huggingface/providers.hpp"
+#include "photoagent/services/huggingface/repo.hpp"
+#include "photoagent/services/huggingface/whoami.hpp"
 #include "photoagent/services/sendgrid.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"

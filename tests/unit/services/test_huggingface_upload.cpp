@@ -4,7 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "photoagent/services/huggingface.hpp"
+#include "photoagent/services/huggingface/repo.hpp"
+#include "photoagent/services/huggingface/upload.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "photoagent/services/replicate/model_ref.hpp"
+#include "photoagent/services/replicate/predictions.hpp"
 #include "photoagent/store/database.hpp"
 #include "photoagent/util/clock.hpp"
 #include "photoagent/util/error.hpp"

@@ -1,0 +1,38 @@
+#pragma once
+// Replicate models and their versions (reference/replicate.md): the
+// destinations of trainings, and the input a version takes.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "photoagent/services/api.hpp"
+#include "photoagent/services/replicate/model_ref.hpp"
+
+namespace photoagent::services::replicate {
+
+// GET /models/{owner}/{name}: the latest version id ("" when it has none).
+// Throws util::Error (exit 3) when the model does not exist.
+std::string latest_version(const Api& api, const ModelRef& model);
+
+struct Model {
+  std::string owner, name, visibility, latest_version;
+  bool is_official = false;  // runs through the model route without a version
+};
+// GET /models/{owner}/{name}; nothing when it does not exist (404).
+std::optional<Model> find_model(const Api& api, const ModelRef& ref);
+// POST /models (201).
+Model create_model(const Api& api, const std::string& owner, const std::string& name, const std::string& visibility,
+                   const std::string& hardware, const std::string& description);
+
+// The input a model version takes (its openapi_schema's Input): property
+// names, and the most outputs one prediction may make (num_outputs maximum).
+struct InputSchema {
+  std::vector<std::string> properties;
+  int max_outputs = 1;
+  bool has(const std::string& name) const;
+};
+// GET .../versions/{id} (or the model's latest version when the ref has none).
+InputSchema input_schema(const Api& api, const ModelRef& ref);
+
+}  // namespace photoagent::services::replicate
