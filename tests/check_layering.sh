@@ -14,8 +14,9 @@
 #   - a public header includes nlohmann/json.hpp (json_fwd.hpp is the one
 #     for headers);
 #   - a source file sits outside the known layer folders.
-# Warns (no failure) on nlohmann/json.hpp in a private header, and lists the
-# naming of private headers in src/ (issue 10 item 8 picks one convention).
+# Warns (no failure) on nlohmann/json.hpp in a private header and on a
+# private header that follows none of the naming forms (see the end), and
+# lists the private headers in src/ by form.
 # Plain bash (3.2+) and grep; one grep, no process per include, so it stays
 # fast on the whole tree.
 set -u
@@ -188,22 +189,31 @@ elif [ $# -gt 1 ]; then
   fail "src/cli: CLI11 is included by $# files ($*); exactly one .cpp may (DESIGN §9)"
 fi
 
-# Private headers by naming, for issue 10 item 8 (information only).
-paired= detail= internal= other=
+# Private headers by naming (issue 10 item 8; README "Layout"): one that
+# fronts a .cpp is named like it (foo.hpp beside foo.cpp); helpers shared by
+# several .cpp files (or with unit tests) are <topic>_detail.hpp, or
+# detail.hpp in a concept folder; a header-only concept (types or data that
+# need no .cpp) says "Header-only" in its opening comment. Anything else
+# draws a warning (no failure).
+paired= detail= header_only= other=
 for h in $private_headers; do
   stem=${h%.*}
   case $h in
-    *_detail.hpp|*_detail.h) detail="$detail $h" ;;
-    *_internal.hpp|*_internal.h) internal="$internal $h" ;;
-    *) if [ -f "$stem.cpp" ]; then paired="$paired $h"; else other="$other $h"; fi ;;
+    */detail.hpp|*_detail.hpp|*/detail.h|*_detail.h) detail="$detail $h" ;;
+    *) if [ -f "$stem.cpp" ]; then paired="$paired $h"
+       elif head -n 8 "$h" | grep -q 'Header-only'; then header_only="$header_only $h"
+       else
+         other="$other $h"
+         warn "$h: a private header named neither like a .cpp beside it nor <topic>_detail.hpp / detail.hpp (nor marked Header-only); rename it (README Layout)"
+       fi ;;
   esac
 done
 count() { set -- $1; echo $#; }
 echo "layering: note: private headers in src/ by naming:"
-echo "  *_detail.hpp ($(count "$detail")):$detail"
-echo "  *_internal.hpp ($(count "$internal")):$internal"
 echo "  named like a .cpp beside it ($(count "$paired")):$paired"
-echo "  other ($(count "$other")):$other"
+echo "  <topic>_detail.hpp or detail.hpp ($(count "$detail")):$detail"
+echo "  header-only concept ($(count "$header_only")):$header_only"
+echo "  neither (warned) ($(count "$other")):$other"
 
 if [ "$bad" -gt 0 ]; then
   echo "layering: $bad violation(s) in $nfiles files"

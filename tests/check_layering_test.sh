@@ -19,18 +19,21 @@ w include/photoagent/image/decode.hpp '#include <nlohmann/json_fwd.hpp>' '#inclu
 w include/photoagent/services/api.hpp '#include "photoagent/net/http.hpp"'
 w include/photoagent/workflows/job.hpp '#include "photoagent/services/api.hpp"' '#include "photoagent/store/database.hpp"' '#include "photoagent/image/decode.hpp"'
 w src/util/archive_api.hpp '#include <archive.h>' '#include <archive_entry.h>'
-w src/util/archive_internal.hpp '#include "archive_api.hpp"'
-w src/util/archive.cpp '#include "archive_internal.hpp"' '#include "photoagent/util/error.hpp"'
+w src/util/archive_api.cpp '#include "archive_api.hpp"'
+w src/util/archive_detail.hpp '#include "archive_api.hpp"'
+w src/util/archive.cpp '#include "archive_detail.hpp"' '#include "photoagent/util/error.hpp"'
 w src/util/hash.cpp '#include <openssl/evp.h>' '#include <nlohmann/json.hpp>'
-w src/store/write.hpp '#include <SQLiteCpp/Statement.h>'
-w src/store/database.cpp '#include <sqlite3.h>' '#include "write.hpp"' '#include "photoagent/store/database.hpp"'
+w src/store/write_detail.hpp '#include <SQLiteCpp/Statement.h>'
+w src/store/database.cpp '#include <sqlite3.h>' '#include "write_detail.hpp"' '#include "photoagent/store/database.hpp"'
 w src/net/curl_api.hpp '#include <curl/curl.h>'
+w src/net/curl_api.cpp '#include "curl_api.hpp"'
 w src/net/transport.cpp '#include "curl_api.hpp"' '#include "photoagent/net/http.hpp"' '// #include "photoagent/services/api.hpp"  (a comment, not an include)'
 w src/image/tj_api.hpp '#include <turbojpeg.h>'
+w src/image/tj_api.cpp '#include "tj_api.hpp"'
 w src/image/decode_detail.hpp '#include "tj_api.hpp"'
 w src/image/decode.cpp '#include "decode_detail.hpp"' '#include <webp/decode.h>' '#include <png.h>' '#include <stb/stb_image.h>' '#include <stb_image_write.h>'
-w src/services/common.hpp '#include <nlohmann/json.hpp>' '#include "photoagent/services/api.hpp"'
-w src/services/api.cpp '#include "services/common.hpp"' '#include "photoagent/net/http.hpp"' '#include "photoagent/util/error.hpp"'
+w src/services/api_detail.hpp '#include <nlohmann/json.hpp>' '#include "photoagent/services/api.hpp"'
+w src/services/api.cpp '#include "services/api_detail.hpp"' '#include "photoagent/net/http.hpp"' '#include "photoagent/util/error.hpp"'
 w src/workflows/job.cpp '#include "photoagent/workflows/job.hpp"' '#include "photoagent/store/database.hpp"' '#include <nlohmann/json.hpp>'
 w src/cli/app.hpp '#pragma once'
 w src/cli/app.cpp '#include "app.hpp"' '#include <CLI/CLI.hpp>' '#include "photoagent/workflows/job.hpp"'
@@ -55,15 +58,38 @@ run "$tmp/clean"
 if [ "$rc" -ne 0 ] || [ -n "$lines" ]; then
   flunk "clean tree: rc=$rc"; printf '%s\n' "$out"
 fi
-printf '%s\n' "$out" | grep -q '^layering: warning: src/services/common.hpp:1: ' ||
-  flunk "clean tree: no warning for nlohmann/json.hpp in the private header src/services/common.hpp"
-printf '%s\n' "$out" | grep -qE '^  \*_detail\.hpp \(1\): src/image/decode_detail\.hpp$' ||
+printf '%s\n' "$out" | grep -q '^layering: warning: src/services/api_detail.hpp:1: ' ||
+  flunk "clean tree: no warning for nlohmann/json.hpp in the private header src/services/api_detail.hpp"
+printf '%s\n' "$out" | grep -q 'private header named neither' &&
+  flunk "clean tree: a private-header naming warning"
+printf '%s\n' "$out" | grep -qE '^  <topic>_detail\.hpp or detail\.hpp \([0-9]+\):.* src/image/decode_detail\.hpp( |$)' ||
   flunk "clean tree: private-header list lacks src/image/decode_detail.hpp"
+
+# Private-header naming: a header named neither like a .cpp beside it nor
+# *_detail.hpp / detail.hpp draws one warning (no failure), unless its opening
+# comment says Header-only.
+n=0
+naming() {  # naming FILE LINE WANT(0|1)
+  local dir=$tmp/naming$n
+  n=$((n + 1))
+  cp -R "$tmp/clean" "$dir"
+  mkdir -p "$(dirname "$dir/$1")"; printf '#pragma once\n%s\n' "$2" >"$dir/$1"
+  run "$dir"
+  local got; got=$(printf '%s\n' "$out" | grep -c "^layering: warning: $1: a private header named neither")
+  if [ "$rc" -ne 0 ] || [ "$got" -ne "$3" ]; then
+    flunk "private header $1 ($2): rc=$rc, $got naming warning(s), want $3"; printf '%s\n' "$out" | grep -v '^  '
+  fi
+  rm -rf "$dir"
+}
+naming src/util/archive_internal.hpp '// helpers' 1
+naming src/workflows/table.hpp '// helpers' 1
+naming src/services/replicate/common.hpp '// helpers' 1
+naming src/services/replicate/detail.hpp '// helpers' 0
+naming src/store/schema.hpp '// Header-only: the schema as data.' 0
 
 # expect MODE FILE LINE [NAMED]: in a copy of the clean tree, append LINE to
 # FILE (MODE add) or make LINE its whole content (MODE set); the script must
 # fail with exactly one line, naming NAMED (default FILE).
-n=0
 expect() {
   local mode=$1 file=$2 line=$3 named=${4:-$2} dir
   n=$((n + 1)); dir=$tmp/case$n
@@ -90,9 +116,9 @@ expect add src/services/api.cpp '#include "photoagent/store/database.hpp"'
 expect add include/photoagent/services/api.hpp '#include "photoagent/store/database.hpp"'
 expect add src/cli/app.cpp '#include "photoagent/store/database.hpp"'
 expect add src/cli/commands/gen.cpp '#include <SQLiteCpp/Statement.h>'
-expect add src/cli/commands/gen.cpp '#include "../../store/write.hpp"'
+expect add src/cli/commands/gen.cpp '#include "../../store/write_detail.hpp"'
 # Another layer's private header.
-expect add src/workflows/job.cpp '#include "store/write.hpp"'
+expect add src/workflows/job.cpp '#include "store/write_detail.hpp"'
 expect add src/workflows/job.cpp '#include "../image/tj_api.hpp"'
 # Third-party headers outside their layer.
 expect add src/workflows/job.cpp '#include <SQLiteCpp/Database.h>'
