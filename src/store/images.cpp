@@ -5,6 +5,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/paths.hpp"
+#include "images_detail.hpp"
 
 namespace photoagent::store {
 namespace fs = std::filesystem;
@@ -16,7 +17,10 @@ constexpr const char* kColumns =
     " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at"
     " FROM images i JOIN projects p ON p.id = i.project_id";
 
-Image read_row(SQLite::Statement& q) {
+}  // namespace
+
+namespace detail {
+Image read_image_row(SQLite::Statement& q) {
   Image i;
   i.id = q.getColumn(0).getInt64();
   i.project_id = q.getColumn(1).getInt64();
@@ -35,6 +39,10 @@ Image read_row(SQLite::Statement& q) {
   i.created_at = q.getColumn(14).getString();
   return i;
 }
+}  // namespace detail
+
+namespace {
+using detail::read_image_row;
 
 bool referenced(Database& db, const std::string& relative_path) {
   auto lock = db.lock();
@@ -132,7 +140,7 @@ std::optional<Image> find_image(Database& db, std::int64_t id) {
   SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
-  return read_row(q);
+  return read_image_row(q);
 }
 
 std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id, const std::string& source_sha256) {
@@ -141,7 +149,7 @@ std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id,
   q.bind(1, project_id);
   q.bind(2, source_sha256);
   if (!q.executeStep()) return std::nullopt;
-  return read_row(q);
+  return read_image_row(q);
 }
 
 std::vector<Image> list_images(Database& db, std::int64_t project_id, ImageSource source) {
@@ -152,7 +160,7 @@ std::vector<Image> list_images(Database& db, std::int64_t project_id, ImageSourc
   SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.project_id = ?" + filter + " ORDER BY i.id");
   q.bind(1, project_id);
   std::vector<Image> out;
-  while (q.executeStep()) out.push_back(read_row(q));
+  while (q.executeStep()) out.push_back(read_image_row(q));
   return out;
 }
 

@@ -3,6 +3,8 @@
 // weights, snippet() of the best column.
 #include "photoagent/store/search.hpp"
 
+#include "images_detail.hpp"
+
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -70,22 +72,7 @@ bool is_fts_error(const std::string& m) {
 
 SearchHit read_hit(SQLite::Statement& q) {
   SearchHit h;
-  Image& i = h.image;
-  i.id = q.getColumn(0).getInt64();
-  i.project_id = q.getColumn(1).getInt64();
-  i.project = q.getColumn(2).getString();
-  i.sha256 = q.getColumn(3).getString();
-  i.source_sha256 = q.getColumn(4).getString();
-  i.path = q.getColumn(5).getString();
-  i.original_name = q.getColumn(6).getString();
-  i.bytes = q.getColumn(7).getInt64();
-  i.width = q.getColumn(8).getInt();
-  i.height = q.getColumn(9).getInt();
-  i.caption = q.getColumn(10).getString();
-  i.category = q.getColumn(11).getString();
-  i.tags = q.getColumn(12).getString();
-  i.source = q.getColumn(13).getString();
-  i.created_at = q.getColumn(14).getString();
+  h.image = detail::read_image_row(q);
   h.prompt = q.getColumn(15).getString();
   h.style = q.getColumn(16).getString();
   h.model = q.getColumn(17).getString();
