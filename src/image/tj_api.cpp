@@ -23,10 +23,7 @@ void load(TjApi& t) {
 }  // namespace
 
 const TjApi& tj() {
-  static TjApi api{};
-  static std::once_flag once;
-  std::call_once(once, [] { load(api); });
-  return api;
+  return util::loaded_once(load);
 }
 
 }  // namespace photoagent::image::detail

@@ -18,10 +18,7 @@ void load(WebpApi& w) {
 }  // namespace
 
 const WebpApi& webp() {
-  static WebpApi api{};
-  static std::once_flag once;
-  std::call_once(once, [] { load(api); });
-  return api;
+  return util::loaded_once(load);
 }
 
 }  // namespace photoagent::image::detail

@@ -56,10 +56,7 @@ void load(ArchiveApi& a) {
 }  // namespace
 
 const ArchiveApi& la() {
-  static ArchiveApi api{};
-  static std::once_flag once;
-  std::call_once(once, [] { load(api); });
-  return api;
+  return loaded_once(load);
 }
 
 }  // namespace photoagent::util::archive_detail

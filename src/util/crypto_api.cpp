@@ -21,10 +21,7 @@ void load(CryptoApi& c) {
 }  // namespace
 
 const CryptoApi& crypto() {
-  static CryptoApi api{};
-  static std::once_flag once;
-  std::call_once(once, [] { load(api); });
-  return api;
+  return loaded_once(load);
 }
 
 }  // namespace photoagent::util::detail

@@ -5,6 +5,8 @@
 // ICU) or libcrypto. Each user keeps a small typed table of the functions it
 // calls, filled once; the headers of the library are needed only for types.
 
+#include <mutex>
+
 namespace photoagent::util {
 
 // What to open, and what to tell a user who does not have it.
@@ -36,5 +38,15 @@ class SharedLibrary {
   LibrarySpec spec_;
   void* handle_ = nullptr;
 };
+
+// The function table `load` fills, filled the first time it is asked for
+// (thread-safe; a load that throws is tried again by the next caller).
+template <typename Api>
+const Api& loaded_once(void (*load)(Api&)) {
+  static Api api{};
+  static std::once_flag once;
+  std::call_once(once, [&] { load(api); });
+  return api;
+}
 
 }  // namespace photoagent::util
