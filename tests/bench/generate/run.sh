@@ -6,6 +6,10 @@
 #   tests/bench/generate/run.sh [--n 500] [--concurrency 32] [--latency-ms 1000]
 #       [--reps 2] [--threads 96] [--build DIR] [--work DIR] [--keep]
 #       [--no-js] [--sync-processing] [--out FILE]
+#   tests/bench/generate/run.sh --sizes 500,2000,10000 [--latency-ms 50] ...
+#       (photoagent alone at each size: per-item overhead and peak RSS)
+#       (--rate N/min is passed to photoagent; --sizes lifts it to 100000/min)
+#   --photoagent PATH runs another build of photoagent (e.g. a baseline).
 #
 # Needs build/photoagent and build/tests/fakecloud/fakecloud
 # (cmake --build build --target photoagent fakecloud), /usr/bin/time
@@ -17,11 +21,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 
 n=500 conc=32 latency_ms=1000 reps=2 threads=96
-build="$repo/build" work="" keep=0 js=1 sync_processing=false out=""
+build="$repo/build" work="" keep=0 js=1 sync_processing=false out="" sizes="" pa="" rate=""
 model=black-forest-labs/flux-schnell
 token=r8_good
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case $1 in
     --n) n=$2; shift ;;
@@ -35,14 +39,23 @@ while [ $# -gt 0 ]; do
     --no-js) js=0 ;;
     --sync-processing) sync_processing=true ;;
     --out) out=$2; shift ;;
+    --sizes) sizes=$2; shift ;;
+    --rate) rate=$2; shift ;;
+    --photoagent) pa=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift ;;
     -h|--help) usage 0 ;;
     *) echo "unknown argument: $1" >&2; usage 2 ;;
   esac
   shift
 done
 
-pa="$build/photoagent"
+[ -n "$pa" ] || pa="$build/photoagent"
 fc="$build/tests/fakecloud/fakecloud"
+# --sizes: photoagent alone, at each size (the npm comparison is the default mode).
+# Replicate's account limit (600 creates a minute, photoagent's default) would
+# make 2,000 items take 200 s whatever the client: lift it to see the
+# client's own cost.
+[ -n "$sizes" ] && { js=0; [ -n "$rate" ] || rate=100000/min; }
+rate_args=(); [ -n "$rate" ] && rate_args=(--rate "$rate")
 for f in "$pa" "$fc"; do
   [ -x "$f" ] || { echo "missing $f: cmake --build $build --target photoagent fakecloud" >&2; exit 2; }
 done
@@ -88,12 +101,16 @@ reset_emulator() {
 }
 
 # --- prompts: N distinct prompts, each with its own seed -------------------
-awk -v n="$n" 'BEGIN {
-  split("a red fox in snow|a lighthouse at dusk|a bowl of ramen|an astronaut on a horse|a foggy pine forest|a vintage bicycle|a koi pond|a city street in the rain", s, "|")
-  for (i = 0; i < n; i++) printf "{\"prompt\":\"bench %d: %s, photo, 35mm\",\"seed\":%d}\n", i, s[i % 8 + 1], 1000 + i
-}' >"$work/prompts.jsonl"
-jq -e . "$work/prompts.jsonl" >/dev/null
-log "wrote $n prompts to $work/prompts.jsonl"
+write_prompts() { # n file
+  awk -v n="$1" 'BEGIN {
+    split("a red fox in snow|a lighthouse at dusk|a bowl of ramen|an astronaut on a horse|a foggy pine forest|a vintage bicycle|a koi pond|a city street in the rain", s, "|")
+    for (i = 0; i < n; i++) printf "{\"prompt\":\"bench %d: %s, photo, 35mm\",\"seed\":%d}\n", i, s[i % 8 + 1], 1000 + i
+  }' >"$2"
+  jq -e . "$2" >/dev/null
+  log "wrote $1 prompts to $2"
+}
+prompts="$work/prompts.jsonl"
+[ -n "$sizes" ] || write_prompts "$n" "$prompts"
 
 # --- official client --------------------------------------------------------
 js_version=""
@@ -139,11 +156,11 @@ run_one() { # client rep
     /usr/bin/time -f '%M %U %S' -o "$d/time.txt" \
       env PHOTOAGENT_HOME="$d/home" PHOTOAGENT_CONFIG_DIR="$d/config" \
           REPLICATE_API_TOKEN=$token REPLICATE_API_BASE_URL="$origin/v1" \
-      "$pa" generate --model $model --batch "$work/prompts.jsonl" --concurrency "$conc" \
+      "$pa" generate --model $model --batch "$prompts" --concurrency "$conc" "${rate_args[@]}" \
           -o "$d/out" --json >"$d/stdout" 2>"$d/stderr" || rc=$?
   else
     /usr/bin/time -f '%M %U %S' -o "$d/time.txt" \
-      node "$work/js/js_client.mjs" "$origin/v1" $token $model "$work/prompts.jsonl" "$d/out" "$conc" \
+      node "$work/js/js_client.mjs" "$origin/v1" $token $model "$prompts" "$d/out" "$conc" \
           >"$d/stdout" 2>"$d/stderr" || rc=$?
   fi
   t1=$(date +%s%N)
@@ -171,6 +188,53 @@ run_one() { # client rep
   log "$(tail -1 "$work/runs.tsv" | awk -F'\t' '{printf "%-10s rep %s: %s s, %d images, %d requests, peak RSS %.1f MiB, CPU %s s, %d connections, load %s -> %s", $1, $2, $3, $6, $7, $4/1024, $5, $14, $12, $13}')"
   log "  routes $(cat "$d/routes.json")"
 }
+
+# --- sizes: photoagent alone at each size ---------------------------------------
+if [ -n "$sizes" ]; then
+  IFS=, read -r -a size_list <<<"$sizes"
+  for n in "${size_list[@]}"; do
+    prompts="$work/prompts-$n.jsonl"
+    write_prompts "$n" "$prompts"
+    for ((r = 1; r <= reps; r++)); do
+      run_one photoagent "${n}x$r"
+      journal="$work/run-photoagent-${n}x$r/out/.photoagent-batch.jsonl"
+      [ -f "$journal" ] || journal="${journal%l}"  # the previous release's whole-document state
+      log "  journal $(stat -c %s "$journal" 2>/dev/null || echo 0) bytes after compaction, $(wc -l <"$journal" 2>/dev/null || echo 0) lines"
+      [ $keep = 1 ] || find "$work/run-photoagent-${n}x$r/out" -name '*.png' -delete
+    done
+  done
+  {
+    echo "### photoagent generate --batch by size: ${latency_ms} ms prediction latency, concurrency $conc, emulator --threads $threads (median of $reps runs)"
+    echo
+    echo "| items | wall s (range) | ideal s | wall / ideal | per-item wall ms | per-item overhead ms | peak RSS MiB | CPU s | CPU ms / item | requests / image | images |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    for n in "${size_list[@]}"; do
+      awk -F'\t' -v n="$n" 'NR > 1 && $2 ~ "^" n "x"' "$work/runs.tsv" | awk -F'\t' -v n="$n" -v l="$latency_ms" -v c="$conc" '
+        function med(a, k,   i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                                         return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+        { k++; w[k] = $3; m[k] = $4; u[k] = $5; q[k] = ($6 ? $7 / $6 : 0)
+          if (k == 1 || $6 < imin) imin = $6; if (k == 1 || $3 < wmin) wmin = $3; if (k == 1 || $3 > wmax) wmax = $3 }
+        END { if (!k) exit; ideal = n * l / 1000 / c; W = med(w, k)
+              printf "| %d | %.2f (%.2f-%.2f) | %.2f | %.3f | %.3f | %.3f | %.1f | %.2f | %.3f | %.3f | %d / %d |\n",
+                     n, W, wmin, wmax, ideal, W / ideal, W / n * 1000, (W - ideal) / n * 1000, med(m, k) / 1024, med(u, k), med(u, k) / n * 1000, med(q, k), imin, n }'
+    done | tee "$work/sizes.md"
+    echo
+    first=${size_list[0]} last=${size_list[${#size_list[@]}-1]}
+    awk -F'|' -v a="$first" -v b="$last" '
+      { gsub(/ /, "", $2) } $2 == a { pa = $6; oa = $7 } $2 == b { pb = $6; ob = $7 } { if ($8 + 0 > rss) rss = $8 + 0 }
+      END { r = pb / pa
+            printf "Per-item wall at %d vs %d: %.3f / %.3f ms = %.3fx (target <= 1.2x) -> %s\n", b, a, pb, pa, r, (r <= 1.2 ? "met" : "MISSED")
+            printf "Per-item overhead at %d vs %d: %.3f / %.3f ms\n", b, a, ob, oa
+            printf "Peak RSS, largest: %.1f MiB (target < 64 MiB) -> %s\n", rss, (rss < 64 ? "met" : "MISSED") }' "$work/sizes.md"
+    echo
+    echo "Per run:"
+    awk -F'\t' 'NR > 1 {printf "  %s: wall %s s, peak RSS %.1f MiB, CPU %s s, %d images, %d requests (%d creates, %d polls, %d downloads, %d other), %d connections, load %s -> %s\n", $2, $3, $4/1024, $5, $6, $7, $8, $9, $10, $11, $14, $12, $13}' "$work/runs.tsv"
+    echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg) (uptime: $(uptime | sed 's/^ *//')), $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "photoagent: $pa ($(git -C "$repo" rev-parse --short HEAD 2>/dev/null)$(git -C "$repo" diff --quiet -- src include 2>/dev/null || echo ' + uncommitted src changes'))"
+  } | tee "$work/results.md"
+  [ -n "$out" ] && cp "$work/results.md" "$out"
+  exit 0
+fi
 
 clients=(photoagent); [ $js = 1 ] && clients+=(js)
 for ((r = 1; r <= reps; r++)); do
