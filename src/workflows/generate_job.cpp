@@ -112,7 +112,13 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     report.failed += !ok;
     report.images += r.files.size();
     if (ok && spec.wait && r.files.empty()) ++report.unaccounted;  // a success without its files is none
-    if (ok && r.row.status == store::PredictionStatus::succeeded && r.row.predict_time < 0) without_run_time.push_back(r.row);
+    if (ok && r.row.status == store::PredictionStatus::succeeded && r.row.predict_time < 0) {
+      store::PredictionRow slim;  // what fetching the run time needs, nothing more: 10,000 of them stay small
+      slim.id = r.row.id;
+      slim.replicate_id = r.row.replicate_id;
+      slim.created_at = r.row.created_at;
+      without_run_time.push_back(std::move(slim));
+    }
     report.items.push_back({plans[i].key, r.row.id, ok, std::move(r.files)});
   };
   auto done = [&](const util::ItemDone& d) {
