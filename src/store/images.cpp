@@ -125,16 +125,6 @@ void record_generated_images(Database& db, std::int64_t prediction_id, const std
   tx.commit();
 }
 
-void set_image_prediction(Database& db, std::int64_t image_id, std::int64_t prediction_id) {
-  auto lock = db.lock();
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(), "UPDATE images SET prediction_id = ? WHERE id = ?");
-  u.bind(1, prediction_id);
-  u.bind(2, image_id);
-  u.exec();
-  tx.commit();
-}
-
 std::optional<Image> find_image(Database& db, std::int64_t id) {
   auto lock = db.lock();
   SQLite::Statement q(db.sql(), std::string(kColumns) + " WHERE i.id = ?");

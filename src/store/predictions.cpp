@@ -167,11 +167,6 @@ void set_prediction_version(Database& db, std::int64_t id, const std::string& ve
   detail::update_row(db, "UPDATE predictions SET version = ?, status = 'intent' WHERE id = ?", {version}, id);
 }
 
-void set_prediction_created_at(Database& db, std::int64_t id, const std::string& created_at) {
-  auto lock = db.lock();
-  detail::update_row(db, "UPDATE predictions SET created_at = ? WHERE id = ?", {created_at}, id);
-}
-
 void retire_prediction_key(Database& db, std::int64_t id) {
   auto lock = db.lock();
   detail::update_row(db, "UPDATE predictions SET key = key || ':retired:' || id WHERE id = ?", {}, id);
@@ -216,28 +211,6 @@ std::optional<PredictionRow> adopt_prediction(Database& db, std::int64_t id, con
   auto row = record_prediction_answer(db, id, a);  // joins this transaction (the lock is recursive)
   tx.commit();
   return row;
-}
-
-void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& rid, PredictionStatus status) {
-  auto lock = db.lock();
-  detail::update_row(db, "UPDATE predictions SET replicate_id = ?, status = ? WHERE id = ?", {rid, to_string(status)}, id);
-}
-
-void finish_prediction(Database& db, std::int64_t id, PredictionStatus status, const std::string& output,
-                       const std::string& error, double predict_time) {
-  auto lock = db.lock();
-  auto tx = db.write_transaction();
-  SQLite::Statement u(db.sql(),
-                      "UPDATE predictions SET status = ?, output = ?, error = ?, predict_time = ?, completed_at = ?"
-                      " WHERE id = ?");
-  u.bind(1, to_string(status));
-  if (output.empty()) u.bind(2); else u.bind(2, output);
-  if (error.empty()) u.bind(3); else u.bind(3, error);
-  if (predict_time < 0) u.bind(4); else u.bind(4, predict_time);
-  u.bind(5, util::now_iso8601());
-  u.bind(6, id);
-  u.exec();
-  tx.commit();
 }
 
 PredictionRow set_prediction_state(Database& db, std::int64_t id, PredictionStatus status, const std::string& error) {

@@ -149,6 +149,10 @@ std::vector<std::string> Generator::download_outputs(const store::PredictionRow&
 }
 
 GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
+  return run(p, wait, retry_unknown_, retry_expired_);
+}
+
+GenerateResult Generator::run(const PlannedPrediction& p, bool wait, bool retry_unknown, bool retry_expired) {
   GenerateResult res;
   res.plan = p;
   try {
@@ -161,8 +165,8 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait) {
     spec.wait_seconds = wait ? static_cast<int>(config_.get_number("replicate.wait_seconds", 1, 60)) : 0;
     spec.max_poll = wait ? std::chrono::seconds(30 * 60) : std::chrono::seconds(0);
     spec.generation = store::GenerationInfo{p.prompt, p.style, p.out_dir.string(), p.seed};
-    spec.retry_unknown = retry_unknown_;
-    spec.retry_expired = retry_expired_;
+    spec.retry_unknown = retry_unknown;
+    spec.retry_expired = retry_expired;
     if (state_ != nullptr) spec.on_change = [this](const store::PredictionRow& r) { state_->record(r); };
     res.row = runner_.run(spec);
     if (!wait || res.row.status != store::PredictionStatus::succeeded) {
@@ -232,13 +236,8 @@ GenerateResult Generator::retry(const store::PredictionRow& row) {
   p.seed = info.seed;
   p.provider = row.model.starts_with("hf:") ? Provider::huggingface : Provider::replicate;
   p.out_dir = info.output_dir.empty() ? fs::current_path() : fs::path(info.output_dir);
-  const bool unknown = retry_unknown_, expired = retry_expired_;
-  retry_unknown_ = row.status == store::PredictionStatus::unknown || unknown;
-  retry_expired_ = row.status == store::PredictionStatus::expired || expired;
-  auto res = run(p, true);
-  retry_unknown_ = unknown;
-  retry_expired_ = expired;
-  return res;
+  return run(p, true, row.status == store::PredictionStatus::unknown || retry_unknown_,
+             row.status == store::PredictionStatus::expired || retry_expired_);
 }
 
 GenerateResult Generator::collect(store::PredictionRow row) {

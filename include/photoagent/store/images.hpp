@@ -46,9 +46,6 @@ void remove_blob_if_unreferenced(Database& db, const std::string& relative_path)
 // with the same source_sha256 (a duplicate), else the new row.
 std::optional<Image> insert_image(Database& db, const Image& img);
 
-// Links a generated image to the prediction that made it.
-void set_image_prediction(Database& db, std::int64_t image_id, std::int64_t prediction_id);
-
 std::optional<Image> find_image(Database& db, std::int64_t id);
 std::optional<Image> find_image_by_source(Database& db, std::int64_t project_id, const std::string& source_sha256);
 // A project's photos are what the user uploaded; generated outputs are kept

@@ -73,8 +73,6 @@ std::optional<PredictionRow> claim_prediction(Database& db, std::int64_t id, std
 
 // A model run by version after all: the row returns to "intent" with it.
 void set_prediction_version(Database& db, std::int64_t id, const std::string& version);
-// For rows imported from a batch state file: the original creation time.
-void set_prediction_created_at(Database& db, std::int64_t id, const std::string& created_at);
 // Frees a failed row's key for a new attempt; the row stays as history.
 void retire_prediction_key(Database& db, std::int64_t id);
 // Removes a row whose create was refused (nothing exists remotely).
@@ -95,10 +93,6 @@ PredictionRow record_prediction_answer(Database& db, std::int64_t id, const Pred
 // The same for a prediction found in Replicate's list: nothing when another
 // row already owns that Replicate id (checked in the same transaction).
 std::optional<PredictionRow> adopt_prediction(Database& db, std::int64_t id, const PredictionAnswer& answer);
-void set_prediction_replicate_id(Database& db, std::int64_t id, const std::string& replicate_id,
-                                 PredictionStatus status);
-void finish_prediction(Database& db, std::int64_t id, PredictionStatus status, const std::string& output,
-                       const std::string& error, double predict_time);
 // A local verdict (unknown, expired) with its reason.
 PredictionRow set_prediction_state(Database& db, std::int64_t id, PredictionStatus status, const std::string& error);
 // Run times learnt after the fact (a sync answer carries none), in one

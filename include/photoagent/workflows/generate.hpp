@@ -129,6 +129,7 @@ class Generator {
   };
   Mapping map_replicate(const GenerateRequest& request, const Style* style);
   Mapping map_huggingface(const GenerateRequest& request, const Style* style);
+  GenerateResult run(const PlannedPrediction& p, bool wait, bool retry_unknown, bool retry_expired);
   // Checks, stamps with metadata and writes one output; fills `cached` (the
   // cache row, file stored) when the generation belongs to a project.
   std::string save_output(std::string bytes, const store::PredictionRow& row, const std::filesystem::path& dir,
