@@ -30,9 +30,13 @@
 #include <string>
 #include <vector>
 
+#include "doc_text.hpp"
 #include "harness.hpp"
 
 namespace {
+using doc_text::has_word;
+using doc_text::is_word_char;
+using doc_text::roff_text;
 namespace fs = std::filesystem;
 
 // The source tree (not __FILE__, which a compiler cache may make relative).
@@ -167,35 +171,6 @@ std::vector<Command> walk(const Env& env) {
     }
   }
   return all;
-}
-
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
-
-// `needle` as a whole word: not preceded or followed by [A-Za-z0-9_-], so
-// "--to" is not found in "--token" and "-l to" not in "-l tokens".
-bool has_word(const std::string& text, const std::string& needle) {
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
-    const bool left = pos == 0 || !is_word_char(text[pos - 1]);
-    const bool right = pos + needle.size() == text.size() || !is_word_char(text[pos + needle.size()]);
-    if (left && right) return true;
-  }
-  return false;
-}
-
-// roff source as text: "\-\-kind" -> "--kind", font and spacing escapes gone.
-std::string roff_text(std::string s) {
-  static const std::regex escapes(R"(\\f[BIRP]|\\f\[[A-Z]*\]|\\&|\\%)");
-  s = std::regex_replace(s, escapes, "");
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '-') {
-      out += '-';
-      ++i;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 // The page that documents a command family, besides photoagent(1).

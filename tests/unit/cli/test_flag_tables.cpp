@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include "../../doc_text.hpp"
+
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +25,9 @@
 using namespace photoagent;
 
 namespace {
+using doc_text::has_word;
+using doc_text::is_word_char;
+using doc_text::roff_text;
 namespace fs = std::filesystem;
 
 // The source tree (not __FILE__, which a compiler cache may make relative).
@@ -42,35 +47,11 @@ std::string joined(const std::vector<std::string>& words, const std::string& sep
   return s;
 }
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
-
-// `needle` as a whole word, so "--to" is not found in "--token".
-bool has_word(const std::string& text, const std::string& needle) {
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) {
-    const bool left = pos == 0 || !is_word_char(text[pos - 1]);
-    const bool right = pos + needle.size() == text.size() || !is_word_char(text[pos + needle.size()]);
-    if (left && right) return true;
-  }
-  return false;
-}
-
 std::set<std::string> words_of(const std::string& s) {
   std::istringstream in(s);
   std::set<std::string> words;
   for (std::string w; in >> w;) words.insert(w);
   return words;
-}
-
-// roff source as text: "\-\-kind" -> "--kind", font and spacing escapes gone.
-std::string roff_text(std::string s) {
-  static const std::regex escapes(R"(\\f[BIRP]|\\f\[[A-Z]*\]|\\&|\\%)");
-  s = std::regex_replace(s, escapes, "");
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '-') ++i;
-    out += s[i];
-  }
-  return out;
 }
 
 // An option's names split by kind: "name,-p,--project" -> {-p}, {--project}.
