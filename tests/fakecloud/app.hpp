@@ -17,7 +17,7 @@ namespace fakecloud {
 struct FaultRule {
   json spec;
   std::vector<std::string> routes;  // "POST /v1/predictions", "*", "GET /_delivery/*", ...
-  std::string kind;   // status | drop | drop_after | hold | slow | truncate
+  std::string kind;   // status | drop | drop_after | hold | slow | truncate | corrupt | expire
   double rate = 1.0;
   long remaining = -1;  // -1: unlimited (rate only); else fires for the next N matches
   long skip = 0;        // matches to let through before the rule may fire
@@ -31,6 +31,9 @@ struct Counters {
   std::map<std::string, long> faults_by_kind;
   // route -> lower-case header name -> requests that carried it more than once
   std::map<std::string, std::map<std::string, long>> repeated_headers;
+  // token name (replicate_token, ...) -> service the request went to -> requests
+  // whose target, headers or body carried it (secrets audit: each token only to its own).
+  std::map<std::string, std::map<std::string, long>> token_sightings;
 };
 
 struct App {

@@ -71,7 +71,8 @@ json default_config() {
 }
 
 static const std::set<std::string> kKinds = {"status", "drop",  "drop_after",
-                                             "hold",   "slow", "truncate"};
+                                             "hold",   "slow", "truncate",
+                                             "corrupt", "expire"};
 
 std::string apply_config_patch(App& app, const json& patch) {
   if (!patch.is_object()) return "config must be a JSON object";

@@ -15,6 +15,7 @@ json stats(const App& app) {
   s["responses_by_status"] = app.counters.by_status;
   s["faults_by_kind"] = app.counters.faults_by_kind;
   s["repeated_headers_by_route"] = app.counters.repeated_headers;
+  s["token_sightings"] = app.counters.token_sightings;
   json rules = json::array();
   for (const auto& r : app.faults)
     rules.push_back({{"route", r.routes.size() == 1 ? json(r.routes[0]) : json(r.routes)},

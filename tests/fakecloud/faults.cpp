@@ -89,6 +89,8 @@ void answer_status_fault(const FaultHit& hit, const httplib::Request& req, httpl
   const json& s = hit.spec;
   int status = static_cast<int>(jlong(s, "status", 500));
   long retry_after = jlong(s, "retry_after", 1);
+  // "retry_after": null sends a 429 with no hint at all (no Retry-After, no reset headers).
+  const bool hint = !(s.contains("retry_after") && s["retry_after"].is_null());
   res.status = status;
   const std::string& path = req.path;
   bool replicate = starts_with(path, "/v1/");
@@ -96,15 +98,16 @@ void answer_status_fault(const FaultHit& hit, const httplib::Request& req, httpl
   bool storage = starts_with(path, "/_");  // delivery, LFS storage
   std::string body, type = "application/json";
   if (status == 429) {
-    res.set_header("Retry-After", std::to_string(retry_after));
+    if (hint) res.set_header("Retry-After", std::to_string(retry_after));
     if (replicate) {
-      body = json{{"detail", "Request was throttled. Your rate limit resets in ~" +
-                                 std::to_string(retry_after) + "s."},
+      body = json{{"detail", hint ? "Request was throttled. Your rate limit resets in ~" +
+                                        std::to_string(retry_after) + "s."
+                                  : std::string("Request was throttled.")},
                   {"status", 429}}
                  .dump();
       type = "application/problem+json";
       res.set_header("ratelimit-remaining", "0");
-      res.set_header("ratelimit-reset", std::to_string(retry_after));
+      if (hint) res.set_header("ratelimit-reset", std::to_string(retry_after));
     } else if (sendgrid) {
       body = json{{"errors", {{{"field", nullptr}, {"message", "too many requests"}}}}}.dump();
       auto reset = std::chrono::duration_cast<std::chrono::seconds>(
@@ -207,6 +210,15 @@ bool send_truncated(const httplib::Request& req, const httplib::Response& res, c
   }
   close_fd_softly(fd, jbool(spec, "rst", false));
   return true;
+}
+
+void corrupt_body(httplib::Response& res, const json& spec, std::mt19937_64& rng) {
+  std::string& body = res.body;
+  const size_t keep = static_cast<size_t>(std::max<long>(0, jlong(spec, "keep", 64)));
+  if (body.size() <= keep) return;
+  const long flips = std::max<long>(1, jlong(spec, "bytes", 16));
+  std::uniform_int_distribution<size_t> at(keep, body.size() - 1);
+  for (long i = 0; i < flips; ++i) body[at(rng)] ^= static_cast<char>(0x5A);
 }
 
 }  // namespace fakecloud

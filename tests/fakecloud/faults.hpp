@@ -7,6 +7,8 @@
 //   slow        wait `ms`, then run the handler and answer
 //   truncate    run the handler, send headers with the full Content-Length and
 //               only part of the body, then close
+//   corrupt     run the handler, then flip bytes of the body (full length, status as is)
+//   expire      a delivery's prediction loses its data first (as after output_ttl_s)
 #pragma once
 
 #include <httplib.h>
@@ -42,5 +44,9 @@ bool drop_connection(const httplib::Request& req, bool rst);
 // Writes `res` by hand with its full Content-Length but only part of the body,
 // then closes the connection.
 bool send_truncated(const httplib::Request& req, const httplib::Response& res, const json& spec);
+
+// Flips `bytes` (default 16) bytes of res.body past its first `keep` (default 64,
+// so magic numbers survive and only a decode or checksum notices); seeded by `rng`.
+void corrupt_body(httplib::Response& res, const json& spec, std::mt19937_64& rng);
 
 }  // namespace fakecloud

@@ -159,6 +159,7 @@ bool is_terminal(const std::string& s) {
 
 bool data_removed(const App& app, const Job& j, const JobView& v, TimePoint now) {
   if (!v.completed) return false;
+  if (j.expired) return true;
   if (j.training && !app.cfg_bool("trainings_data_removed", true)) return false;
   // Seconds, fractions allowed, so a test can watch the hour pass in milliseconds.
   double ttl = std::clamp(app.cfg_double("output_ttl_s", 3600), 0.0, 1e9);  // 1e9 s: never, without overflow

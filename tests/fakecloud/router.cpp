@@ -163,6 +163,23 @@ static void count_repeated_headers(App& app, const std::string& route, const htt
   if (any) app.bump("requests_with_repeated_headers");
 }
 
+// Secrets audit: which configured token reached which service. A token must
+// only ever reach its own service (never storage URLs, never another service).
+static void count_token_sightings(App& app, const httplib::Request& req) {
+  const std::string& path = req.path;
+  const char* service = starts_with(path, "/v1/")   ? "replicate"
+                        : starts_with(path, "/v3/") ? "sendgrid"
+                        : starts_with(path, "/_")   ? "storage"
+                                                    : "huggingface";
+  for (const char* name : {"replicate_token", "hf_token", "sendgrid_token", "sendgrid_send_only_token"}) {
+    const std::string token = app.cfg_str(name, "");
+    if (token.size() < 6) continue;
+    bool seen = req.target.find(token) != std::string::npos || req.body.find(token) != std::string::npos;
+    for (const auto& [k, v] : req.headers) seen = seen || v.find(token) != std::string::npos;
+    if (seen) app.counters.token_sightings[name][service] += 1;
+  }
+}
+
 // ---- registration ----------------------------------------------------------
 
 static std::string to_regex(const std::string& pattern, std::vector<std::string>& names) {
@@ -211,6 +228,7 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
       app.counters.by_route[key] += 1;
       count_repeated_headers(app, key, req);
       if (auth != Auth::Control) {
+        count_token_sightings(app, req);
         fault = pick_fault(app, key, req.method, req.path);
         delay = sample_ms(app.config.value("latency_ms", json(0)), app.rng);
         const json per_route = app.config.value("route_latency_ms", json::object());  // named: items() must not outlive it
@@ -236,6 +254,14 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
         c.send_text(500, "fakecloud: could not find the socket to drop\n", "text/plain");
       return finish();
     }
+    if (fk == "expire") {  // the job behind a delivery URL loses its data now
+      std::lock_guard<std::mutex> lock(app.mu);
+      auto it = app.state.replicate.jobs.find(c.params["id"]);
+      if (it != app.state.replicate.jobs.end() && !it->second.expired) {
+        it->second.expired = true;
+        app.bump("predictions_expired");
+      }
+    }
     sleep_ms(delay);
     if (!check_auth(c, auth)) return finish();
     if (auth == Auth::Replicate && !rate_limit(c, flags & kPredictionCreate)) return finish();
@@ -248,6 +274,10 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
     if (fk == "hold") sleep_ms(fault->ms);
     if (fk == "drop_after") drop_connection(req, jbool(fault->spec, "rst", false));
     if (fk == "truncate") send_truncated(req, res, fault->spec);
+    if (fk == "corrupt") {
+      std::lock_guard<std::mutex> lock(app.mu);
+      corrupt_body(res, fault->spec, app.rng);
+    }
     finish();
   };
   if (method == "GET") server_.Get(rx, wrapped);

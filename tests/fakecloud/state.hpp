@@ -68,6 +68,7 @@ struct Job {
   int image_count = 0;
   int caption_count = 0;
   bool settled = false;  // trained version added to the destination
+  bool expired = false;  // data removed early by an `expire` fault (as if output_ttl_s passed)
   json webhook = nullptr;
 };
 
