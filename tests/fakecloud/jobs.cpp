@@ -5,6 +5,7 @@
 #include <cmath>
 #include <thread>
 
+#include "clip_model.hpp"
 #include "replicate.hpp"
 #include "text_models.hpp"
 
@@ -103,6 +104,7 @@ json job_output(const App& app, const Job& j, const std::string& origin) {
   if (j.kind == "image") return base + "output." + j.ext;
   if (j.kind == "text") return caption_for(jstr(j.input, "image"));
   if (j.kind == "llm") return llm_tokens_for(jstr(j.input, "prompt"));
+  if (j.kind == "clip") return clip_embedding_output(j.input, static_cast<int>(app.cfg_long("embedding_dim", 768)));
   if (j.kind == "embedding") {
     json out = json::array();
     std::string all = jstr(j.input, "inputs", "a\nb");

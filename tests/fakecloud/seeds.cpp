@@ -168,6 +168,15 @@ json clip() {
       "inputs":{"type":"string","default":"a\nb","description":"Newline-separated inputs. Can either be strings of text or image URIs starting with http[s]://","x-order":0}}},
     "Output":{"type":"array","title":"Output","items":{"type":"object"}}})");
 }
+// krthr/clip-embeddings (clip-vit-large-patch14): `image` is a Cog Path
+// (format uri, so a data URI is accepted), `text` a plain string.
+json clip_embeddings() {
+  return json::parse(R"({"Input":{"type":"object","title":"Input","properties":{
+      "text":{"type":"string","title":"Text","description":"Input text","x-order":0},
+      "image":{"type":"string","format":"uri","title":"Image","description":"Input image","x-order":1}}},
+    "Output":{"type":"object","title":"Output","required":["embedding"],"properties":{
+      "embedding":{"type":"array","title":"Embedding","items":{"type":"number"}}}}})");
+}
 
 const std::vector<Seed>& seeds() {
   static const std::vector<Seed> table = {
@@ -196,6 +205,9 @@ const std::vector<Seed>& seeds() {
        "Real-ESRGAN with optional face correction and adjustable upscale"},
       {"andreasjansson", "clip-features", "embedding", false, {}, clip,
        "Return CLIP features for the clip-vit-large-patch14 model"},
+      {"krthr", "clip-embeddings", "clip", false,
+       {"1c0371070cb827ec3c7f2f28adcdde54b50dcd239aa6faea0bc98b174ef03fb4"}, clip_embeddings,
+       "Generate CLIP (clip-vit-large-patch14) text & image embeddings"},
   };
   return table;
 }
