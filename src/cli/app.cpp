@@ -131,8 +131,15 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
     }
     Context ctx(io, global);
     if (transport) ctx.set_transport(std::move(transport));
-    for (const auto& [parsed, spec] : commands)
-      if (spec->run && parsed->parsed()) return spec->run(ctx);
+    try {
+      for (const auto& [parsed, spec] : commands)
+        if (spec->run && parsed->parsed()) return spec->run(ctx);
+    } catch (const util::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (auto known = ctx.explain_failure(e)) throw *known;  // the cache database, in the user's words
+      throw;
+    }
     ctx.io.out << app.help();  // no command: the overview
     return 0;
   } catch (const util::Error& e) {

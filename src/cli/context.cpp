@@ -47,6 +47,11 @@ store::Database& Context::db() {
   return *db_;
 }
 
+std::optional<util::Error> Context::explain_failure(const std::exception& e) const {
+  if (!db_) return std::nullopt;
+  return db_->explain(e);
+}
+
 const net::Client& Context::http(const std::vector<std::string>& secrets) {
   if (http_) return *http_;
   if (!transport_) {

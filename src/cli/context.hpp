@@ -2,7 +2,9 @@
 // Everything a command may need, built lazily so a command pays only for
 // what it uses (no database for `login`, no network for `project list`).
 
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "photoagent/services/api.hpp"
 #include "photoagent/util/clock.hpp"
 #include "photoagent/util/env.hpp"
+#include "photoagent/util/error.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/credentials.hpp"
 
@@ -44,6 +47,9 @@ class Context {
   workflows::Config& config();
   workflows::CredentialStore& credentials();
   store::Database& db();
+  // An exception from the cache database in the user's words with a way
+  // out (read-only, damaged, busy, full); nothing for any other exception.
+  std::optional<util::Error> explain_failure(const std::exception& e) const;
   // The HTTP client. `secrets` are redacted from --debug traces in addition
   // to every credential photoagent can find.
   const net::Client& http(const std::vector<std::string>& secrets = {});

@@ -10,6 +10,8 @@
 
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <thread>
 
@@ -19,15 +21,22 @@ int Database::latest_schema_version() { return static_cast<int>(detail::kMigrati
 
 Database::Database(const std::filesystem::path& data_dir) : data_dir_(data_dir) {
   util::ensure_dir(data_dir_);
-  const auto file = data_dir_ / "photoagent.db";
+  const auto file = this->file();
+  struct stat st {};
+  const bool read_only = ::stat(file.c_str(), &st) == 0 && (st.st_mode & 0222) == 0;
   try {
-    db_ = std::make_unique<SQLite::Database>(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db_->setBusyTimeout(15000);
+    db_ = std::make_unique<SQLite::Database>(file.string(),
+                                             read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db_->setBusyTimeout(kBusyTimeoutSeconds * 1000);
     enable_wal();
     db_->exec("PRAGMA synchronous=NORMAL");
     db_->exec("PRAGMA foreign_keys=ON");
     migrate();
   } catch (const SQLite::Exception& e) {
+    const int code = e.getErrorCode() & 0xff;
+    if (code == SQLITE_READONLY || code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_BUSY ||
+        code == SQLITE_FULL || code == SQLITE_IOERR)
+      throw sqlite_error(e.getExtendedErrorCode(), e.getErrorStr(), file);
     throw util::failure("cannot open the cache " + file.string() + ": " + e.getErrorStr(),
                         "Check the folder's permissions and free space; PHOTOAGENT_HOME moves it.");
   }

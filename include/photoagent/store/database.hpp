@@ -10,13 +10,22 @@
 #include <mutex>
 #include <optional>
 
+#include "photoagent/store/sqlite_error.hpp"
+
 namespace photoagent::store {
 
 class Database {
  public:
   // Opens (creating if needed) DIR/photoagent.db and brings its schema up to
-  // date. Refuses a database written by a newer photoagent.
+  // date. Refuses a database written by a newer photoagent. A file whose
+  // mode lets nobody write is opened read-only, even by root: reads work,
+  // the first write fails with the read-only message (sqlite_error.hpp).
   explicit Database(const std::filesystem::path& data_dir);
+
+  static std::filesystem::path file_in(const std::filesystem::path& data_dir) { return data_dir / "photoagent.db"; }
+  std::filesystem::path file() const { return file_in(data_dir_); }
+  // A SQLite exception from this connection in the user's words, else nothing.
+  std::optional<util::Error> explain(const std::exception& e) const { return sqlite_error(e, file()); }
 
   // The connection's lock. Every store function holds it for its statements
   // and its transaction, so threads sharing the connection need no lock of
@@ -35,19 +44,36 @@ class Database {
   // may build on another): only the outermost begins and commits.
   class WriteTransaction {
    public:
-    WriteTransaction(Database& db) : lock_(db.mu_), depth_(db.tx_depth_) {
-      if (depth_++ == 0) tx_.emplace(*db.db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // BEGIN and COMMIT are where a read-only, busy or full database shows:
+    // their failures leave as util::Error (sqlite_error.hpp).
+    WriteTransaction(Database& db) : lock_(db.mu_), depth_(db.tx_depth_), db_(db) {
+      if (depth_ == 0) {
+        try {
+          tx_.emplace(*db.db_, SQLite::TransactionBehavior::IMMEDIATE);
+        } catch (const std::exception& e) {
+          if (auto known = db.explain(e)) throw *known;
+          throw;
+        }
+      }
+      ++depth_;
     }
     ~WriteTransaction() { --depth_; }
     WriteTransaction(const WriteTransaction&) = delete;
     WriteTransaction& operator=(const WriteTransaction&) = delete;
     void commit() {
-      if (tx_) tx_->commit();
+      if (!tx_) return;
+      try {
+        tx_->commit();
+      } catch (const std::exception& e) {
+        if (auto known = db_.explain(e)) throw *known;
+        throw;
+      }
     }
 
    private:
     std::unique_lock<std::recursive_mutex> lock_;  // first in, last out
     int& depth_;
+    const Database& db_;
     std::optional<SQLite::Transaction> tx_;
   };
   WriteTransaction write_transaction() { return WriteTransaction(*this); }
