@@ -9,6 +9,7 @@ packages=(
   libcurl4 libcurl4-openssl-dev libssl-dev libstb-dev libturbojpeg0-dev zlib1g-dev libarchive-dev libwebp-dev
   doctest-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
+  groff-base binutils
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include "commands/status.hpp"
 #include "commands/train.hpp"
 #include "commands/upload.hpp"
+#include "version.hpp"
 
 namespace photoagent::cli {
 namespace {
@@ -45,6 +46,7 @@ ProgramSpec program_spec(GlobalOptions& global) {
   ProgramSpec p;
   p.name = "photoagent";
   p.version = "photoagent " PHOTOAGENT_VERSION;
+  if (const std::string describe = git_describe(); !describe.empty()) p.version += " (git " + describe + ")";
   p.root.description = "photoagent: train a personal Flux LoRA on Replicate and generate photos from a terminal";
   p.root.footer = kRootFooter;
   p.root.add("--json", global.json, "Machine-readable output on stdout");

@@ -1,4 +1,5 @@
 // The command surface: help, usage errors, exit codes, honest stubs.
+#include <filesystem>
 #include <doctest/doctest.h>
 
 #include "harness.hpp"
@@ -19,6 +20,9 @@ TEST_SUITE("e2e::cli") {
     auto v = box.run({"--version"});
     CHECK(v.code == 0);
     CHECK(v.out.find("photoagent ") == 0);
+    // Built from a git checkout, --version names the commit (src/cli/version.cmake).
+    if (std::filesystem::exists(std::filesystem::path(PA_SOURCE_DIR) / ".git"))
+      CHECK(v.out.find("(git ") != std::string::npos);
   }
 
   TEST_CASE("usage errors exit 2 with a hint; a typo gets a suggestion") {
