@@ -1,5 +1,6 @@
 #include "command_table.hpp"
 
+#include "commands/cache.hpp"
 #include "commands/config.hpp"
 #include "commands/generate.hpp"
 #include "commands/images.hpp"
@@ -63,6 +64,7 @@ ProgramSpec program_spec(GlobalOptions& global) {
   p.commands.push_back(status_command());
   p.commands.push_back(generate_command());
   p.commands.push_back(search_command());
+  append(p.commands, cache_commands());
   p.commands.push_back(config_command());
   return p;
 }
