@@ -47,6 +47,9 @@ std::vector<PlannedPrediction> GenerateJob::plan(const GenerateJobSpec& spec, Ge
       const json fingerprint = {r.prompt, r.style, r.model, r.n, r.aspect, r.format, r.negative, r.inputs};
       r.occurrence = seen[fingerprint.dump()]++;
     }
+    ++report.lines;
+    if (!in_shard(r, spec.shard)) continue;  // another shard's line (after counting: occurrences stay alike)
+    ++report.shard_lines;
     try {
       for (auto& p : gen_.plan(r)) plans.push_back(std::move(p));
     } catch (const util::Error& e) {
@@ -57,11 +60,18 @@ std::vector<PlannedPrediction> GenerateJob::plan(const GenerateJobSpec& spec, Ge
   return plans;
 }
 
-GenerateReport GenerateJob::run(const GenerateJobSpec& spec, const GenerateEvents& events) {
-  gen_.set_retry(spec.retry_unknown, spec.retry_expired);
+GenerateReport GenerateJob::run(const GenerateJobSpec& spec_in, const GenerateEvents& events) {
+  gen_.set_retry(spec_in.retry_unknown, spec_in.retry_expired);
   GenerateReport report;
+  GenerateJobSpec spec = spec_in;
+  // A batch's folder never mixes splits; a shard writes into its own (shard.hpp).
+  if (!spec.batch.empty()) spec.request.out_dir = batch_folder(fs::absolute(spec.request.out_dir), spec.shard);
   auto plans = plan(spec, report);
   report.planned = plans.size();
+  if (spec.shard.active() && events.on_notice)
+    events.on_notice("Shard " + std::to_string(spec.shard.k) + "/" + std::to_string(spec.shard.n) + ": " +
+                     std::to_string(report.shard_lines) + " of " +
+                     std::to_string(report.lines) + " lines, into " + spec.request.out_dir.string());
   if (spec.dry_run) {
     for (auto& p : plans) {
       const json input = json::parse(p.input_json);

@@ -26,6 +26,7 @@
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/generate.hpp"
+#include "photoagent/workflows/shard.hpp"
 
 namespace photoagent::workflows {
 
@@ -39,6 +40,7 @@ struct GenerateJobSpec {
   bool retry_unknown = false;
   bool retry_expired = false;
   std::filesystem::path contact_sheet;  // "" = none
+  Shard shard;  // --shard K/N: only the batch lines of part K, into OUT/shard-K-of-N
 };
 
 // One finished prediction, kept small: a batch of 10,000 stays flat.
@@ -56,6 +58,7 @@ struct PlannedCost {
 
 struct GenerateReport {
   std::size_t planned = 0;
+  std::size_t lines = 0, shard_lines = 0;  // a batch's readable lines; with --shard, those of this shard
   std::vector<std::pair<std::string, std::string>> bad_lines;  // where, why
   std::vector<ItemSummary> items;                              // in the order they finished
   std::size_t failed = 0;       // items with an error, bad lines, unaccounted items

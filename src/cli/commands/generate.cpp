@@ -19,6 +19,7 @@
 #include "photoagent/util/strings.hpp"
 #include "photoagent/workflows/generate_job.hpp"
 #include "photoagent/workflows/projects.hpp"
+#include "photoagent/workflows/shard.hpp"
 #include "photoagent/workflows/styles.hpp"
 #include "photoagent/workflows/trainers.hpp"
 
@@ -197,7 +198,13 @@ int run_generate(Context& ctx, GenerateOptions o) {
     hf_api = std::make_unique<services::Api>(ctx.http({cred.secret}), services::Service::huggingface, cred.secret,
                                              services::huggingface::inference_base_url());
   }
+  // Shards share the account's create limit: each takes its part unless --rate says.
+  const auto shard = o.shard.empty() ? workflows::Shard{} : workflows::parse_shard(o.shard);
+  if (shard.active() && !batch) throw util::usage_error("--shard splits a batch: use it with --batch FILE");
   if (!o.rate.empty()) ctx.set_create_rate(static_cast<std::size_t>(creates_per_minute(o.rate)));
+  else if (shard.active())
+    ctx.set_create_rate(workflows::shard_rate(
+        static_cast<std::size_t>(ctx.config().get_number("replicate.creates_per_minute", 1, 100000)), shard));
   workflows::GenerateJob job(ctx.db(), ctx.config(), hf ? *hf_api : ctx.api(services::Service::replicate),
                              ctx.create_limiter(), project, hf_api.get());
 
@@ -215,6 +222,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
   spec.retry_unknown = o.retry_unknown;
   spec.retry_expired = o.retry_expired;
   spec.contact_sheet = o.contact_sheet;
+  spec.shard = shard;
   auto report = job.run(spec, events);
   for (const auto& [where, why] : report.bad_lines) ctx.io.err << red(ctx.io, "skipped") << " " << where << ": " << why << "\n";
   if (o.dry_run) {
@@ -275,7 +283,10 @@ items failed.)";
   g.add("--contact-sheet", o->contact_sheet, "Write one grid image of all outputs (.jpg or .png)");
   g.add("--batch", o->batch, "JSON Lines or CSV file of prompts ('-' for stdin)");
   g.add("--concurrency", o->concurrency, "Predictions in flight at once (default 8)").between(1, 256);
-  g.add("--rate", o->rate, "Creates allowed, e.g. 300/min or 5/s (default 600/min)");
+  g.add("--rate", o->rate, "Creates allowed, e.g. 300/min or 5/s (default 600/min; divided by N with --shard)");
+  g.add("--shard", o->shard,
+        "K/N: run only part K of N of the batch (split by a hash of each line's id or content), into OUT/shard-K-of-N "
+        "with its own journal");
   g.add("--collect", o->collect, "Fetch a --no-wait prediction (g12 or Replicate's id)");
   g.add("--retry-unknown", o->retry_unknown,
         "Create again the predictions whose create could not be confirmed (status 'unknown'; may pay twice)");

@@ -25,6 +25,7 @@ struct GenerateOptions {
   bool retry_expired = false;
   bool list_styles = false;
   std::string contact_sheet;
+  std::string shard;  // --shard K/N
 };
 int run_generate(Context& ctx, GenerateOptions o);
 CommandSpec generate_command();
