@@ -7,6 +7,8 @@
 
 #include "../output/json.hpp"
 #include "../output/table.hpp"
+#include "search_file.hpp"
+#include "search_semantic.hpp"
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
@@ -153,9 +155,13 @@ void check(const SearchOptions& o, const Context& ctx) {
 }  // namespace
 
 int run_search(Context& ctx, SearchOptions o) {
+  if (!o.file.empty()) return run_search_file(ctx, o.file, o.words);
+  if (o.index || o.duplicates) return run_search_vectors(ctx, o);
   check(o, ctx);
   o.query.text = util::join(o.words, " ");
-  const auto report = workflows::search(ctx.db(), o.query, ctx.clock());
+  const auto tools = prepare_semantic(ctx, o);
+  const auto report = workflows::search(ctx.db(), o.query, ctx.clock(), tools ? &tools->embedder() : nullptr);
+  if (!report.fallback.empty()) warn(ctx.io, report.fallback);
   const auto& results = report.results;
 
   if (ctx.global.json) {
@@ -206,6 +212,7 @@ CommandSpec search_command() {
   photoagent search headshot -0 | xargs -0 cp -t picked/
   photoagent search --fts 'caption:(red OR blue) NOT prompt:dress' --json
   photoagent search ada --contact-sheet found.jpg
+  photoagent search --file out/ada-3f2a-0.png      # which generation made it, and how to again
 
 Every word must match (any case, accents ignored); a word ending in '*'
 matches words starting with it. Quotes, dashes, colons, AND/OR/NOT/NEAR and
@@ -228,7 +235,16 @@ Exit 1 when nothing matched, as grep.)";
   c.add("--fts", q.fts, "The query is an FTS5 expression (AND, OR, NOT, NEAR, column:, prefix*)");
   c.add("--paths", o->paths, "Print only the paths of the files, one per line");
   c.add("-0,--null", o->null, "Print only the paths, each ended by NUL (for xargs -0)");
+  c.add("--file", o->file, "Which generation made this file (prompt, model, version, seed, input) and the command that makes it again");
   c.add("--contact-sheet", o->contact_sheet, "Also write the results as one grid image, labelled id and score (.jpg or .png)");
+  c.add("--semantic", o->semantic, "Rank by meaning: CLIP vectors of the images against the query's (config embed.model)");
+  c.add("--hybrid", o->hybrid, "Fuse the full-text and the semantic rankings (reciprocal rank fusion, k=60)");
+  c.add("--like", o->like, "Images that look like this one: an image id or a file (--not WORD takes a meaning away)");
+  c.add("--duplicates", o->duplicates, "Groups of near-identical images (and of identical files)");
+  c.add("--threshold", o->threshold, "--duplicates: largest cosine distance within a group (default 0.05)");
+  c.add("--index", o->index, "Compute the missing image vectors (paid; resumable)");
+  c.add("--dry-run", o->dry_run, "--index: count the images to embed and the estimated cost; create nothing");
+  c.add("-j,--jobs", o->jobs, "--index: predictions in flight at once (default 8)").positive();
   c.run = [o](Context& ctx) { return run_search(ctx, *o); };
   return c;
 }

@@ -2,6 +2,7 @@
 // photoagent search QUERY [filters] [--sort score|date] [--limit N] [--offset N]
 //                         [--fts] [--paths] [-0] [--contact-sheet FILE]
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,13 @@ struct SearchOptions {
   bool paths = false;
   bool null = false;  // -0: paths separated by NUL
   std::string contact_sheet;
+  std::string file;  // --file PATH: the generation behind a file (search_file.hpp)
+  // Vectors (search_semantic.hpp).
+  bool semantic = false, hybrid = false;
+  std::string like;  // --like ID|PATH
+  bool index = false, dry_run = false, duplicates = false;
+  std::optional<double> threshold;
+  int jobs = 8;
 };
 int run_search(Context& ctx, SearchOptions o);
 CommandSpec search_command();
