@@ -1,14 +1,24 @@
 // The libcurl Transport. One easy handle per thread, reset between requests,
 // keeps connections alive across the calls a command makes.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 
 #include "curl_api.hpp"
 #include "photoagent/net/http.hpp"
+#include "photoagent/net/proxy.hpp"
+#include "photoagent/net/url.hpp"
+#include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/interrupt.hpp"
@@ -30,46 +40,114 @@ struct SlistDeleter {
 };
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
+// Saturating parse of a Content-Length value (digits only; anything else is
+// "unknown", not an exception).
+std::optional<std::uint64_t> content_length(std::string_view v) {
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : v) {
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return UINT64_MAX;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+std::string size_text(std::uint64_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// Where a response body goes, and how much of it is allowed.
 struct Sink {
   Response* response;
   std::FILE* file;  // when streaming to disk
-  std::size_t max_bytes;
+  std::uint64_t max_bytes;
+  std::uint64_t received = 0;
   bool too_large = false;
+  std::uint64_t announced = 0;  // a Content-Length above max_bytes, when that was the reason
 };
 
 extern "C" size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* sink = static_cast<Sink*>(user);
   const size_t len = size * n;
-  if (sink->file != nullptr) return std::fwrite(data, 1, len, sink->file);
-  if (sink->response->body.size() + len > sink->max_bytes) {
+  if (len > sink->max_bytes - sink->received) {
     sink->too_large = true;
     return 0;  // makes curl fail the transfer
   }
+  sink->received += len;
+  if (sink->file != nullptr) return std::fwrite(data, 1, len, sink->file);
   sink->response->body.append(data, len);
   return len;
 }
 
 extern "C" size_t on_header(char* data, size_t size, size_t n, void* user) {
-  auto* response = static_cast<Response*>(user);
+  auto* sink = static_cast<Sink*>(user);
+  Response* response = sink->response;
   const size_t len = size * n;
   std::string_view line(data, len);
-  if (line.starts_with("HTTP/")) {  // a new response (after 100-continue or a redirect)
+  if (line.starts_with("HTTP/")) {  // a new response (after 100-continue)
     response->headers.clear();
     return len;
   }
   auto colon = line.find(':');
-  if (colon != std::string_view::npos)
-    response->headers.emplace_back(util::to_lower(line.substr(0, colon)),
-                                   util::trim(line.substr(colon + 1)));
+  if (colon == std::string_view::npos) return len;
+  std::string name = util::to_lower(line.substr(0, colon));
+  std::string value = util::trim(line.substr(colon + 1));
+  // A body announced larger than allowed fails before its first byte, not
+  // after the cap's worth of it has been written.
+  if (name == "content-length")
+    if (auto cl = content_length(value); cl && *cl > sink->max_bytes) {
+      sink->too_large = true;
+      sink->announced = *cl;
+      return 0;
+    }
+  response->headers.emplace_back(std::move(name), std::move(value));
   return len;
 }
+
+extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address);
 
 extern "C" size_t on_read(char* buf, size_t size, size_t n, void* user) {
   return std::fread(buf, size, n, static_cast<std::FILE*>(user));
 }
 
-extern "C" int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return util::interrupt_signal() != 0 ? 1 : 0;  // non-zero aborts the transfer
+struct Progress {
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  bool deadline_hit = false;
+};
+
+extern "C" int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* p = static_cast<Progress*>(user);
+  if (util::interrupt_signal() != 0) return 1;  // non-zero aborts the transfer
+  if (p->deadline && std::chrono::steady_clock::now() > *p->deadline) {
+    p->deadline_hit = true;
+    return 1;
+  }
+  return 0;
+}
+
+// Every socket is opened here: close-on-exec (curl's own are not), and, for
+// URLs a service handed out, refused when the address it resolved to is not
+// public. Checking the address actually connected to (not the name) also
+// holds against DNS answers that change between a check and the connect.
+struct SocketPolicy {
+  bool public_only = false;
+  std::string refused{};  // the address refused, for the error
+};
+
+extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  auto* policy = static_cast<SocketPolicy*>(user);
+  if (policy->public_only && is_non_public_address(&address->addr)) {
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (address->family == AF_INET)
+      ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr, text, sizeof text);
+    else if (address->family == AF_INET6)
+      ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr, text, sizeof text);
+    policy->refused = text;
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
 extern "C" int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
@@ -118,11 +196,61 @@ bool nothing_sent_for(CURLcode rc, CURL* h) {
   return request_size == 0;
 }
 
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Deletes a partly written response file unless the transfer completed.
+class PartialFile {
+ public:
+  explicit PartialFile(const std::filesystem::path& p) : path_(p) {}
+  ~PartialFile() {
+    if (path_.empty() || done_) return;
+    std::error_code ec;
+    std::filesystem::remove(path_, ec);
+  }
+  PartialFile(const PartialFile&) = delete;
+  PartialFile& operator=(const PartialFile&) = delete;
+  void done() { done_ = true; }
+
+ private:
+  std::filesystem::path path_;
+  bool done_ = false;
+};
+
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(TraceOptions trace) : trace_(std::move(trace)) {}
 
+  // Redirects are followed here, not by libcurl, so that every hop passes
+  // the same checks as the first URL (no https -> http, and for URLs a
+  // service handed out, the untrusted-URL rules).
   Response perform(const Request& req) override {
+    if (req.untrusted_url) check_untrusted_url(req.url, req.allow_private_addresses);
+    const auto ca = choose_ca(util::process_env());
+    PartialFile partial(req.response_file);
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    if (req.total_timeout.count() > 0) deadline = std::chrono::steady_clock::now() + req.total_timeout;
+    std::string url = req.url;
+    for (int hop = 0;; ++hop) {
+      std::string next;
+      Response r = perform_once(req, url, ca, deadline, req.follow_redirects ? &next : nullptr);
+      if (next.empty()) {
+        partial.done();
+        return r;
+      }
+      if (hop >= 5) throw TransportError(TransportError::Kind::other, false, "too many redirects (" + host_of(url) + ")");
+      if (util::to_lower(url.substr(0, 8)) == "https://" && !util::to_lower(next.substr(0, 8)).starts_with("https://"))
+        throw TransportError(TransportError::Kind::refused, false,
+                             "refused a redirect from https to " + redacted_origin(next) + " (" + host_of(url) + ")");
+      if (req.untrusted_url) check_untrusted_url(next, req.allow_private_addresses);
+      url = std::move(next);
+    }
+  }
+
+ private:
+  Response perform_once(const Request& req, const std::string& url, const CaChoice& ca,
+                        std::optional<std::chrono::steady_clock::time_point> deadline, std::string* redirect) {
     const auto& api = curl();
     thread_local EasyHandle handle;
     if (!handle) handle.reset(api.easy_init());
@@ -133,7 +261,15 @@ class CurlTransport final : public Transport {
     Response response;
     util::FileHandle out_file, in_file;
     if (!req.response_file.empty()) out_file = util::open_file(req.response_file, "wb");
-    Sink sink{&response, out_file.get(), req.max_body_bytes};
+    // A HEAD answer announces the size of a body it does not send.
+    Sink sink{&response, out_file.get(), req.method == "HEAD" ? UINT64_MAX : req.max_body_bytes};
+    Progress progress{deadline};
+    const ProxyChoice proxy = choose_proxy(url, util::process_env());
+    // Through a proxy the socket goes to the proxy (which the user chose) and
+    // the proxy resolves the name: only the URL's own host can be checked.
+    SocketPolicy sockets;
+    sockets.public_only = req.untrusted_url && !req.allow_private_addresses && proxy.proxy.empty();
+    if (trace_.debug) trace_network(url, proxy, ca);
 
     curl_slist* raw = nullptr;
     for (const auto& [k, v] : req.headers) raw = api.slist_append(raw, (k + ": " + v).c_str());
@@ -141,18 +277,22 @@ class CurlTransport final : public Transport {
       raw = api.slist_append(raw, "Expect:");  // no 100-continue round trip for empty posts
     Slist headers(raw);
 
-    api.easy_setopt(h, CURLOPT_URL, req.url.c_str());
+    api.easy_setopt(h, CURLOPT_URL, url.c_str());
     api.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     api.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    api.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    api.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+    api.easy_setopt(h, CURLOPT_PROXY, proxy.proxy.c_str());  // "" = none, whatever the environment says
+    api.easy_setopt(h, CURLOPT_NOPROXY, "");                 // the decision above already applied NO_PROXY
+    if (!ca.file.empty()) api.easy_setopt(h, CURLOPT_CAINFO, ca.file.c_str());
+    if (!ca.dir.empty()) api.easy_setopt(h, CURLOPT_CAPATH, ca.dir.c_str());
+    api.easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    api.easy_setopt(h, CURLOPT_OPENSOCKETDATA, &sockets);
     api.easy_setopt(h, CURLOPT_USERAGENT, "photoagent/" PHOTOAGENT_VERSION);
     api.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     api.easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     api.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, static_cast<long>(req.connect_timeout.count()));
     api.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     api.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(req.stall_timeout.count()));
-    if (req.total_timeout.count() > 0)
-      api.easy_setopt(h, CURLOPT_TIMEOUT, static_cast<long>(req.total_timeout.count()));
     // libcurl re-sends a request by itself when a reused keep-alive connection
     // dies before any answer ("Connection died, retrying a fresh connect").
     // For a create that already took effect that is a second, paid
@@ -163,14 +303,14 @@ class CurlTransport final : public Transport {
       api.easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
       api.easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
     }
-    api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, req.follow_redirects ? 1L : 0L);
-    api.easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+    api.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     api.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     api.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     api.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    api.easy_setopt(h, CURLOPT_HEADERDATA, &response);
+    api.easy_setopt(h, CURLOPT_HEADERDATA, &sink);
     api.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     api.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    api.easy_setopt(h, CURLOPT_XFERINFODATA, &progress);
     if (trace_.debug) {
       api.easy_setopt(h, CURLOPT_VERBOSE, 1L);
       api.easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);
@@ -206,33 +346,71 @@ class CurlTransport final : public Transport {
         throw util::failure("cannot write " + req.response_file.string() + " (disk full?)");
     }
     if (rc != CURLE_OK) {
+      const std::string host = host_of(url);
+      if (!sockets.refused.empty())
+        throw TransportError(TransportError::Kind::refused, true,
+                             "refused to connect to " + host + ": it resolves to " + sockets.refused +
+                                 ", a loopback, private or link-local address, and the service's base URL is not loopback");
+      if (progress.deadline_hit)
+        throw TransportError(TransportError::Kind::deadline, false,
+                             "the transfer from " + host + " took longer than " +
+                                 std::to_string(req.total_timeout.count()) + " s");
       if (rc == CURLE_ABORTED_BY_CALLBACK)
         throw TransportError(TransportError::Kind::interrupted, false, "interrupted");
       if (sink.too_large)
-        throw TransportError(TransportError::Kind::other, false,
-                             "the response from " + host_of(req.url) + " was larger than " +
-                                 std::to_string(req.max_body_bytes >> 20) + " MiB");
+        throw TransportError(TransportError::Kind::too_large, false,
+                             "the answer from " + host + " is larger than the " + size_text(req.max_body_bytes) +
+                                 " allowed" +
+                                 (sink.announced ? " (Content-Length: " + std::to_string(sink.announced) + ")" : ""));
       if (rc == CURLE_WRITE_ERROR && out_file)
         throw util::failure("cannot write " + req.response_file.string() + " (disk full?)");
       const auto kind = rc == CURLE_OPERATION_TIMEDOUT ? TransportError::Kind::timeout
                         : (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
                             ? TransportError::Kind::connect
                             : TransportError::Kind::other;
-      throw TransportError(kind, nothing_sent_for(rc, h),
-                           std::string(api.easy_strerror(rc)) + " (" + host_of(req.url) + ")");
+      throw TransportError(kind, nothing_sent_for(rc, h), std::string(api.easy_strerror(rc)) + " (" + host + ")");
     }
     api.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+    if (redirect != nullptr && is_redirect(response.status)) {
+      char* location = nullptr;
+      api.easy_getinfo(h, CURLINFO_REDIRECT_URL, &location);  // absolute, resolved against url
+      if (location != nullptr) *redirect = location;
+    }
     return response;
   }
 
- private:
-  static std::string host_of(const std::string& url) {
-    auto start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    return url.substr(start, url.find('/', start) - start);
+  // --debug: the network set-up once per process (CA) and once per host (proxy).
+  void trace_network(const std::string& url, const ProxyChoice& proxy, const CaChoice& ca) {
+    std::string out;
+    {
+      std::lock_guard lock(trace_mu_);
+      if (!ca_traced_) {
+        ca_traced_ = true;
+        out += "* CA bundle: " + (ca.file.empty() ? std::string("libcurl's default") : ca.file + " (from " + ca.source + ")") +
+               (ca.dir.empty() ? "" : ", CA directory " + ca.dir + " (from SSL_CERT_DIR)") + "\n";
+      }
+      const std::string authority = url_authority(url);
+      if (traced_hosts_.insert(authority).second)
+        out += "* proxy for " + authority + ": " +
+               (proxy.proxy.empty() ? "none (" + proxy.reason + ")"
+                                    : util::redact_trace(proxy_for_display(proxy.proxy), trace_.secrets) + " (from " + proxy.reason + ")") +
+               "\n";
+    }
+    if (!out.empty()) std::cerr << out << std::flush;
+  }
+
+  static std::string host_of(const std::string& url) { return url_authority(url); }
+
+  // scheme://host of a URL, for an error line (no path or query: they may be signed).
+  static std::string redacted_origin(const std::string& url) {
+    const auto scheme = url.find("://");
+    return (scheme == std::string::npos ? std::string() : url.substr(0, scheme + 3)) + url_authority(url);
   }
 
   TraceOptions trace_;
+  std::mutex trace_mu_;
+  bool ca_traced_ = false;
+  std::set<std::string> traced_hosts_;
 };
 
 }  // namespace

@@ -18,7 +18,9 @@ std::string reason() { return std::strerror(errno); }
 }
 
 FileHandle open_file(const fs::path& path, const char* mode) {
-  FileHandle f(std::fopen(path.c_str(), mode));
+  // "e": close-on-exec, so no descriptor of ours leaks into a child process.
+  const std::string m = std::string(mode) + "e";
+  FileHandle f(std::fopen(path.c_str(), m.c_str()));
   if (!f) throw failure("cannot open " + path.string() + ": " + reason());
   return f;
 }

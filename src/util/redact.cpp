@@ -2,7 +2,6 @@
 
 #include <array>
 #include <cctype>
-#include <regex>
 
 #include "photoagent/util/strings.hpp"
 
@@ -34,6 +33,73 @@ bool sensitive_header(std::string_view name) {
          n.find("secret") != std::string::npos;
 }
 
+// Plain scanners, not std::regex: a debug line can be a 60 kB header, and
+// libstdc++'s regex recurses per character (it crashed on such lines).
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+bool ends_url(char c) { return is_space(c) || c == '"' || c == '\'' || c == '<' || c == '>'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool token_char(char c) { return is_alpha(c) || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'; }
+
+// "r8_", "hf_" or "SG." followed by 8+ token characters: the prefix stays.
+std::string redact_token_shapes(const std::string& line) {
+  static constexpr std::array<std::string_view, 3> prefixes{"r8_", "hf_", "SG."};
+  std::string out;
+  out.reserve(line.size());
+  for (std::size_t i = 0; i < line.size();) {
+    bool hit = false;
+    for (auto p : prefixes) {
+      if (std::string_view(line).substr(i, p.size()) != p) continue;
+      std::size_t end = i + p.size();
+      while (end < line.size() && token_char(line[end])) ++end;
+      if (end - i - p.size() < 8) continue;
+      out.append(p);
+      out += "[redacted]";
+      i = end;
+      hit = true;
+      break;
+    }
+    if (!hit) out += line[i++];
+  }
+  return out;
+}
+
+// URLs anywhere in the line (request lines, Location headers, JSON bodies):
+// "scheme://..." and " /path?query" get their signed parameters redacted.
+std::string redact_urls(const std::string& line) {
+  std::string out;
+  out.reserve(line.size());
+  auto url_end = [&](std::size_t from) {
+    while (from < line.size() && !ends_url(line[from])) ++from;
+    return from;
+  };
+  for (std::size_t i = 0; i < line.size();) {
+    if (is_alpha(line[i])) {
+      std::size_t j = i;
+      while (j < line.size() && is_alpha(line[j])) ++j;
+      if (line.compare(j, 3, "://") == 0 && j + 3 < line.size() && !ends_url(line[j + 3])) {
+        const std::size_t end = url_end(j + 3);
+        out += redact_url(std::string_view(line).substr(i, end - i));
+        i = end;
+      } else {
+        out.append(line, i, j - i);
+        i = j;
+      }
+      continue;
+    }
+    const std::size_t slash = i == 0 && line[0] == '/' ? 0 : (is_space(line[i]) && i + 1 < line.size() && line[i + 1] == '/') ? i + 1 : std::string::npos;
+    if (slash != std::string::npos) {
+      const std::size_t end = url_end(slash);
+      if (line.find('?', slash) < end) {
+        out += redact_url(std::string_view(line).substr(i, end - i));
+        i = end;
+        continue;
+      }
+    }
+    out += line[i++];
+  }
+  return out;
+}
+
 std::string redact_line(std::string line, const std::vector<std::string>& secrets) {
   auto colon = line.find(':');
   if (colon != std::string::npos && colon > 0 && line.find(' ') > colon &&
@@ -45,20 +111,7 @@ std::string redact_line(std::string line, const std::vector<std::string>& secret
     for (auto at = line.find(s); at != std::string::npos; at = line.find(s, at))
       line.replace(at, s.size(), "[redacted]");
   }
-  static const std::regex token_shape(R"((r8_|hf_|SG\.)[A-Za-z0-9_\-\.]{8,})");
-  line = std::regex_replace(line, token_shape, "$1[redacted]");
-  // URLs anywhere in the line (request lines, Location headers, JSON bodies).
-  static const std::regex url(R"([a-zA-Z]+://[^\s"'<>]+|(^|\s)/[^\s"'<>]*\?[^\s"'<>]*)");
-  std::string out;
-  std::sregex_iterator it(line.begin(), line.end(), url), end;
-  std::size_t last = 0;
-  for (; it != end; ++it) {
-    out.append(line, last, static_cast<std::size_t>(it->position()) - last);
-    out += redact_url(it->str());
-    last = static_cast<std::size_t>(it->position() + it->length());
-  }
-  out.append(line, last, std::string::npos);
-  return out;
+  return redact_urls(redact_token_shapes(line));
 }
 
 }  // namespace

@@ -41,6 +41,10 @@ const std::vector<ConfigKey>& config_keys() {
       {"limits.max_megapixels", "refuse images larger than this (megapixels, at most 100)", "100"},
       {"limits.max_side", "refuse images with a side longer than this (pixels, at most 20000)", "20000"},
       {"limits.max_file_mb", "refuse files larger than this (MB, at most 50)", "50"},
+      {"download.max_output_mb", "largest generated output photoagent downloads (MiB)", "200"},
+      {"download.max_weights_mb", "largest trained-weights archive photoagent downloads (MiB)", "20480"},
+      {"download.output_deadline_s", "longest one output download may take (seconds)", "300"},
+      {"download.weights_deadline_s", "longest the weights download may take (seconds)", "1800"},
   };
   return keys;
 }

@@ -14,6 +14,7 @@
 #include "photoagent/util/paths.hpp"
 #include "photoagent/util/time.hpp"
 #include "photoagent/workflows/batch_state.hpp"
+#include "photoagent/workflows/download.hpp"
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/trainers.hpp"
 
@@ -23,8 +24,6 @@ namespace fs = std::filesystem;
 namespace rep = services::replicate;
 
 namespace {
-
-constexpr std::size_t kMaxOutputBytes = 64u << 20;
 
 std::vector<std::string> output_urls(const std::string& output_json) {
   json o = json::parse(output_json, nullptr, false);
@@ -122,16 +121,9 @@ std::vector<std::string> Generator::download_outputs(const store::PredictionRow&
       if (!decoded) throw util::remote_error("output " + std::to_string(i) + " is a malformed data URI");
       bytes = std::move(*decoded);
     } else {
-      net::Request req;
-      req.url = urls[i];
-      req.follow_redirects = true;
-      req.max_body_bytes = kMaxOutputBytes;
-      net::Response r;
-      try {
-        r = api_.client().send(req);  // delivery URLs: no credentials go there
-      } catch (const net::TransportError& e) {
-        services::throw_unreachable(services::Service::replicate, e);
-      }
+      const auto limits = output_download_limits(config_);
+      const net::Response r =
+          download(api_, download_request(api_, urls[i], limits), limits, "output " + std::to_string(i));
       if (r.status == 404 || r.status == 410) throw OutputGone("output " + std::to_string(i) + " is gone");
       if (r.status != 200) throw util::remote_error("could not download output " + std::to_string(i) + " (" + std::to_string(r.status) + ")");
       bytes = std::move(r.body);

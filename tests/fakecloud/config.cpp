@@ -38,6 +38,7 @@ json default_config() {
       {"official_input_defaults", false},
       {"output_ttl_s", 3600},  // seconds, fractions allowed
       {"trainings_data_removed", true},
+      {"delivery_origin", ""},  // origin of output/weights URLs in answers; "" = the request's
       {"image_base_px", 64},
       {"max_image_px", 2048},
       // Trainings.
@@ -72,7 +73,8 @@ json default_config() {
 
 static const std::set<std::string> kKinds = {"status", "drop",  "drop_after",
                                              "hold",   "slow", "truncate",
-                                             "corrupt", "expire"};
+                                             "corrupt", "expire", "oversize",
+                                             "trickle", "redirect"};
 
 std::string apply_config_patch(App& app, const json& patch) {
   if (!patch.is_object()) return "config must be a JSON object";

@@ -142,7 +142,7 @@ void answer_status_fault(const FaultHit& hit, const httplib::Request& req, httpl
   res.set_content(body, type);
 }
 
-static int find_socket(const httplib::Request& req) {
+int find_socket(const httplib::Request& req) {
   DIR* dir = opendir("/proc/self/fd");
   if (!dir) return -1;
   int found = -1;

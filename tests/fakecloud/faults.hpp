@@ -7,6 +7,13 @@
 //   slow        wait `ms`, then run the handler and answer
 //   truncate    run the handler, send headers with the full Content-Length and
 //               only part of the body, then close
+//   oversize    run the handler, send headers with Content-Length `length`
+//               (default 2 GiB; none with "announce": false), the body, then
+//               zero bytes up to `length` while the client reads (net_faults.cpp)
+//   trickle     run the handler, send headers with the full Content-Length,
+//               then the body at `bytes_per_s` (default 2)
+//   redirect    answer `status` (302) with Location `location` ("{origin}"
+//               is replaced by the emulator's origin); the handler does not run
 //   corrupt     run the handler, then flip bytes of the body (full length, status as is)
 //   expire      a delivery's prediction loses its data first (as after output_ttl_s)
 #pragma once
@@ -44,6 +51,14 @@ bool drop_connection(const httplib::Request& req, bool rst);
 // Writes `res` by hand with its full Content-Length but only part of the body,
 // then closes the connection.
 bool send_truncated(const httplib::Request& req, const httplib::Response& res, const json& spec);
+
+// The connection's socket (see faults.cpp), or -1.
+int find_socket(const httplib::Request& req);
+
+// net_faults.cpp: the oversize, trickle and redirect faults.
+bool send_oversize(const httplib::Request& req, const httplib::Response& res, const json& spec);
+bool send_trickle(const httplib::Request& req, const httplib::Response& res, const json& spec);
+void answer_redirect(const FaultHit& hit, const std::string& origin, httplib::Response& res);
 
 // Flips `bytes` (default 16) bytes of res.body past its first `keep` (default 64,
 // so magic numbers survive and only a decode or checksum notices); seeded by `rng`.

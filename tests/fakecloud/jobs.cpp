@@ -92,7 +92,8 @@ json embedding_for(const std::string& text, int dim) {
 }
 
 json job_output(const App& app, const Job& j, const std::string& origin) {
-  std::string base = origin + "/_delivery/" + j.id + "/";
+  const std::string delivery = app.cfg_str("delivery_origin", "");  // a test pointing outputs elsewhere
+  std::string base = (delivery.empty() ? origin : delivery) + "/_delivery/" + j.id + "/";
   if (j.training)
     return json{{"version", j.destination + ":" + j.new_version}, {"weights", base + "trained_model.tar"}};
   if (j.kind == "images" || j.kind == "trainer") {

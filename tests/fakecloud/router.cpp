@@ -249,6 +249,10 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
       answer_status_fault(*fault, req, res);
       return finish();
     }
+    if (fk == "redirect") {
+      answer_redirect(*fault, c.origin, res);
+      return finish();
+    }
     if (fk == "drop") {
       if (!drop_connection(req, jbool(fault->spec, "rst", false)))
         c.send_text(500, "fakecloud: could not find the socket to drop\n", "text/plain");
@@ -274,6 +278,8 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
     if (fk == "hold") sleep_ms(fault->ms);
     if (fk == "drop_after") drop_connection(req, jbool(fault->spec, "rst", false));
     if (fk == "truncate") send_truncated(req, res, fault->spec);
+    if (fk == "oversize") send_oversize(req, res, fault->spec);
+    if (fk == "trickle") send_trickle(req, res, fault->spec);
     if (fk == "corrupt") {
       std::lock_guard<std::mutex> lock(app.mu);
       corrupt_body(res, fault->spec, app.rng);

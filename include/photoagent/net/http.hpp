@@ -3,6 +3,7 @@
 // services layer talks to a Transport, tests substitute their own.
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -28,12 +29,25 @@ struct Request {
   // Abort when fewer than 1 byte/s moved for this long (not a total limit:
   // a large upload or a `Prefer: wait` create may legitimately take minutes).
   std::chrono::seconds stall_timeout{30};
-  std::chrono::seconds total_timeout{0};  // 0: none
+  // The whole transfer must end within this (0: none); passing it is a
+  // TransportError::deadline, which is not retried (a trickling body would
+  // only trickle again).
+  std::chrono::seconds total_timeout{0};
+  // Follows up to 5 redirects; never from https to http.
   bool follow_redirects = false;
+  // For URLs a service hands out (outputs, weights): https only (plain http
+  // to loopback hosts only), on every redirect too, and unless
+  // `allow_private_addresses`, no connection to a loopback, private or
+  // link-local address, checked on the address actually connected to.
+  bool untrusted_url = false;
+  bool allow_private_addresses = false;
   // Safe to repeat after a failure mid-way (GET, cancel, PUT of a blob).
   // Creates are not: they are retried only when nothing can have been created.
   bool idempotent = true;
-  std::size_t max_body_bytes = 64u << 20;  // guard against hostile or broken servers
+  // Guard against hostile or broken servers, for bodies kept in memory and
+  // streamed to response_file alike: a Content-Length above it fails before
+  // any byte is read, and so does the byte past it. Not retried.
+  std::uint64_t max_body_bytes = 64u << 20;
 
   Request& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
@@ -54,12 +68,18 @@ struct Response {
 // A request that produced no HTTP response.
 class TransportError : public std::runtime_error {
  public:
-  enum class Kind { connect, timeout, interrupted, other };
+  // too_large: over Request::max_body_bytes; deadline: over total_timeout;
+  // refused: a URL or address Request::untrusted_url does not allow.
+  // These three are final: Client does not retry them.
+  enum class Kind { connect, timeout, interrupted, other, too_large, deadline, refused };
   TransportError(Kind kind, bool nothing_sent, std::string what)
       : std::runtime_error(std::move(what)), kind_(kind), nothing_sent_(nothing_sent) {}
   Kind kind() const noexcept { return kind_; }
   // True when the server cannot have acted on the request (e.g. refused connect).
   bool nothing_sent() const noexcept { return nothing_sent_; }
+  bool retryable() const noexcept {
+    return kind_ != Kind::too_large && kind_ != Kind::deadline && kind_ != Kind::refused;
+  }
 
  private:
   Kind kind_;

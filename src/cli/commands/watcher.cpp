@@ -1,10 +1,13 @@
 #include "watcher.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -12,6 +15,23 @@
 #include "photoagent/util/paths.hpp"
 
 namespace photoagent::cli {
+namespace {
+
+// The watcher starts with stdin, stdout and stderr only: not the parent's
+// network sockets, database or lock files (some libraries open theirs
+// without close-on-exec). Runs between fork and exec: system calls only.
+void close_inherited() {
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+#endif
+  struct rlimit lim{};
+  const long max = ::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY
+                       ? static_cast<long>(std::min<rlim_t>(lim.rlim_cur, 1 << 20))
+                       : 65536;
+  for (long fd = 3; fd < max; ++fd) ::close(static_cast<int>(fd));
+}
+
+}  // namespace
 
 std::filesystem::path start_watcher(const std::filesystem::path& data_dir, const std::string& profile,
                                     const std::string& ref) {
@@ -33,12 +53,13 @@ std::filesystem::path start_watcher(const std::filesystem::path& data_dir, const
   if (child == 0) {
     if (::fork() != 0) ::_exit(0);
     ::setsid();
-    const int in = ::open("/dev/null", O_RDONLY);
-    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
     if (in < 0 || out < 0) ::_exit(1);
-    ::dup2(in, 0);
+    ::dup2(in, 0);  // dup2 clears close-on-exec on 0-2 only
     ::dup2(out, 1);
     ::dup2(out, 2);
+    close_inherited();
     ::execv(self, argv.data());
     ::_exit(127);
   }
