@@ -2,11 +2,17 @@
 
 #include <algorithm>
 
+#include "photoagent/util/printable.hpp"
+
 namespace photoagent::services {
 
 Api::Api(const net::Client& client, Service service, std::string token, std::string base)
     : client_(client), service_(service), token_(std::move(token)),
-      base_(base.empty() ? base_url(service) : std::move(base)) {}
+      base_(base.empty() ? base_url(service) : std::move(base)) {
+  // Whatever a service echoes back (an error body quoting the token) is
+  // masked wherever remote text is printed.
+  util::remember_secret(token_);
+}
 
 Api Api::rebased(std::string base) const { return Api(client_, service_, token_, std::move(base)); }
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/services/sendgrid.hpp"
 #include "photoagent/util/error.hpp"
 
@@ -10,17 +11,19 @@ using nlohmann::json;
 std::optional<std::vector<std::string>> scopes(const Api& api) {
   auto r = api.call("GET", "/v3/scopes", "list the key's scopes", {}, {403});
   if (r.status == 403) return std::nullopt;
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("scopes") || !j["scopes"].is_array())
-    throw util::remote_error("SendGrid answered /v3/scopes with something unexpected");
+  return parse_scopes(r.body);
+}
+
+std::vector<std::string> parse_scopes(const std::string& body) {
+  const json j = parse_answer(Service::sendgrid, body, "/v3/scopes");
+  const JsonReader scopes = JsonReader(Service::sendgrid, j, "/v3/scopes").array("scopes");
   std::vector<std::string> out;
-  for (const auto& s : j["scopes"])
-    if (s.is_string()) out.push_back(s.get<std::string>());
+  for (std::size_t i = 0; i < scopes.size(); ++i) out.push_back(scopes.at(i).as_str());
   return out;
 }
 
 bool error_names_field(const net::Response& r, std::string_view field) {
-  json j = json::parse(r.body, nullptr, false);
+  const json j = parse_answer_lenient(r.body);
   if (!j.is_object() || !j.contains("errors") || !j["errors"].is_array()) return false;
   return std::any_of(j["errors"].begin(), j["errors"].end(), [&](const json& e) {
     return e.is_object() && e.contains("field") && e["field"].is_string() && e["field"].get<std::string>() == field;

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "photoagent/net/url.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/services/sendgrid.hpp"
 #include "photoagent/util/env.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
 
@@ -51,7 +53,7 @@ std::string base_url(Service s, const util::Env& env) {
 }
 
 std::string service_message(Service s, const net::Response& r) {
-  json body = json::parse(r.body, nullptr, false);
+  const json body = parse_answer_lenient(r.body);
   std::string msg;
   if (!body.is_discarded() && body.is_object()) {
     switch (s) {
@@ -87,7 +89,14 @@ std::string service_message(Service s, const net::Response& r) {
     if (auto h = r.header("x-error-message")) msg = *h;
   if (msg.empty() && !r.body.empty() && r.body.size() < 200 && r.body.find('<') == std::string::npos)
     msg = util::trim(r.body);
-  if (msg.size() > 500) msg = msg.substr(0, 500) + "...";
+  // Remote text goes into an error message: one line, no terminal controls,
+  // no token a service echoed back (util::printable).
+  msg = util::printable_line(msg);
+  if (msg.size() > 500) {
+    std::size_t cut = 500;
+    while (cut > 0 && (static_cast<unsigned char>(msg[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    msg = msg.substr(0, cut) + "...";
+  }
   return msg;
 }
 
@@ -96,7 +105,7 @@ void throw_http_error(Service s, const net::Response& r, std::string_view action
   const std::string detail = service_message(s, r);
   std::string text = name + " " + (r.status == 401 ? "rejected the token" : "refused to " + std::string(action)) +
                      " (" + std::to_string(r.status) + ")" + (detail.empty() ? "" : ": " + detail);
-  if (auto id = r.header("x-request-id")) text += " [request " + *id + "]";
+  if (auto id = r.header("x-request-id")) text += " [request " + util::printable_line(id->substr(0, 100)) + "]";
   const std::string login = "Run 'photoagent login " + std::string(login_flag(s)) + "'";
   const std::string env =
       std::string(token_env_var(s)) + (s == Service::huggingface ? " or HUGGING_FACE_HUB_TOKEN" : "");

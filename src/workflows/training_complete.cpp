@@ -17,8 +17,8 @@
 #include "photoagent/net/retry.hpp"
 #include "photoagent/util/paths.hpp"
 #include "photoagent/util/time.hpp"
-#include "photoagent/workflows/download.hpp"
 #include "photoagent/workflows/training.hpp"
+#include "training_notice.hpp"
 
 namespace photoagent::workflows {
 using nlohmann::json;
@@ -26,55 +26,27 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string money(double usd) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "$%.2f", usd);
-  return buf;
-}
-
-std::string duration(double seconds) {
-  if (seconds < 0) return "unknown";
-  const long s = std::lround(seconds);
-  return s >= 3600 ? std::to_string(s / 3600) + "h " + std::to_string(s % 3600 / 60) + "m"
-                   : std::to_string(s / 60) + "m " + std::to_string(s % 60) + "s";
-}
-
 std::string hf_url(const services::Api* hf, const std::string& repo) {
   return (hf ? hf->base() : std::string("https://huggingface.co")) + "/" + repo;
 }
 
-std::string model_card(const store::TrainingRow& row, const Trainer& trainer, const std::string& repo) {
-  json input = json::parse(row.input, nullptr, false);
-  if (input.is_object()) input.erase(trainer.input_name("images"));  // an expiring upload URL, not a setting
-  const std::string trigger = input.is_object() ? input.value(trainer.input_name("trigger"), std::string()) : "";
-  std::string card;
-  card += "---\nbase_model: " + trainer.base_model + "\nlicense: other\ninstance_prompt: " + trigger +
-          "\ntags:\n- lora\n- text-to-image\n- photoagent\n---\n\n";
-  card += "# " + row.project + " LoRA\n\nA LoRA of **" + row.project + "**, trained with photoagent on Replicate ("
-          "`" + row.trainer_model + "`, trainer version `" + row.trainer_version + "`) from " +
-          std::to_string(row.images) + " photos.\n\n";
-  card += "Trigger word: `" + trigger + "` (put it in every prompt).\n\n";
-  card += "Replicate version: `" + row.version + "`\n\n## Training inputs\n\n```json\n" + input.dump(2) + "\n```\n\n";
-  card += "## Use it\n\nWith photoagent:\n\n```sh\nphotoagent generate " + row.project + " \"" + trigger +
-          " on a sailboat at golden hour\"\n```\n\nWith diffusers:\n\n```python\nimport torch\n"
-          "from diffusers import AutoPipelineForText2Image\n\npipe = AutoPipelineForText2Image.from_pretrained(\"" +
-          trainer.base_model + "\", torch_dtype=torch.bfloat16).to(\"cuda\")\npipe.load_lora_weights(\"" + repo +
-          "\", weight_name=\"lora.safetensors\")\nimage = pipe(\"" + trigger + " on a sailboat\").images[0]\n```\n";
-  return card;
-}
-
 // Downloads the weights tar and pulls out the LoRA, never trusting the
 // archive's paths (util::extract_matching refuses any that escape).
-fs::path fetch_lora(const Config& config, const services::Api& replicate, const store::TrainingRow& row,
-                    const fs::path& dir) {
+fs::path fetch_lora(const services::Api& replicate, const store::TrainingRow& row, const fs::path& dir) {
   if (row.weights_url.empty()) throw util::remote_error("Replicate reported no weights for this training");
   util::ensure_dir(dir, 0700);
   const fs::path tar = dir / "weights.tar";
-  const auto limits = weights_download_limits(config);
-  net::Request req = download_request(replicate, row.weights_url, limits);
+  net::Request req;
+  req.url = row.weights_url;
   req.response_file = tar;
+  req.follow_redirects = true;
   req.stall_timeout = std::chrono::seconds(60);
-  const net::Response r = download(replicate, req, limits, "the trained weights");
+  net::Response r;
+  try {
+    r = replicate.client().send(req);  // a delivery URL: no credentials go there
+  } catch (const net::TransportError& e) {
+    services::throw_unreachable(services::Service::replicate, e);
+  }
   if (r.status != 200)
     throw util::remote_error("could not download the trained weights (" + std::to_string(r.status) + ")");
   auto files = util::extract_matching(tar, ".safetensors", dir / "extracted");
@@ -96,7 +68,7 @@ void push_to_hub(store::Database& db, const Config& config, const Services& s, s
     const auto trainer = find_trainer(config, row.trainer);
     // A token that may not write there fails before the weights are fetched.
     services::huggingface::require_write_access(*s.huggingface, row.hf_repo);
-    const fs::path lora = fetch_lora(config, *s.replicate, row, dir);
+    const fs::path lora = fetch_lora(*s.replicate, row, dir);
     services::huggingface::create_repo(*s.huggingface, row.hf_repo, /*private=*/true);
     auto result = services::huggingface::upload_files(
         *s.huggingface, row.hf_repo,
@@ -119,18 +91,9 @@ void send_email(store::Database& db, const Config& config, const Services& s, st
                              "Run 'photoagent login --sendgrid --from you@example.com'.");
     const double cost = training_cost(config, row);
     const std::string hub = row.hf_repo.empty() ? "" : hf_url(s.huggingface, row.hf_repo);
-    services::sendgrid::Mail m;
+    services::sendgrid::Mail m = training_mail(row, cost, hub);  // every inserted string HTML-escaped
     m.from = s.mail_from;
     m.to = row.notify_to;
-    m.subject = "photoagent: " + row.project + " finished training";
-    m.text = "Your LoRA of " + row.project + " is ready.\n\nModel: " + row.destination + "\nVersion: " + row.version +
-             (hub.empty() ? "" : "\nHugging Face: " + hub) + "\nTraining time: " + duration(row.predict_time) +
-             "\nCost: " + money(cost) + "\n\nTry it: photoagent generate " + row.project + " \"...\"\n";
-    m.html = "<p>Your LoRA of <b>" + row.project + "</b> is ready.</p><ul><li>Model: " + row.destination +
-             "</li><li>Version: <code>" + row.version + "</code></li>" +
-             (hub.empty() ? "" : "<li>Hugging Face: <a href=\"" + hub + "\">" + row.hf_repo + "</a></li>") +
-             "<li>Training time: " + duration(row.predict_time) + "</li><li>Cost: " + money(cost) +
-             "</li></ul><p>Try it: <code>photoagent generate " + row.project + " \"...\"</code></p>";
     const auto id = services::sendgrid::send_mail(*s.sendgrid, m);
     store::finish_notification(db, row.id, true, id, "");
   } catch (const services::sendgrid::MaybeSent& e) {

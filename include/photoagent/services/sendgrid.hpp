@@ -14,6 +14,8 @@ namespace photoagent::services::sendgrid {
 // GET /v3/scopes. Returns nothing when the key may not list its scopes (a
 // restricted send-only key gets 403 there); throws on a rejected key.
 std::optional<std::vector<std::string>> scopes(const Api& api);
+// The scopes in a /v3/scopes answer; util::Error (exit 5) naming the field otherwise.
+std::vector<std::string> parse_scopes(const std::string& body);
 
 struct Mail {
   std::string from;

@@ -5,6 +5,7 @@
 
 #include "photoagent/net/retry.hpp"
 #include "photoagent/net/url.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
@@ -35,7 +36,7 @@ std::string text_to_image(const Api& api, const std::string& repo, const std::st
     }
     if (r.status == 503 && attempt < 4) {
       // "Model X is currently loading": wait as told, capped, and ask again.
-      json j = json::parse(r.body, nullptr, false);
+      const json j = parse_answer_lenient(r.body);
       double wait = j.is_object() && j.contains("estimated_time") && j["estimated_time"].is_number()
                         ? j["estimated_time"].get<double>()
                         : 5.0;
@@ -45,7 +46,7 @@ std::string text_to_image(const Api& api, const std::string& repo, const std::st
     if (r.status < 200 || r.status >= 300) throw_http_error(Service::huggingface, r, "generate with " + repo);
     const std::string type = r.header("content-type").value_or("");
     if (type.rfind("application/json", 0) != 0) return r.body;
-    json j = json::parse(r.body, nullptr, false);
+    const json j = parse_answer_lenient(r.body);
     if (j.is_object() && j.contains("data") && j["data"].is_array() && !j["data"].empty() &&
         j["data"][0].is_object() && j["data"][0].contains("b64_json") && j["data"][0]["b64_json"].is_string())
       if (auto bytes = util::base64_decode(j["data"][0]["b64_json"].get<std::string>())) return *bytes;

@@ -4,7 +4,6 @@
 // may be on another host, so they go through the unauthenticated client.
 #include "lfs.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,11 +13,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 
 #include "detail.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/strings.hpp"
 
 namespace photoagent::services::huggingface::detail {
@@ -35,7 +35,7 @@ class TempRange {
  public:
   TempRange(const LfsObject& o, std::uint64_t offset, std::uint64_t length) {
     std::string name = (std::filesystem::temp_directory_path() / "photoagent-lfs-XXXXXX").string();
-    const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+    const int fd = ::mkstemp(name.data());
     if (fd < 0) throw util::failure("cannot create a temporary file: " + std::string(std::strerror(errno)));
     path_ = name;
     try {
@@ -99,15 +99,24 @@ void add_action_headers(net::Request& req, const json& action) {
       if (v.is_string()) req.header(k, v.get<std::string>());
 }
 
+// The text of the first <tag>...</tag> in an XML body (no nested markup),
+// cut at 300 characters. A plain search, not std::regex: the body is remote.
+std::string xml_text(std::string_view body, std::string_view tag) {
+  const std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  const auto start = body.find(open);
+  if (start == std::string_view::npos) return "";
+  const auto from = start + open.size();
+  const auto end = body.find(close, from);
+  if (end == std::string_view::npos || body.substr(from, end - from).find('<') != std::string_view::npos) return "";
+  return std::string(body.substr(from, std::min<std::size_t>(end - from, 300)));
+}
+
 // The S3-style error code and message of a storage answer, or the Hub's JSON error.
 std::string storage_detail(const net::Response& r) {
-  static const std::regex code("<Code>([^<]*)</Code>"), message("<Message>([^<]*)</Message>");
-  std::smatch m;
-  std::string out;
-  if (std::regex_search(r.body, m, code)) out = m[1];
-  if (std::regex_search(r.body, m, message)) out += (out.empty() ? "" : ": ") + m[1].str();
+  std::string out = xml_text(r.body, "Code");
+  if (auto message = xml_text(r.body, "Message"); !message.empty()) out += (out.empty() ? "" : ": ") + message;
   if (out.empty()) out = service_message(Service::huggingface, r);
-  return out;
+  return util::printable_line(out);
 }
 
 // Sends to storage without the token; any failure is worth a re-run, which
@@ -222,9 +231,8 @@ void upload_batch(const Api& api, const std::string& repo_id, const std::string&
                  .dump();
   req.idempotent = true;  // it only asks where to upload
   auto r = send(api, std::move(req), "accept uploads to " + repo_id);
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("objects") || !j["objects"].is_array())
-    throw util::remote_error("Hugging Face answered the LFS batch request with something unexpected");
+  const json j = parse_answer(Service::huggingface, r.body, "the LFS batch request");
+  JsonReader(Service::huggingface, j, "the LFS batch request").array("objects");
   std::map<std::string, const json*> by_oid;
   for (const auto& e : j["objects"])
     if (e.is_object()) by_oid[str(e, "oid")] = &e;

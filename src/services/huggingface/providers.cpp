@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "detail.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::huggingface {
@@ -50,8 +51,12 @@ std::vector<ProviderMapping> inference_providers(const Api& hub, const std::stri
     throw util::not_found("the model " + repo + " does not exist on Hugging Face, or this token cannot see it",
                           "Check the repo id (OWNER/NAME) on https://huggingface.co/models.");
   if (r.status < 200 || r.status >= 300) detail::throw_error(r, action);
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) throw util::remote_error("Hugging Face answered the model info of " + repo + " with something unexpected");
+  return parse_provider_mapping(r.body);
+}
+
+std::vector<ProviderMapping> parse_provider_mapping(const std::string& body) {
+  const json j = parse_answer(Service::huggingface, body, "the model info");
+  JsonReader(Service::huggingface, j, "the model info").expect_object();
   std::vector<ProviderMapping> out;
   const json& mapping = j.contains("inferenceProviderMapping") ? j["inferenceProviderMapping"] : json();
   // Model info answers an object keyed by provider; model lists answer a list.

@@ -13,6 +13,7 @@
 #include "lfs.hpp"
 #include "photoagent/net/url.hpp"
 #include "photoagent/util/base64.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/hash.hpp"
@@ -85,6 +86,22 @@ Local describe(const UploadFile& f) {
   return l;
 }
 
+// One preupload answer into `out`: {files: [{path, uploadMode, shouldIgnore, oid}], commitOid}.
+void read_preupload(const std::string& body, Preupload& out) {
+  const json j = parse_answer(Service::huggingface, body, "the preupload request");
+  const JsonReader answer(Service::huggingface, j, "the preupload request");
+  const JsonReader files = answer.array("files");
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const JsonReader e = files.at(i).expect_object();
+    Remote rem;
+    rem.mode = e.opt_str("uploadMode");
+    rem.ignore = e.opt_bool("shouldIgnore").value_or(false);
+    rem.oid = e.opt_str("oid");
+    out.files[e.str("path")] = rem;
+  }
+  if (auto oid = answer.opt_str("commitOid"); !oid.empty()) out.commit_oid = oid;
+}
+
 Preupload preupload(const Api& api, const std::string& repo_id, const std::string& revision,
                     const std::vector<const Local*>& locals) {
   Preupload out;
@@ -101,18 +118,7 @@ Preupload preupload(const Api& api, const std::string& repo_id, const std::strin
     req.body = json{{"files", files}}.dump();
     req.idempotent = true;  // it only reads
     auto r = detail::send(api, std::move(req), "prepare an upload to " + repo_id);
-    json j = json::parse(r.body, nullptr, false);
-    if (!j.is_object() || !j.contains("files") || !j["files"].is_array())
-      throw util::remote_error("Hugging Face answered the preupload request with something unexpected");
-    for (const auto& e : j["files"]) {
-      if (!e.is_object() || !e.contains("path") || !e["path"].is_string()) continue;
-      Remote rem;
-      rem.mode = e.value("uploadMode", "");
-      rem.ignore = e.value("shouldIgnore", false);
-      if (e.contains("oid") && e["oid"].is_string()) rem.oid = e["oid"].get<std::string>();
-      out.files[e["path"].get<std::string>()] = rem;
-    }
-    if (j.contains("commitOid") && j["commitOid"].is_string()) out.commit_oid = j["commitOid"].get<std::string>();
+    read_preupload(r.body, out);
   }
   return out;
 }
@@ -169,12 +175,12 @@ std::optional<CommitResult> try_commit(const Api& api, const std::string& repo_i
     return std::nullopt;
   }
   if (r.status < 200 || r.status >= 300) detail::throw_error(r, "commit to " + repo_id);
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("commitOid") || !j["commitOid"].is_string())
-    throw util::remote_error("Hugging Face answered the commit to " + repo_id + " with something unexpected");
+  const std::string what = "the commit to " + repo_id;
+  const json j = parse_answer(Service::huggingface, r.body, what);
+  const JsonReader answer(Service::huggingface, j, what);
   CommitResult c;
-  c.commit_oid = j["commitOid"].get<std::string>();
-  c.commit_url = j.value("commitUrl", "");
+  c.commit_oid = answer.str("commitOid");
+  c.commit_url = answer.opt_str("commitUrl");
   return c;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::huggingface {
@@ -46,14 +47,12 @@ std::string joined(const std::vector<std::string>& v) {
 
 }  // namespace
 
-WhoAmI whoami(const Api& api) {
-  auto r = api.call("GET", "/api/whoami-v2", "identify the token");
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("name") || !j["name"].is_string())
-    throw util::remote_error("Hugging Face answered whoami with something unexpected");
+WhoAmI parse_whoami(const std::string& body) {
+  const json j = parse_answer(Service::huggingface, body, "whoami");
+  const JsonReader who(Service::huggingface, j, "whoami");
   WhoAmI w;
-  w.name = j["name"].get<std::string>();
-  w.type = str(j, "type");
+  w.name = who.str("name");
+  w.type = who.opt_str("type");
   const json& token = member(member(j, "auth"), "accessToken");
   w.role = str(token, "role");
   w.scoped = read_scopes(token);
@@ -61,6 +60,8 @@ WhoAmI whoami(const Api& api) {
     if (auto name = str(o, "name"); !name.empty()) w.orgs.push_back(name);
   return w;
 }
+
+WhoAmI whoami(const Api& api) { return parse_whoami(api.call("GET", "/api/whoami-v2", "identify the token").body); }
 
 std::vector<std::string> writable_targets(const WhoAmI& who) {
   std::vector<std::string> out;

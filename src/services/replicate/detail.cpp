@@ -1,6 +1,7 @@
 #include "detail.hpp"
 
 #include "photoagent/net/url.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/services/replicate/predictions.hpp"  // MaybeCreated
 #include "photoagent/util/error.hpp"
 
@@ -22,7 +23,8 @@ net::Response send_create(const Api& api, net::Request req, const std::string& a
   return r;
 }
 
-json get_page(const Api& api, const std::string& first_path, const std::string& next_url, const std::string& action) {
+std::string get_page_body(const Api& api, const std::string& first_path, const std::string& next_url,
+                          const std::string& action) {
   net::Response r;
   if (next_url.empty()) {
     r = api.call("GET", first_path, action);
@@ -34,9 +36,12 @@ json get_page(const Api& api, const std::string& first_path, const std::string& 
     req.url = next_url;
     r = api.send(std::move(req), action);
   }
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_array())
-    throw util::remote_error("Replicate answered '" + action + "' with something unexpected");
+  return std::move(r.body);
+}
+
+json get_page(const Api& api, const std::string& first_path, const std::string& next_url, const std::string& action) {
+  json j = parse_answer(Service::replicate, get_page_body(api, first_path, next_url, action), "'" + action + "'");
+  JsonReader(Service::replicate, j, "'" + action + "'").array("results");
   return j;
 }
 

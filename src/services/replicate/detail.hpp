@@ -21,7 +21,12 @@ inline std::string str(const nlohmann::json& j, const char* key) {
 net::Response send_create(const Api& api, net::Request req, const std::string& action);
 
 // GETs `first_path` (when next_url is empty) or next_url, and returns the
-// page's JSON object with its `results` array checked.
+// body of the page (parse_prediction_page, parse_training_page read it).
+std::string get_page_body(const Api& api, const std::string& first_path, const std::string& next_url,
+                          const std::string& action);
+
+// The same page parsed within the limits (services/json_read.hpp), with its
+// `results` array checked.
 nlohmann::json get_page(const Api& api, const std::string& first_path, const std::string& next_url,
                         const std::string& action);
 

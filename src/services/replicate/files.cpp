@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 
@@ -67,20 +68,31 @@ UploadedFile upload_file(const Api& api, const fs::path& file, const std::string
     throw util::failure("Replicate refused the upload of " + file.filename().string() + " as too large (413; the limit is 100 MiB)",
                         "Store smaller photos: upload again with a smaller --max-side, or train on fewer photos.");
   if (r.status < 200 || r.status >= 300) throw_http_error(Service::replicate, r, "accept the upload");
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("urls") || !j["urls"].is_object())
-    throw util::remote_error("Replicate answered the upload with something that is not a file");
-  UploadedFile f;
-  f.id = j.value("id", "");
-  f.url = j["urls"].value("get", "");
-  f.size = j.value("size", 0ull);
-  f.expires_at = j.value("expires_at", "");
-  if (auto c = j.find("checksums"); c != j.end() && c->is_object()) f.sha256 = c->value("sha256", "");
+  const UploadedFile f = parse_uploaded_file(r.body);
   if (!f.sha256.empty() && f.sha256 != sha256)
     throw util::remote_error("the upload of " + file.filename().string() + " arrived damaged (checksum mismatch)",
                              "Run the command again.");
+  return f;
+}
+
+UploadedFile parse_uploaded_file(const std::string& body) {
+  const json j = parse_answer(Service::replicate, body, "the upload");
+  const JsonReader file(Service::replicate, j, "the upload");
+  UploadedFile f;
+  f.id = file.opt_str("id");
+  f.url = file.object("urls").str("get");
+  f.size = file.opt_uint("size");
+  f.expires_at = file.opt_str("expires_at");
+  if (auto c = file.opt_object("checksums")) f.sha256 = c->opt_str("sha256");
   if (f.url.empty()) throw util::remote_error("Replicate did not return a URL for the uploaded file");
   return f;
+}
+
+bool delete_file(const Api& api, const std::string& id) {
+  if (id.empty() || id.find_first_of("/?#%") != std::string::npos)
+    throw util::failure("'" + id + "' is not a Replicate file id");
+  const auto r = api.call("DELETE", "/files/" + id, "delete the uploaded file " + id, {}, {404});
+  return r.status != 404;
 }
 
 }  // namespace photoagent::services::replicate

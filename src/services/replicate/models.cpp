@@ -4,37 +4,32 @@
 #include <nlohmann/json.hpp>
 
 #include "detail.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {
 using nlohmann::json;
 
-namespace {
-Model model_from(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (!j.is_object() || !j.contains("name")) throw util::remote_error("Replicate answered with something that is not a model");
+Model parse_model(const std::string& body) {
+  const json j = parse_answer(Service::replicate, body, "the model");
+  const JsonReader model(Service::replicate, j, "the model");
   Model m;
-  m.owner = j.value("owner", "");
-  m.name = j.value("name", "");
-  m.visibility = j.value("visibility", "");
-  if (auto o = j.find("is_official"); o != j.end() && o->is_boolean()) m.is_official = o->get<bool>();
-  if (auto v = j.find("latest_version"); v != j.end() && v->is_object()) m.latest_version = v->value("id", "");
+  m.owner = model.opt_str("owner");
+  m.name = model.str("name");
+  m.visibility = model.opt_str("visibility");
+  m.is_official = model.opt_bool("is_official").value_or(false);
+  if (auto v = model.opt_object("latest_version")) m.latest_version = v->opt_str("id");
   return m;
 }
-}  // namespace
 
 std::string latest_version(const Api& api, const ModelRef& model) {
-  auto r = api.call("GET", "/models/" + model.full(), "find the model " + model.full());
-  json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) throw util::remote_error("Replicate answered with something that is not a model");
-  if (auto v = j.find("latest_version"); v != j.end() && v->is_object()) return detail::str(*v, "id");
-  return "";
+  return parse_model(api.call("GET", "/models/" + model.full(), "find the model " + model.full()).body).latest_version;
 }
 
 std::optional<Model> find_model(const Api& api, const ModelRef& ref) {
   auto r = api.call("GET", "/models/" + ref.full(), "show the model " + ref.full(), {}, {404});
   if (r.status == 404) return std::nullopt;
-  return model_from(r.body);
+  return parse_model(r.body);
 }
 
 Model create_model(const Api& api, const std::string& owner, const std::string& name, const std::string& visibility,
@@ -44,7 +39,7 @@ Model create_model(const Api& api, const std::string& owner, const std::string& 
   net::Request req;
   req.idempotent = false;
   auto r = api.call("POST", "/models", "create the model " + owner + "/" + name, body.dump(), {}, std::move(req));
-  return model_from(r.body);
+  return parse_model(r.body);
 }
 
 bool InputSchema::has(const std::string& name) const {
@@ -52,27 +47,33 @@ bool InputSchema::has(const std::string& name) const {
 }
 
 InputSchema input_schema(const Api& api, const ModelRef& ref) {
-  json version;
-  if (!ref.version.empty()) {
-    auto r = api.call("GET", "/models/" + ref.full() + "/versions/" + ref.version, "show " + ref.full() + ":" + ref.version);
-    version = json::parse(r.body, nullptr, false);
-  } else {
-    auto r = api.call("GET", "/models/" + ref.full(), "show the model " + ref.full());
-    json m = json::parse(r.body, nullptr, false);
-    if (m.is_object() && m.contains("latest_version")) version = m["latest_version"];
-  }
+  if (!ref.version.empty())
+    return parse_input_schema(
+        api.call("GET", "/models/" + ref.full() + "/versions/" + ref.version, "show " + ref.full() + ":" + ref.version)
+            .body,
+        false);
+  return parse_input_schema(api.call("GET", "/models/" + ref.full(), "show the model " + ref.full()).body, true);
+}
+
+InputSchema parse_input_schema(const std::string& body, bool is_model) {
+  const json j = parse_answer(Service::replicate, body, is_model ? "the model" : "the version");
+  const json* version = &j;
+  if (is_model) version = j.is_object() && j.contains("latest_version") ? &j["latest_version"] : nullptr;
   InputSchema s;
-  if (!version.is_object()) return s;
-  const json* input = nullptr;
-  try {
-    input = &version.at("openapi_schema").at("components").at("schemas").at("Input").at("properties");
-  } catch (const json::exception&) {
-    return s;  // no schema published: the caller sends what it has
+  if (version == nullptr || !version->is_object()) return s;
+  // The schema is optional and free-form: anything but the expected shape
+  // means "not published", and the caller sends what it has.
+  const json* input = version;
+  for (const char* key : {"openapi_schema", "components", "schemas", "Input", "properties"}) {
+    auto it = input->find(key);
+    if (it == input->end() || !it->is_object()) return s;
+    input = &*it;
   }
   for (auto it = input->begin(); it != input->end(); ++it) {
     s.properties.push_back(it.key());
-    if (it.key() == "num_outputs" && it->is_object() && it->contains("maximum") && (*it)["maximum"].is_number_integer())
-      s.max_outputs = std::max(1, (*it)["maximum"].get<int>());
+    if (it.key() != "num_outputs" || !it->is_object()) continue;
+    if (auto m = it->find("maximum"); m != it->end() && m->is_number_integer())
+      s.max_outputs = static_cast<int>(std::clamp<std::int64_t>(m->get<std::int64_t>(), 1, 1000));
   }
   return s;
 }

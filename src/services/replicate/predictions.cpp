@@ -4,6 +4,7 @@
 
 #include "detail.hpp"
 #include "photoagent/net/url.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {
@@ -11,26 +12,24 @@ using nlohmann::json;
 
 namespace {
 
-using detail::str;
-
-Prediction from_json(const json& j) {
-  if (!j.is_object() || !j.contains("id") || !j["id"].is_string())
-    throw util::remote_error("Replicate answered with something that is not a prediction");
+// The body went through parse_answer, so `input` and `output` (which a
+// model's author controls) nest at most kMaxJsonDepth deep and dump safely.
+Prediction from_json(const JsonReader& j) {
   Prediction p;
-  p.id = str(j, "id");
-  p.model = str(j, "model");
-  p.version = str(j, "version");
-  p.status = str(j, "status");
-  p.error = j.contains("error") && !j["error"].is_null() ? (j["error"].is_string() ? j["error"].get<std::string>()
-                                                                                  : j["error"].dump())
-                                                         : "";
-  p.logs = str(j, "logs");
-  p.created_at = str(j, "created_at");
-  p.input = j.contains("input") ? j["input"].dump() : "{}";
-  p.output = j.contains("output") ? j["output"].dump() : "null";
-  if (auto d = j.find("data_removed"); d != j.end() && d->is_boolean()) p.data_removed = d->get<bool>();
-  if (auto m = j.find("metrics"); m != j.end() && m->is_object())
-    if (auto t = m->find("predict_time"); t != m->end() && t->is_number()) p.predict_time = t->get<double>();
+  p.id = j.str("id");
+  p.model = j.opt_str("model");
+  p.version = j.opt_str("version");
+  p.status = j.opt_str("status");
+  if (const json* e = j.raw("error"); e != nullptr && !e->is_null()) p.error = e->is_string() ? e->get<std::string>() : e->dump();
+  p.logs = j.opt_str("logs");
+  p.created_at = j.opt_str("created_at");
+  const json* input = j.raw("input");
+  p.input = input != nullptr ? input->dump() : "{}";
+  const json* output = j.raw("output");
+  p.output = output != nullptr ? output->dump() : "null";
+  p.data_removed = j.opt_bool("data_removed").value_or(false);
+  if (auto m = j.opt_object("metrics"))
+    if (auto t = m->opt_number("predict_time")) p.predict_time = *t;
   return p;
 }
 
@@ -42,7 +41,18 @@ bool is_terminal_status(const std::string& s) {
 bool Prediction::terminal() const { return is_terminal_status(status); }
 
 Prediction parse_prediction(const std::string& text) {
-  return from_json(json::parse(text, nullptr, false));
+  const json j = parse_answer(Service::replicate, text, "the prediction");
+  return from_json(JsonReader(Service::replicate, j, "the prediction").expect_object());
+}
+
+PredictionPage parse_prediction_page(const std::string& text) {
+  const json j = parse_answer(Service::replicate, text, "the list of predictions");
+  const JsonReader page(Service::replicate, j, "the list of predictions");
+  PredictionPage out;
+  const JsonReader results = page.array("results");
+  for (std::size_t i = 0; i < results.size(); ++i) out.items.push_back(from_json(results.at(i).expect_object()));
+  out.next = page.opt_str("next");
+  return out;
 }
 
 Prediction create_prediction(const Api& api, const ModelRef& model, const std::string& input_json, int wait_seconds) {
@@ -96,11 +106,7 @@ PredictionPage list_predictions(const Api& api, const std::string& created_after
     sep = '&';
   }
   if (!created_before.empty()) first += sep + std::string("created_before=") + net::url_encode(created_before);
-  const json j = detail::get_page(api, first, next_url, "list predictions");
-  PredictionPage page;
-  for (const auto& item : j["results"]) page.items.push_back(from_json(item));
-  page.next = str(j, "next");
-  return page;
+  return parse_prediction_page(detail::get_page_body(api, first, next_url, "list predictions"));
 }
 
 }  // namespace photoagent::services::replicate

@@ -1,45 +1,57 @@
 #include "photoagent/services/replicate/trainings.hpp"
 
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <string_view>
 
 #include "detail.hpp"
 #include "photoagent/net/url.hpp"
+#include "photoagent/services/json_read.hpp"
 #include "photoagent/util/error.hpp"
 
 namespace photoagent::services::replicate {
 using nlohmann::json;
 
 namespace {
-using detail::str;
-
-Training from_json(const json& j) {
-  if (!j.is_object() || !j.contains("id") || !j["id"].is_string())
-    throw util::remote_error("Replicate answered with something that is not a training");
+Training from_json(const JsonReader& j) {
   Training t;
-  t.id = str(j, "id");
-  t.model = str(j, "model");
-  t.version = str(j, "version");
-  t.status = str(j, "status");
-  t.logs = str(j, "logs");
-  t.created_at = str(j, "created_at");
-  t.started_at = str(j, "started_at");
-  t.completed_at = str(j, "completed_at");
-  t.input = j.contains("input") ? j["input"].dump() : "{}";
-  if (auto d = j.find("data_removed"); d != j.end() && d->is_boolean()) t.data_removed = d->get<bool>();
-  if (j.contains("error") && !j["error"].is_null())
-    t.error = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
-  if (auto o = j.find("output"); o != j.end() && o->is_object()) {
-    t.output_version = str(*o, "version");
-    t.weights_url = str(*o, "weights");
+  t.id = j.str("id");
+  t.model = j.opt_str("model");
+  t.version = j.opt_str("version");
+  t.status = j.opt_str("status");
+  t.logs = j.opt_str("logs");
+  t.created_at = j.opt_str("created_at");
+  t.started_at = j.opt_str("started_at");
+  t.completed_at = j.opt_str("completed_at");
+  const json* input = j.raw("input");
+  t.input = input != nullptr ? input->dump() : "{}";
+  t.data_removed = j.opt_bool("data_removed").value_or(false);
+  if (const json* e = j.raw("error"); e != nullptr && !e->is_null()) t.error = e->is_string() ? e->get<std::string>() : e->dump();
+  // Before success `output` is null; after, {version, weights}.
+  if (const json* o = j.raw("output"); o != nullptr && o->is_object()) {
+    const JsonReader out = j.object("output");
+    t.output_version = out.opt_str("version");
+    t.weights_url = out.opt_str("weights");
   }
-  if (auto m = j.find("metrics"); m != j.end() && m->is_object())
-    if (auto p = m->find("predict_time"); p != m->end() && p->is_number()) t.predict_time = p->get<double>();
+  if (auto m = j.opt_object("metrics"))
+    if (auto p = m->opt_number("predict_time")) t.predict_time = *p;
   return t;
 }
 }  // namespace
 
-Training parse_training(const std::string& text) { return from_json(json::parse(text, nullptr, false)); }
+Training parse_training(const std::string& text) {
+  const json j = parse_answer(Service::replicate, text, "the training");
+  return from_json(JsonReader(Service::replicate, j, "the training").expect_object());
+}
+
+TrainingPage parse_training_page(const std::string& text) {
+  const json j = parse_answer(Service::replicate, text, "the list of trainings");
+  const JsonReader page(Service::replicate, j, "the list of trainings");
+  TrainingPage out;
+  const JsonReader results = page.array("results");
+  for (std::size_t i = 0; i < results.size(); ++i) out.items.push_back(from_json(results.at(i).expect_object()));
+  out.next = page.opt_str("next");
+  return out;
+}
 
 Training create_training(const Api& api, const ModelRef& trainer, const std::string& destination,
                          const std::string& input_json) {
@@ -61,21 +73,54 @@ Training cancel_training(const Api& api, const std::string& id) {
 }
 
 TrainingPage list_trainings(const Api& api, const std::string& next_url) {
-  const json j = detail::get_page(api, "/trainings", next_url, "list trainings");
-  TrainingPage page;
-  for (const auto& item : j["results"]) page.items.push_back(from_json(item));
-  page.next = str(j, "next");
-  return page;
+  return parse_training_page(detail::get_page_body(api, "/trainings", next_url, "list trainings"));
 }
 
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Reads 1..15 digits at logs[i] (more cannot be a step count and would not
+// fit a double exactly); advances i past them.
+std::optional<double> read_count(const std::string& logs, std::size_t& i) {
+  double v = 0;
+  std::size_t n = 0;
+  for (; i < logs.size() && is_digit(logs[i]); ++i, ++n) v = v * 10 + (logs[i] - '0');
+  if (n == 0 || n > 15) return std::nullopt;
+  return v;
+}
+
+// The "k/total" of a tqdm bar whose '%' is at logs[pct], or nothing. The
+// shape: 1-3 digits, '%', spaces, '|', at most kMaxBar characters other than
+// '|' and line ends, '|', spaces, digits '/' digits.
+std::optional<double> bar_at(const std::string& logs, std::size_t pct) {
+  constexpr std::size_t kMaxBar = 1000;  // tqdm bars are a terminal line wide
+  if (pct == 0 || !is_digit(logs[pct - 1])) return std::nullopt;
+  std::size_t i = pct + 1;
+  while (i < logs.size() && is_space(logs[i])) ++i;
+  if (i >= logs.size() || logs[i] != '|') return std::nullopt;
+  const std::size_t bar_end = std::string_view(logs).substr(0, i + 2 + kMaxBar).find_first_of("|\n\r", i + 1);
+  if (bar_end == std::string::npos || logs[bar_end] != '|') return std::nullopt;
+  i = bar_end + 1;
+  while (i < logs.size() && is_space(logs[i])) ++i;
+  const auto done = read_count(logs, i);
+  if (!done || i >= logs.size() || logs[i] != '/') return std::nullopt;
+  ++i;
+  const auto total = read_count(logs, i);
+  if (!total || *total <= 0) return std::nullopt;
+  return std::min(1.0, *done / *total);
+}
+
+}  // namespace
+
 std::optional<double> progress_from_logs(const std::string& logs) {
-  // Unanchored, last match wins; tqdm redraws with \r, so both separators count.
-  static const std::regex bar(R"((\d{1,3})%\s*\|[^|\n\r]*\|\s*(\d+)/(\d+))");
+  // A plain scan, not std::regex: logs are remote and unbounded, and
+  // libstdc++'s regex recurses per character (a 50 kB bar overflowed the
+  // stack). Last bar wins; tqdm redraws with \r, so both line ends count.
   std::optional<double> out;
-  for (std::sregex_iterator it(logs.begin(), logs.end(), bar), end; it != end; ++it) {
-    const double done = std::stod((*it)[2]), total = std::stod((*it)[3]);
-    if (total > 0) out = std::min(1.0, done / total);
-  }
+  for (std::size_t pct = logs.find('%'); pct != std::string::npos; pct = logs.find('%', pct + 1))
+    if (auto p = bar_at(logs, pct)) out = p;
   return out;
 }
 

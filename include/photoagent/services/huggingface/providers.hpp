@@ -21,6 +21,9 @@ struct ProviderMapping {
 // Hub API (HF_ENDPOINT), not the inference router. Reads both shapes the Hub
 // uses (an object keyed by provider, or a list).
 std::vector<ProviderMapping> inference_providers(const Api& hub, const std::string& repo);
+// The mappings in a model-info answer, sorted by provider (exposed for tests
+// and fuzzing); util::Error (exit 5) when the body is not a JSON object.
+std::vector<ProviderMapping> parse_provider_mapping(const std::string& body);
 
 // Throws util::Error (exit 2) unless hf-inference serves REPO for
 // text-to-image, naming the providers that do; a repo the token cannot see

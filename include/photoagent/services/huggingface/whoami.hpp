@@ -27,6 +27,9 @@ struct WhoAmI {
 
 // GET /api/whoami-v2.
 WhoAmI whoami(const Api& api);
+// Its answer; util::Error (exit 5) naming the field when `name` is not a
+// string or the body is not JSON (services/json_read.hpp).
+WhoAmI parse_whoami(const std::string& body);
 
 // Where this token may create and push model repos: namespaces, and single
 // repos ("owner/name") a fine-grained token was scoped to. Empty for a read

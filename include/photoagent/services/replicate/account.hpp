@@ -13,6 +13,10 @@ struct Account {
   std::string name;
 };
 
+// The answer of GET /account; util::Error (exit 5) naming the field when it
+// is not an account (services/json_read.hpp).
+Account parse_account(const std::string& body);
+
 // GET /account: verifies the token and names its owner.
 Account get_account(const Api& api);
 

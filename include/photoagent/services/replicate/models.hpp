@@ -21,6 +21,10 @@ struct Model {
 };
 // GET /models/{owner}/{name}; nothing when it does not exist (404).
 std::optional<Model> find_model(const Api& api, const ModelRef& ref);
+// The answer of GET /models/{owner}/{name} or POST /models; util::Error
+// (exit 5) naming the field when it is not a model.
+Model parse_model(const std::string& body);
+
 // POST /models (201).
 Model create_model(const Api& api, const std::string& owner, const std::string& name, const std::string& visibility,
                    const std::string& hardware, const std::string& description);
@@ -32,6 +36,10 @@ struct InputSchema {
   int max_outputs = 1;
   bool has(const std::string& name) const;
 };
+// The input schema in a version's answer, or in a model's `latest_version`
+// when `is_model`; empty when none is published.
+InputSchema parse_input_schema(const std::string& body, bool is_model);
+
 // GET .../versions/{id} (or the model's latest version when the ref has none).
 InputSchema input_schema(const Api& api, const ModelRef& ref);
 

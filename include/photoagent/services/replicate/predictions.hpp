@@ -66,5 +66,8 @@ PredictionPage list_predictions(const Api& api, const std::string& created_after
 
 // Prediction from its JSON text (exposed for tests).
 Prediction parse_prediction(const std::string& json_text);
+// One page of GET /predictions ({results, next}); util::Error (exit 5) on any
+// other shape, naming the field (e.g. `results[3].status`).
+PredictionPage parse_prediction_page(const std::string& json_text);
 
 }  // namespace photoagent::services::replicate

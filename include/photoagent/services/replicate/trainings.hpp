@@ -33,6 +33,8 @@ struct TrainingPage {
   std::vector<Training> items;
   std::string next;
 };
+// One page of GET /trainings; util::Error (exit 5) naming the field on any other shape.
+TrainingPage parse_training_page(const std::string& json_text);
 TrainingPage list_trainings(const Api& api, const std::string& next_url = {});
 
 // Progress of a trainer from its tqdm log lines ("... 45%|####  | 450/1000 [...]"):
