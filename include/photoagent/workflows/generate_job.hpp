@@ -26,6 +26,7 @@
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/generate.hpp"
+#include "photoagent/workflows/rerun.hpp"
 #include "photoagent/workflows/shard.hpp"
 
 namespace photoagent::workflows {
@@ -99,6 +100,12 @@ class GenerateJob {
   // --collect REF (g12 or Replicate's id): waits for it and downloads it;
   // with a retry flag an expired or unknown one is run again.
   GenerateReport collect(const std::string& ref, bool retry_unknown, bool retry_expired, const GenerateEvents& events);
+
+  // --rerun: `original` again with `overrides` (rerun.hpp), into
+  // spec.request.out_dir; spec.wait and spec.dry_run apply. The job's
+  // project and provider must be the original's.
+  GenerateReport rerun(const store::PredictionRow& original, const std::optional<store::Project>& project,
+                       const RerunOverrides& overrides, const GenerateJobSpec& spec, const GenerateEvents& events);
 
  private:
   std::vector<PlannedPrediction> plan(const GenerateJobSpec& spec, GenerateReport& report);

@@ -13,6 +13,7 @@
 #include "../output/progress.hpp"
 #include "../output/table.hpp"
 #include "../project_arg.hpp"
+#include "generate_rerun.hpp"
 #include "photoagent/services/huggingface/inference.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
@@ -180,8 +181,15 @@ int run_generate(Context& ctx, GenerateOptions o) {
   check(o);
   std::vector<std::string> args = o.args;
   const bool batch = !o.batch.empty();
-  auto project = project_for(ctx, o, args, batch);
-  if (o.collect.empty()) {
+  // --rerun g12 runs in the generation's own project, by its own provider.
+  check_rerun(o);
+  std::optional<store::PredictionRow> original;
+  if (!o.rerun.empty()) {
+    original = workflows::find_generation(ctx.db(), o.rerun);
+    if (workflows::is_hf_generation(*original)) o.request.provider = "huggingface";
+  }
+  auto project = original ? workflows::generation_project(ctx.db(), *original) : project_for(ctx, o, args, batch);
+  if (o.collect.empty() && !original) {
     if (batch && !args.empty())
       throw util::usage_error("with --batch the prompts come from the file, not '" + args.front() + "'");
     if (!batch && args.size() != 1)
@@ -223,7 +231,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
   spec.retry_expired = o.retry_expired;
   spec.contact_sheet = o.contact_sheet;
   spec.shard = shard;
-  auto report = job.run(spec, events);
+  auto report = original ? job.rerun(*original, project, rerun_overrides(o), spec, events) : job.run(spec, events);
   for (const auto& [where, why] : report.bad_lines) ctx.io.err << red(ctx.io, "skipped") << " " << where << ": " << why << "\n";
   if (o.dry_run) {
     print_dry_run(ctx, report);
@@ -288,6 +296,10 @@ items failed.)";
         "K/N: run only part K of N of the batch (split by a hash of each line's id or content), into OUT/shard-K-of-N "
         "with its own journal");
   g.add("--collect", o->collect, "Fetch a --no-wait prediction (g12 or Replicate's id)");
+  g.add("--rerun", o->rerun,
+        "Repeat a past generation exactly (g12: same model version, input and seed); --seed, --prompt, --style "
+        "override only what they name");
+  g.add("--prompt", o->prompt, "With --rerun: a new prompt text, built as the original's was (style, trigger word)");
   g.add("--retry-unknown", o->retry_unknown,
         "Create again the predictions whose create could not be confirmed (status 'unknown'; may pay twice)");
   g.add("--retry-expired", o->retry_expired,

@@ -26,6 +26,8 @@ struct GenerateOptions {
   bool list_styles = false;
   std::string contact_sheet;
   std::string shard;  // --shard K/N
+  std::string rerun;   // --rerun g12
+  std::string prompt;  // --prompt T, with --rerun
 };
 int run_generate(Context& ctx, GenerateOptions o);
 CommandSpec generate_command();

@@ -1,0 +1,140 @@
+// generate --rerun g12: the same model version, input and seed; overrides
+// change only the field they name.
+#include <doctest/doctest.h>
+
+#include "harness.hpp"
+
+using e2e::FakeCloud;
+using e2e::Sandbox;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kOld = "39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b";
+
+struct Lab {
+  // The emulator answers with the version asked for, so what was sent can be read back.
+  FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":50,"answer_latest_version":false})"}};
+  Sandbox box{cloud};
+  e2e::TempDir out;
+  Lab() { REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0); }
+
+  json generate(std::vector<std::string> args) {
+    args.insert(args.begin(), "generate");
+    for (const char* a : {"--json", "-o"}) args.push_back(a);
+    args.push_back(out.path().string());
+    auto r = box.run(args);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    auto doc = json::parse(r.out.substr(0, r.out.find('\n')));
+    REQUIRE(doc["status"] == "succeeded");
+    return doc;
+  }
+  // The prediction as Replicate holds it (input and version as created).
+  json remote(const json& doc) {
+    auto r = e2e::run_process({"/usr/bin/curl", "-sS", "-H", "Authorization: Bearer r8_good",
+                               cloud.origin() + "/v1/predictions/" + doc["replicate_id"].get<std::string>()},
+                              {});
+    REQUIRE(r.code == 0);
+    return json::parse(r.out);
+  }
+  long created() { return cloud.stats()["predictions_created"].get<long>(); }
+};
+
+// `a` without the keys in `except`.
+json without(json a, std::initializer_list<const char*> except) {
+  for (const char* k : except) a.erase(k);
+  return a;
+}
+
+}  // namespace
+
+TEST_SUITE("e2e::rerun") {
+  TEST_CASE("a rerun sends the original's version and input again; run again it pays nothing") {
+    Lab lab;
+    const auto first = lab.generate({"--model", std::string("stability-ai/sdxl:") + kOld, "a red fox in snow",
+                                     "--style", "headshot"});
+    const auto original = lab.remote(first);
+    REQUIRE(original["version"] == kOld);  // an older version than the model's latest
+    auto again = lab.generate({"--rerun", first["id"].get<std::string>()});
+    CHECK(again["replicate_id"] != first["replicate_id"]);  // a new prediction
+    CHECK(again["id"] != first["id"]);
+    const auto rerun = lab.remote(again);
+    CHECK(rerun["version"] == kOld);
+    CHECK(rerun["input"] == original["input"]);
+    CHECK(again["seed"] == first["seed"]);
+    CHECK(again["prompt"] == "a red fox in snow");
+    CHECK(again["style"] == "headshot");
+    CHECK(lab.created() == 2);
+    // The same rerun again is the same prediction: nothing paid twice.
+    auto third = lab.generate({"--rerun", first["id"].get<std::string>()});
+    CHECK(third["replicate_id"] == again["replicate_id"]);
+    CHECK(lab.created() == 2);
+    // By Replicate's id too; an official model (no version) the same way.
+    const auto schnell = lab.generate({"--model", "black-forest-labs/flux-schnell", "a quiet harbour", "-n", "2"});
+    const auto by_id = lab.generate({"--rerun", schnell["replicate_id"].get<std::string>()});
+    CHECK(lab.remote(by_id)["input"] == lab.remote(schnell)["input"]);
+    CHECK(by_id["files"].size() == 2);
+  }
+
+  TEST_CASE("--seed, --prompt and --style change only what they name") {
+    Lab lab;
+    const auto first = lab.generate({"--model", std::string("stability-ai/sdxl:") + kOld, "a red fox in snow",
+                                     "--style", "headshot"});
+    const auto id = first["id"].get<std::string>();
+    const json in = lab.remote(first)["input"];
+    REQUIRE(in.contains("seed"));
+    REQUIRE(in.contains("negative_prompt"));
+
+    const json seeded = lab.remote(lab.generate({"--rerun", id, "--seed", "42"}))["input"];
+    CHECK(seeded["seed"] == 42);
+    CHECK(without(seeded, {"seed"}) == without(in, {"seed"}));
+
+    const json prompted = lab.remote(lab.generate({"--rerun", id, "--prompt", "a grey wolf at dusk"}))["input"];
+    std::string expected = in["prompt"].get<std::string>();
+    expected.replace(expected.find("a red fox in snow"), std::string("a red fox in snow").size(), "a grey wolf at dusk");
+    CHECK(prompted["prompt"] == expected);  // the headshot template around the new text
+    CHECK(without(prompted, {"prompt"}) == without(in, {"prompt"}));
+
+    const auto restyled_doc = lab.generate({"--rerun", id, "--style", "ghibli"});
+    CHECK(restyled_doc["style"] == "ghibli");
+    const json restyled = lab.remote(restyled_doc)["input"];
+    const auto prompt = restyled["prompt"].get<std::string>();
+    CHECK(prompt.starts_with("Studio Ghibli style illustration of a person, a red fox in snow,"));
+    CHECK(restyled["negative_prompt"] == "photo, realistic, 3d render");
+    CHECK(restyled["lora_scale"] == 0.8);  // the ghibli preset's input, which sdxl takes
+    CHECK(restyled["seed"] == in["seed"]);
+    CHECK(without(restyled, {"prompt", "negative_prompt", "lora_scale"}) == without(in, {"prompt", "negative_prompt"}));
+    CHECK(lab.created() == 4);
+
+    // --dry-run shows the input and creates nothing.
+    auto dry = lab.box.run({"generate", "--rerun", id, "--seed", "7", "--dry-run", "--json"});
+    REQUIRE_MESSAGE(dry.code == 0, dry.err);
+    CHECK(json::parse(dry.out)["predictions"][0]["input"]["seed"] == 7);
+    CHECK(lab.created() == 4);
+  }
+
+  TEST_CASE("--rerun usage: unknown ids, flags that would change it, --prompt alone") {
+    Lab lab;
+    const auto first = lab.generate({"--model", "black-forest-labs/flux-schnell", "a red fox"});
+    const auto id = first["id"].get<std::string>();
+    auto missing = lab.box.run({"generate", "--rerun", "g999"});
+    CHECK(missing.code == 3);
+    CHECK(missing.err.find("no generation 'g999'") != std::string::npos);
+    for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
+             {"--model", "stability-ai/sdxl"}, {"-n", "2"}, {"--aspect", "1:1"}, {"--input", "go_fast=true"},
+             {"a new prompt"}, {"--batch", "x.jsonl"}}) {
+      std::vector<std::string> args{"generate", "--rerun", id};
+      args.insert(args.end(), extra.begin(), extra.end());
+      auto r = lab.box.run(args);
+      CHECK_MESSAGE(r.code == 2, extra.front());
+      CHECK(r.err.find("repeats that generation as it was") != std::string::npos);
+    }
+    auto lone = lab.box.run({"generate", "--model", "black-forest-labs/flux-schnell", "x", "--prompt", "y"});
+    CHECK(lone.code == 2);
+    CHECK(lone.err.find("--prompt goes with --rerun") != std::string::npos);
+    auto no_seed_style = lab.box.run({"generate", "--rerun", id, "--style", "nope"});
+    CHECK(no_seed_style.code == 2);
+    CHECK(lab.created() == 1);
+  }
+}
