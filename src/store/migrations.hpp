@@ -8,7 +8,7 @@
 
 namespace photoagent::store::detail {
 
-inline constexpr std::array<std::string_view, 7> kMigrations{
+inline constexpr std::array<std::string_view, 9> kMigrations{
     // 1: projects and their images.
     R"sql(
 CREATE TABLE projects (
@@ -231,6 +231,45 @@ BEGIN
 END;
 -- Deleting a project deletes its images (ON DELETE CASCADE): search_images_ad.
 INSERT INTO search_docs SELECT * FROM search_doc_source;
+)sql",
+    // 8: the training zip on Replicate's Files API (it holds faces): deleted
+    // when the training ends unless kept; recorded so it is not retried forever.
+    R"sql(
+ALTER TABLE trainings ADD COLUMN upload_id TEXT;     -- Files API id of the zip
+ALTER TABLE trainings ADD COLUMN upload_state TEXT;  -- NULL (none) | pending | kept | deleted
+ALTER TABLE trainings ADD COLUMN upload_error TEXT;  -- the last failed delete
+)sql",
+    // 9: embeddings for semantic search (DESIGN §9, §10). A space is one
+    // model + version (vectors of two never mix); its vectors live in a matrix
+    // file beside the database (vectors/space-ID.i8: per row the image id,
+    // a scale and DIM int8 components), so a scan is one pass over memory.
+    // image_vectors says which row of the file is an image's current vector:
+    // a row is appended (and synced) first, then recorded here, so a crash
+    // between the two leaves an unreferenced row, never a wrong one. Query
+    // vectors of text are cached: a repeated semantic query costs nothing.
+    R"sql(
+CREATE TABLE vector_spaces (
+  id         INTEGER PRIMARY KEY,
+  model      TEXT NOT NULL,
+  version    TEXT NOT NULL,
+  dim        INTEGER NOT NULL CHECK (dim > 0),
+  created_at TEXT NOT NULL,
+  UNIQUE (model, version)
+);
+CREATE TABLE image_vectors (
+  space_id INTEGER NOT NULL REFERENCES vector_spaces(id) ON DELETE CASCADE,
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  row      INTEGER NOT NULL,
+  PRIMARY KEY (space_id, image_id)
+) WITHOUT ROWID;
+CREATE INDEX image_vectors_by_image ON image_vectors(image_id);
+CREATE TABLE query_vectors (
+  space_id   INTEGER NOT NULL REFERENCES vector_spaces(id) ON DELETE CASCADE,
+  text       TEXT NOT NULL,
+  vector     BLOB NOT NULL,  -- float32, unit length
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (space_id, text)
+) WITHOUT ROWID;
 )sql",
 };
 

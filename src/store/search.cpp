@@ -4,6 +4,7 @@
 #include "photoagent/store/search.hpp"
 
 #include "images_detail.hpp"
+#include "search_detail.hpp"
 
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
@@ -19,18 +20,11 @@ namespace {
 // (caption) or asked for (prompt) counts most; the file name least.
 constexpr const char* kRank = "bm25(10.0, 10.0, 5.0, 3.0, 3.0, 2.0, 1.0, 1.0, 2.0, 1.0)";
 
-using Param = std::variant<std::string, std::int64_t>;
+using detail::Where;
 
-struct Where {
-  std::string sql;
-  std::vector<Param> params;
-  void add(const std::string& clause, std::vector<Param> p = {}) {
-    sql += " AND " + clause;
-    for (auto& x : p) params.push_back(std::move(x));
-  }
-};
+}  // namespace
 
-Where filter_clause(const SearchFilters& f) {
+Where detail::filter_clause(const SearchFilters& f) {
   Where w;
   if (f.project_id) w.add("i.project_id = ?", {*f.project_id});
   if (!f.source.empty()) w.add("i.source = ?", {f.source});
@@ -45,6 +39,8 @@ Where filter_clause(const SearchFilters& f) {
     w.add("i.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)", {f.exclude});
   return w;
 }
+
+namespace {
 
 // SQLite's words for a bad expression, said in ours (never passed through).
 util::Error syntax_error(const std::string& sqlite_message) {
@@ -87,7 +83,7 @@ SearchHit read_hit(SQLite::Statement& q) {
 
 std::vector<SearchHit> search_text(Database& db, const TextSearch& s) {
   auto lock = db.lock();
-  const Where w = filter_clause(s.filters);
+  const Where w = detail::filter_clause(s.filters);
   const std::string from =
       " FROM search_index s JOIN images i ON i.id = s.rowid JOIN projects p ON p.id = i.project_id"
       " LEFT JOIN predictions pr ON pr.id = i.prediction_id WHERE search_index MATCH ?";
@@ -103,7 +99,7 @@ std::vector<SearchHit> search_text(Database& db, const TextSearch& s) {
   auto bind_page = [&](SQLite::Statement& q) {
     int n = 1;
     q.bind(n++, s.match);
-    for (const auto& p : w.params) std::visit([&](const auto& v) { q.bind(n++, v); }, p);
+    n = w.bind(q, n);
     q.bind(n++, static_cast<std::int64_t>(s.limit > 0 ? s.limit : -1));
     q.bind(n++, static_cast<std::int64_t>(s.offset > 0 ? s.offset : 0));
   };

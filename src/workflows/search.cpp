@@ -13,6 +13,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/util/time.hpp"
+#include "search_detail.hpp"
 
 namespace photoagent::workflows {
 namespace {
@@ -119,14 +120,8 @@ std::pair<std::string, std::vector<std::pair<std::size_t, std::size_t>>> split_s
   return {std::move(text), std::move(ranges)};
 }
 
-SearchReport search(store::Database& db, const SearchQuery& q, const util::Clock& clock) {
-  store::TextSearch s;
-  if (q.sort != "score" && q.sort != "date") throw util::usage_error("--sort is score or date, not '" + q.sort + "'");
-  s.sort = q.sort == "date" ? store::SearchSort::date : store::SearchSort::score;
-  s.limit = checked_limit(q.limit, "--limit");
-  s.offset = checked_limit(q.offset, "--offset");
-
-  auto& f = s.filters;
+store::SearchFilters search_filters(store::Database& db, const SearchQuery& q, const util::Clock& clock) {
+  store::SearchFilters f;
   if (!q.project.empty()) {
     auto p = store::find_project(db, q.project);
     if (!p) throw util::not_found("no project named '" + q.project + "'", "List them with 'photoagent project list'.");
@@ -148,9 +143,29 @@ SearchReport search(store::Database& db, const SearchQuery& q, const util::Clock
   for (const auto& word : q.exclude)
     if (auto e = match_expression(word); !e.empty()) excluded += (excluded.empty() ? "" : " OR ") + e;
   f.exclude = excluded;
+  return f;
+}
 
-  if (util::trim(q.text).empty())
-    throw util::usage_error("search needs words to look for", "e.g. photoagent search \"red dress\" --project ada");
+SearchResult to_result(store::Database& db, store::SearchHit&& hit) {
+  SearchResult r;
+  r.path = db.data_dir() / hit.image.path;
+  r.image = std::move(hit.image);
+  r.prompt = std::move(hit.prompt);
+  r.style = std::move(hit.style);
+  r.model = std::move(hit.model);
+  r.version = std::move(hit.version);
+  r.seed = hit.seed;
+  r.score = hit.score;
+  std::tie(r.snippet, r.highlights) = split_snippet(hit.snippet);
+  return r;
+}
+
+SearchReport text_search(store::Database& db, const SearchQuery& q, const store::SearchFilters& filters) {
+  store::TextSearch s;
+  s.sort = q.sort == "date" ? store::SearchSort::date : store::SearchSort::score;
+  s.limit = q.limit;
+  s.offset = q.offset;
+  s.filters = filters;
   SearchReport report;
   if (q.fts) {
     check_fts_expression(q.text);
@@ -162,20 +177,20 @@ SearchReport search(store::Database& db, const SearchQuery& q, const util::Clock
       return report;
     }
   }
-  for (auto& hit : store::search_text(db, s)) {
-    SearchResult r;
-    r.path = db.data_dir() / hit.image.path;
-    r.image = std::move(hit.image);
-    r.prompt = std::move(hit.prompt);
-    r.style = std::move(hit.style);
-    r.model = std::move(hit.model);
-    r.version = std::move(hit.version);
-    r.seed = hit.seed;
-    r.score = hit.score;
-    std::tie(r.snippet, r.highlights) = split_snippet(hit.snippet);
-    report.results.push_back(std::move(r));
-  }
+  for (auto& hit : store::search_text(db, s)) report.results.push_back(to_result(db, std::move(hit)));
   return report;
+}
+
+SearchReport search(store::Database& db, const SearchQuery& q, const util::Clock& clock, Embedder* embedder) {
+  if (q.sort != "score" && q.sort != "date") throw util::usage_error("--sort is score or date, not '" + q.sort + "'");
+  checked_limit(q.limit, "--limit");
+  checked_limit(q.offset, "--offset");
+  const auto filters = search_filters(db, q, clock);
+  if (q.mode == SearchMode::like) return like_search(db, q, filters, embedder);
+  if (util::trim(q.text).empty())
+    throw util::usage_error("search needs words to look for", "e.g. photoagent search \"red dress\" --project ada");
+  if (q.mode == SearchMode::semantic || q.mode == SearchMode::hybrid) return vector_search(db, q, filters, embedder);
+  return text_search(db, q, filters);
 }
 
 }  // namespace photoagent::workflows

@@ -65,4 +65,17 @@ struct SearchHit {
 // expression is not valid FTS5 (workflows checks first; this is the net).
 std::vector<SearchHit> search_text(Database& db, const TextSearch& search);
 
+// The rows of these images (with their generation), in the order given;
+// ids no longer there are left out. Score 0; the snippet is the caption, or
+// the prompt of a generated image. (Ranking by vector, search --like.)
+std::vector<SearchHit> search_hits_by_id(Database& db, const std::vector<std::int64_t>& ids);
+
+// Images whose original or stored file has this SHA-256 (a file the cache
+// already holds), by id.
+std::vector<std::int64_t> image_ids_with_sha256(Database& db, const std::string& sha256);
+
+// Images passing `filters` whose stored files are byte for byte the same
+// (one sha256), groups of ids in id order (search --duplicates).
+std::vector<std::vector<std::int64_t>> exact_duplicates(Database& db, const SearchFilters& filters);
+
 }  // namespace photoagent::store

@@ -1,0 +1,160 @@
+// Vector spaces, which row is an image's vector, and the query cache
+// (vectors.hpp). The scans are in vector_search.cpp.
+#include "photoagent/store/vectors.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <cstring>
+
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/time.hpp"
+#include "photoagent/util/vectors.hpp"
+#include "vector_file.hpp"
+
+namespace photoagent::store {
+namespace {
+
+VectorSpace read_space(Database& db, SQLite::Statement& q) {
+  VectorSpace s;
+  s.id = q.getColumn(0).getInt64();
+  s.model = q.getColumn(1).getString();
+  s.version = q.getColumn(2).getString();
+  s.dim = q.getColumn(3).getInt();
+  s.file = db.data_dir() / "vectors" / ("space-" + std::to_string(s.id) + ".i8");
+  return s;
+}
+
+constexpr const char* kSpaceColumns = "SELECT id, model, version, dim FROM vector_spaces";
+
+std::vector<float> unit_copy(std::span<const float> v) {
+  std::vector<float> u(v.begin(), v.end());
+  if (u.empty() || !util::normalise(u))
+    throw util::remote_error("the embedding model returned an empty or invalid vector");
+  return u;
+}
+
+}  // namespace
+
+std::optional<VectorSpace> find_vector_space(Database& db, const std::string& model, const std::string& version) {
+  auto lock = db.lock();
+  SQLite::Statement q(db.sql(), std::string(kSpaceColumns) + " WHERE model = ? AND version = ?");
+  q.bind(1, model);
+  q.bind(2, version);
+  if (!q.executeStep()) return std::nullopt;
+  return read_space(db, q);
+}
+
+std::optional<VectorSpace> latest_vector_space(Database& db, const std::string& model) {
+  auto lock = db.lock();
+  SQLite::Statement q(db.sql(), std::string(kSpaceColumns) + " WHERE model = ? ORDER BY created_at DESC, id DESC LIMIT 1");
+  q.bind(1, model);
+  if (!q.executeStep()) return std::nullopt;
+  return read_space(db, q);
+}
+
+VectorSpace vector_space(Database& db, const std::string& model, const std::string& version, int dim) {
+  auto tx = db.write_transaction();
+  auto s = find_vector_space(db, model, version);
+  if (!s) {
+    SQLite::Statement q(db.sql(), "INSERT INTO vector_spaces (model, version, dim, created_at) VALUES (?, ?, ?, ?)");
+    q.bind(1, model);
+    q.bind(2, version);
+    q.bind(3, dim);
+    q.bind(4, util::now_iso8601());
+    q.exec();
+    s = find_vector_space(db, model, version);
+  }
+  tx.commit();
+  if (s->dim != dim)
+    throw util::remote_error(model + (version.empty() ? "" : ":" + version.substr(0, 12)) + " returned " +
+                             std::to_string(dim) + " numbers where its earlier vectors had " + std::to_string(s->dim));
+  return *s;
+}
+
+void put_image_vector(Database& db, const VectorSpace& space, std::int64_t image_id, std::span<const float> vector) {
+  if (static_cast<int>(vector.size()) != space.dim)
+    throw util::remote_error("the embedding model returned " + std::to_string(vector.size()) + " numbers, not " +
+                             std::to_string(space.dim));
+  const auto q = util::quantise(unit_copy(vector));
+  // On disk first, then recorded (a crash in between leaves an unused row).
+  const std::int64_t row = detail::append_vector_row(space.file, space.dim, image_id, q);
+  auto tx = db.write_transaction();
+  SQLite::Statement ins(db.sql(),
+                        "INSERT INTO image_vectors (space_id, image_id, row) SELECT ?, id, ? FROM images WHERE id = ?"
+                        " ON CONFLICT (space_id, image_id) DO UPDATE SET row = excluded.row");
+  ins.bind(1, space.id);
+  ins.bind(2, row);
+  ins.bind(3, image_id);
+  ins.exec();  // nothing when the image was deleted meanwhile
+  tx.commit();
+}
+
+std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& space, std::int64_t image_id) {
+  std::int64_t row = -1;
+  {
+    auto lock = db.lock();
+    SQLite::Statement q(db.sql(), "SELECT row FROM image_vectors WHERE space_id = ? AND image_id = ?");
+    q.bind(1, space.id);
+    q.bind(2, image_id);
+    if (!q.executeStep()) return std::nullopt;
+    row = q.getColumn(0).getInt64();
+  }
+  detail::MatrixView view(space.file, space.dim);
+  if (row < 0 || static_cast<std::size_t>(row) >= view.rows() || view.image_id(static_cast<std::size_t>(row)) != image_id)
+    return std::nullopt;  // the file was replaced or cut: treated as not embedded
+  const auto r = static_cast<std::size_t>(row);
+  return util::dequantise(std::span(view.components(r), static_cast<std::size_t>(space.dim)), view.scale(r));
+}
+
+std::vector<std::int64_t> images_without_vector(Database& db, const std::optional<VectorSpace>& space,
+                                                std::optional<std::int64_t> project_id) {
+  auto lock = db.lock();
+  SQLite::Statement q(db.sql(),
+                      "SELECT i.id FROM images i WHERE (?1 IS NULL OR i.project_id = ?1) AND NOT EXISTS"
+                      " (SELECT 1 FROM image_vectors v WHERE v.space_id = ?2 AND v.image_id = i.id) ORDER BY i.id");
+  if (project_id) q.bind(1, *project_id);
+  if (space) q.bind(2, space->id);
+  std::vector<std::int64_t> ids;
+  while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+  return ids;
+}
+
+std::int64_t count_image_vectors(Database& db, const VectorSpace& space) {
+  auto lock = db.lock();
+  SQLite::Statement q(db.sql(), "SELECT count(*) FROM image_vectors WHERE space_id = ?");
+  q.bind(1, space.id);
+  q.executeStep();
+  return q.getColumn(0).getInt64();
+}
+
+std::optional<std::vector<float>> cached_query_vector(Database& db, const VectorSpace& space, const std::string& text) {
+  auto lock = db.lock();
+  SQLite::Statement q(db.sql(), "SELECT vector FROM query_vectors WHERE space_id = ? AND text = ?");
+  q.bind(1, space.id);
+  q.bind(2, text);
+  if (!q.executeStep()) return std::nullopt;
+  const auto col = q.getColumn(0);
+  const auto bytes = static_cast<std::size_t>(col.getBytes());
+  if (bytes != static_cast<std::size_t>(space.dim) * sizeof(float)) return std::nullopt;
+  std::vector<float> v(static_cast<std::size_t>(space.dim));
+  std::memcpy(v.data(), col.getBlob(), bytes);
+  return v;
+}
+
+void cache_query_vector(Database& db, const VectorSpace& space, const std::string& text, std::span<const float> vector) {
+  if (static_cast<int>(vector.size()) != space.dim)
+    throw util::remote_error("the embedding model returned " + std::to_string(vector.size()) + " numbers, not " +
+                             std::to_string(space.dim));
+  const auto u = unit_copy(vector);
+  auto tx = db.write_transaction();
+  SQLite::Statement q(db.sql(),
+                      "INSERT OR REPLACE INTO query_vectors (space_id, text, vector, created_at) VALUES (?, ?, ?, ?)");
+  q.bind(1, space.id);
+  q.bind(2, text);
+  q.bind(3, u.data(), static_cast<int>(u.size() * sizeof(float)));
+  q.bind(4, util::now_iso8601());
+  q.exec();
+  tx.commit();
+}
+
+}  // namespace photoagent::store

@@ -1,0 +1,66 @@
+#include "photoagent/workflows/index_job.hpp"
+
+#include "photoagent/store/images.hpp"
+#include "photoagent/store/projects.hpp"
+#include "photoagent/util/error.hpp"
+#include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/worker_pool.hpp"
+
+namespace photoagent::workflows {
+namespace {
+
+// Embeds each image, `jobs` at a time; one failure per image that failed.
+std::vector<IndexFailure> embed_all(store::Database& db, Embedder& embedder, const std::vector<std::int64_t>& ids,
+                                    unsigned jobs, const IndexProgress& progress, std::size_t* not_reached) {
+  auto work = [&](std::size_t i) {
+    const auto img = store::find_image(db, ids[i]);
+    if (img) embedder.image(*img);  // deleted meanwhile: nothing to do
+  };
+  util::ItemDoneCallback on_done;
+  if (progress) on_done = [&](const util::ItemDone& d) { progress(d.done, d.total); };
+  const auto pool = util::parallel_for_each(ids.size(), jobs, work, on_done);
+  std::vector<IndexFailure> failed;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& item = pool.items[i];
+    if (item.state == util::ItemState::not_started) {
+      if (not_reached) ++*not_reached;
+    } else if (item.state != util::ItemState::succeeded) {
+      failed.push_back({ids[i], item.error});
+    }
+  }
+  return failed;
+}
+
+}  // namespace
+
+IndexReport run_index_job(store::Database& db, const Config& config, Embedder& embedder, const IndexJobSpec& spec,
+                          const IndexProgress& progress) {
+  IndexReport r;
+  r.dry_run = spec.dry_run;
+  const auto space = embedder.space();
+  r.model = embedder.settings().model.full();
+  r.version = !embedder.settings().model.version.empty() ? embedder.settings().model.version
+              : space                                    ? space->version
+                                                         : "";
+  std::optional<std::int64_t> project_id;
+  if (!spec.project.empty()) {
+    auto p = store::find_project(db, spec.project);
+    if (!p) throw util::not_found("no project named '" + spec.project + "'", "List them with 'photoagent project list'.");
+    project_id = p->id;
+  }
+  const auto ids = store::images_without_vector(db, space, project_id);
+  r.missing = ids.size();
+  r.estimate_usd = static_cast<double>(ids.size()) * embed_cost_estimate(config);
+  if (spec.dry_run || ids.empty()) return r;
+  r.failed = embed_all(db, embedder, ids, spec.jobs, progress, &r.not_reached);
+  r.embedded = ids.size() - r.failed.size() - r.not_reached;
+  util::throw_if_interrupted();  // Ctrl-C: exit 130 (143); the next run resumes
+  return r;
+}
+
+std::vector<IndexFailure> auto_embed(store::Database& db, Embedder& embedder, const std::vector<std::int64_t>& ids) {
+  if (!embedder.settings().auto_embed || ids.empty()) return {};
+  return embed_all(db, embedder, ids, 8, {}, nullptr);
+}
+
+}  // namespace photoagent::workflows
