@@ -1,5 +1,6 @@
 // photoagent's entry point: everything else lives in the layers under src/.
 
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -8,6 +9,9 @@
 
 int main(int argc, char** argv) {
   photoagent::util::install_signal_handlers();
+  // Past `ulimit -f` a write fails with EFBIG, reported like a full disk
+  // (temp files removed), instead of SIGXFSZ killing the process mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
   auto io = photoagent::cli::process_io();
   try {
     return photoagent::cli::run_app({argv + 1, argv + argc}, io);

@@ -14,7 +14,11 @@ namespace photoagent::util {
 namespace fs = std::filesystem;
 
 namespace {
-std::string reason() { return std::strerror(errno); }
+// EFBIG is `ulimit -f` (SIGXFSZ is ignored): said as plainly as a full disk.
+std::string reason() {
+  const int err = errno;
+  return std::string(std::strerror(err)) + (err == EFBIG ? " (the file size limit, ulimit -f, is reached)" : "");
+}
 }
 
 FileHandle open_file(const fs::path& path, const char* mode) {

@@ -1,5 +1,9 @@
 #include "photoagent/workflows/batch_file.hpp"
 
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <istream>
 #include <nlohmann/json.hpp>
@@ -7,6 +11,7 @@
 
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::workflows {
 using nlohmann::json;
@@ -25,8 +30,19 @@ void apply_line(GenerateRequest& r, const json& line) {
       return v.get<std::string>();
     };
     auto number = [&] {
-      if (!v.is_number()) throw util::usage_error("\"" + k + "\" must be a number");
+      if (!v.is_number() || !std::isfinite(v.get<double>())) throw util::usage_error("\"" + k + "\" must be a number");
       return v.get<double>();
+    };
+    // A whole number in range, checked before any conversion: 1e300, 1.5
+    // or -1 as a seed is refused, not cast.
+    auto whole = [&](long long min, long long max) -> long long {
+      const bool fits = v.is_number_unsigned() ? v.get<unsigned long long>() <= static_cast<unsigned long long>(max)
+                                               : v.is_number_integer();
+      const long long x = fits ? v.get<long long>() : 0;
+      if (!fits || x < min || x > max)
+        throw util::usage_error("\"" + k + "\" must be a whole number from " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", not " + util::excerpt(v.dump()));
+      return x;
     };
     if (k == "prompt") r.prompt = text();
     else if (k == "style") r.style = text();
@@ -36,9 +52,9 @@ void apply_line(GenerateRequest& r, const json& line) {
     else if (k == "format" || k == "output_format") r.format = text();
     else if (k == "negative" || k == "negative_prompt") r.negative = text();
     else if (k == "extra_lora") r.extra_lora = text();
-    else if (k == "seed") r.seed = static_cast<long long>(number());
-    else if (k == "n") r.n = static_cast<int>(number());
-    else if (k == "steps") r.steps = static_cast<int>(number());
+    else if (k == "seed") r.seed = whole(0, kMaxSeed);
+    else if (k == "n") r.n = static_cast<int>(whole(1, 1000));
+    else if (k == "steps") r.steps = static_cast<int>(whole(1, 500));
     else if (k == "guidance") r.guidance = number();
     else if (k == "lora_scale") r.lora_scale = number();
     else if (k == "upscale") r.upscale = v.is_boolean() && v.get<bool>();
@@ -73,8 +89,17 @@ std::vector<BatchLine> read_batch(std::istream& stdin_stream, const std::string&
   std::ifstream file;
   std::istream* in = &stdin_stream;
   if (path != "-") {
+    // Checked before anything is planned or paid: a folder opens as a stream
+    // that reads nothing, which would look like an empty batch.
+    std::error_code ec;
+    const auto kind = std::filesystem::status(path, ec).type();
+    if (kind == std::filesystem::file_type::not_found)
+      throw util::not_found("no batch file " + path, "--batch takes a JSON Lines or CSV file, or '-' for stdin.");
+    if (kind == std::filesystem::file_type::directory)
+      throw util::usage_error("--batch " + path + " is a folder, not a file",
+                              "Name the JSON Lines or CSV file inside it.");
     file.open(path);
-    if (!file) throw util::failure("cannot read the batch file " + path);
+    if (!file || ec) throw util::failure("cannot read the batch file " + path + ": " + std::strerror(errno));
     in = &file;
   }
   const std::string name = path == "-" ? "stdin" : path;
@@ -86,14 +111,23 @@ std::vector<BatchLine> read_batch(std::istream& stdin_stream, const std::string&
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (util::trim(line).empty() || line.starts_with("#")) continue;
     BatchLine item{name + ":" + std::to_string(n), defaults, ""};
+    if (csv && header.empty()) {
+      // Every line's meaning hangs on the header: a bad one stops the batch.
+      try {
+        util::check_text("the header line", line);
+        header = csv_fields(line);
+      } catch (const util::Error& e) {
+        throw util::usage_error(item.where + ": " + e.message(), e.hint());
+      }
+      continue;
+    }
     try {
+      // Bytes that are not UTF-8, or a NUL, would be cut or replaced further
+      // on: this line is refused with where the byte is, the others go on.
+      util::check_text("the line", line);
       json obj;
       if (csv) {
         auto fields = csv_fields(line);
-        if (header.empty()) {
-          header = fields;
-          continue;
-        }
         if (fields.size() != header.size())
           throw util::usage_error("has " + std::to_string(fields.size()) + " fields; the header has " +
                                   std::to_string(header.size()));
@@ -110,6 +144,8 @@ std::vector<BatchLine> read_batch(std::istream& stdin_stream, const std::string&
       apply_line(item.request, obj);
     } catch (const util::Error& e) {
       item.error = e.message();
+    } catch (const std::exception& e) {
+      item.error = std::string("cannot read this line: ") + e.what();  // one odd line never stops the batch
     }
     items.push_back(std::move(item));
   }

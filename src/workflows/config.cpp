@@ -5,6 +5,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/paths.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::workflows {
 using nlohmann::json;
@@ -86,8 +87,9 @@ void Config::set(const std::string& key, const std::string& value) {
   bool known = false;
   for (const auto& k : config_keys()) known = known || k.name == key;
   if (!known)
-    throw util::usage_error("'" + key + "' is not a configuration key",
+    throw util::usage_error("'" + util::excerpt(key) + "' is not a configuration key",
                             "See the keys with 'photoagent config list --all'.");
+  util::check_text("the value of " + key, value);  // the file is JSON: UTF-8, and a NUL would cut the value
   data_->values[key] = value;
   save();
 }

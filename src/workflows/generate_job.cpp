@@ -9,6 +9,7 @@
 #include "photoagent/store/predictions.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/util/worker_pool.hpp"
 #include "photoagent/workflows/batch_file.hpp"
 #include "photoagent/workflows/batch_state.hpp"
@@ -55,6 +56,8 @@ std::vector<PlannedPrediction> GenerateJob::plan(const GenerateJobSpec& spec, Ge
     } catch (const util::Error& e) {
       util::throw_if_interrupted();
       report.bad_lines.emplace_back(line.where, e.message());
+    } catch (const std::exception& e) {
+      report.bad_lines.emplace_back(line.where, std::string("cannot plan this line: ") + e.what());
     }
   }
   return plans;
@@ -133,8 +136,16 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
   };
   auto done = [&](const util::ItemDone& d) {
     if (d.outcome.state == util::ItemState::failed) {
-      ++report.failed;  // not a prediction's failure: something around it (disk, cache)
-      if (events.on_notice) events.on_notice("failed " + plans[d.index].prompt + ": " + d.outcome.error);
+      // Not a prediction's failure: something around it threw. It is a
+      // failed item like any other: reported, and counted once (not again
+      // as an item without its files).
+      GenerateResult r;
+      r.plan = plans[d.index];
+      r.error = d.outcome.error.empty() ? "failed" : d.outcome.error;
+      std::lock_guard lock(mu);
+      ++report.failed;
+      report.items.push_back({plans[d.index].key, 0, false, {}});
+      if (events.on_result) events.on_result(r);
     }
     if (events.on_progress) events.on_progress(d.done, d.total);
   };
@@ -180,10 +191,12 @@ GenerateReport GenerateJob::collect(const std::string& ref, bool retry_unknown, 
                                     const GenerateEvents& events) {
   if (hf_) throw util::usage_error("--collect is for Replicate predictions; Hugging Face answers at once");
   std::optional<store::PredictionRow> row;
-  if (ref.size() > 1 && ref.size() < 19 && ref[0] == 'g' && ref.find_first_not_of("0123456789", 1) == std::string::npos)
-    row = store::find_prediction_by_id(db_, std::stoll(ref.substr(1)));
+  // g12: checked parsing, so an id too large for a number is simply not found.
+  if (ref.size() > 1 && ref[0] == 'g')
+    if (const auto id = util::parse_int64(std::string_view(ref).substr(1)); id && *id > 0)
+      row = store::find_prediction_by_id(db_, *id);
   if (!row) row = store::find_prediction_by_replicate_id(db_, ref);
-  if (!row) throw util::not_found("no generation '" + ref + "'", "See pending ones with 'photoagent status'.");
+  if (!row) throw util::not_found("no generation '" + util::excerpt(ref) + "'", "See pending ones with 'photoagent status'.");
   gen_.set_retry(retry_unknown, retry_expired);
   auto result = gen_.collect(runner_.resume(*row, std::chrono::minutes(30)));
   const auto& st = result.row.status;

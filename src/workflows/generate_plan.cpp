@@ -1,7 +1,6 @@
 // Planning a generation: model, inputs, -n split, keys and seeds.
 
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "photoagent/services/replicate/model_ref.hpp"
 #include "photoagent/services/replicate/models.hpp"
@@ -9,6 +8,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/styles.hpp"
 #include "generate_detail.hpp"
@@ -27,6 +27,23 @@ json input_value(const std::string& text) {
 // A seed from a key: stable, and different for different keys.
 long long derived_seed(const std::string& key) {
   return static_cast<long long>(std::stoull(util::sha256_hex(key).substr(0, 8), nullptr, 16) & 0x7fffffff);
+}
+
+// Text that goes into JSON and the database must be UTF-8 without NULs:
+// refused here, with where it went wrong, rather than deep inside.
+void check_request_text(const GenerateRequest& r) {
+  util::check_text("the prompt", r.prompt);
+  util::check_text("the style", r.style);
+  util::check_text("the model", r.model);
+  util::check_text("the aspect ratio", r.aspect);
+  util::check_text("the negative prompt", r.negative);
+  util::check_text("the extra LoRA", r.extra_lora);
+  util::check_text("the format", r.format);
+  util::check_text("the id", r.id);
+  for (const auto& [k, v] : r.inputs) {
+    util::check_text("an input name", k);
+    util::check_text("input " + util::excerpt(k), v);
+  }
 }
 
 }  // namespace
@@ -100,8 +117,7 @@ Generator::Mapping Generator::map_replicate(const GenerateRequest& r, const Styl
 // Hugging Face inference: {"inputs": prompt, "parameters": {...}}, one
 // image per request, only on models hf-inference serves.
 Generator::Mapping Generator::map_huggingface(const GenerateRequest& r, const Style* style) {
-  static const std::regex repo_shape(R"(^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$)");
-  if (r.model.size() > 200 || !std::regex_match(r.model, repo_shape))
+  if (!rep::is_owner_slash_name(r.model))
     throw util::usage_error("--provider huggingface needs --model OWNER/NAME (a Hub model repo)",
                             "e.g. --provider huggingface --model stabilityai/stable-diffusion-3-medium-diffusers");
   if (hf_ != nullptr) check_hf_inference(*hf_, r.model);
@@ -126,7 +142,11 @@ Generator::Mapping Generator::map_huggingface(const GenerateRequest& r, const St
 // One planner: the provider maps the request to its model and input; the
 // -n split, seeds and keys are the same for all (DESIGN §9).
 std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
+  check_request_text(r);
   if (util::trim(r.prompt).empty()) throw util::usage_error("the prompt is empty");
+  if (r.seed && (*r.seed < 0 || *r.seed > kMaxSeed))
+    throw util::usage_error("the seed must be a whole number from 0 to " + std::to_string(kMaxSeed) + ", not " +
+                            std::to_string(*r.seed));
   if (r.n < 1 || r.n > 1000) throw util::usage_error("-n must be from 1 to 1000");
   const Provider provider = parse_provider(r.provider);
   std::optional<Style> style;
@@ -148,7 +168,7 @@ std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
     const std::string scope = m.scope + "\n" + out_dir.string() + "\n" + (r.id.empty() ? "" : "id=" + r.id) + "\n" +
                               std::to_string(piece) + (r.occurrence > 0 ? "\nrepeat=" + std::to_string(r.occurrence) : "");
     long long seed = -1;
-    if (r.seed) seed = *r.seed + piece;
+    if (r.seed) seed = (*r.seed + piece) % (kMaxSeed + 1);  // the pieces' seeds stay in range
     else if (!input.contains(seed_at)) seed = derived_seed(scope + canonical_input(input.dump()));
     if (seed >= 0 && m.takes_seed) input[seed_at] = seed;
     PlannedPrediction p;

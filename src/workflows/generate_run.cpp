@@ -1,5 +1,6 @@
 // Running a planned generation and turning its outputs into files.
 
+#include <new>
 #include <nlohmann/json.hpp>
 
 #include "photoagent/image/decode.hpp"
@@ -174,6 +175,11 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait, bool retry_
   } catch (const util::Error& e) {
     if (e.is_interruption()) throw;
     res.error = e.message();
+  } catch (const std::bad_alloc&) {
+    res.error = "out of memory";
+  } catch (const std::exception& e) {
+    // Whatever else went wrong stays this item's failure: the batch goes on.
+    res.error = std::string("internal error: ") + e.what();
   }
   return res;
 }

@@ -1,7 +1,6 @@
 #include "photoagent/workflows/login.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <vector>
 
 #include "photoagent/services/huggingface/whoami.hpp"
@@ -9,15 +8,14 @@
 #include "photoagent/services/sendgrid.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::workflows {
 using services::Api;
 using services::Service;
 
-bool plausible_email(const std::string& a) {
-  static const std::regex shape(R"(^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$)");
-  return std::regex_match(a, shape);
-}
+// A plain scan, bounded in length: an address comes from the command line.
+bool plausible_email(const std::string& a) { return util::plausible_email(a); }
 
 namespace {
 

@@ -4,6 +4,7 @@
 
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/categories.hpp"
 
 namespace photoagent::workflows {
@@ -28,6 +29,9 @@ store::Image edit_image(store::Database& db, const Config& config, std::int64_t 
   const auto img = require_image(db, id);
   if (!e.caption && !e.category && !e.tags)
     throw util::usage_error("nothing to change", "Pass --caption, --category and/or --tags.");
+  if (e.caption) util::check_text("the caption", *e.caption);
+  if (e.tags) util::check_text("the tags", *e.tags);
+  if (e.category) util::check_text("the category", *e.category);
   store::ImageEdit edit;
   if (e.caption) edit.caption = util::trim(*e.caption);
   if (e.tags) edit.tags = normalise_tags(*e.tags);

@@ -6,6 +6,7 @@
 
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/util/time.hpp"
 
 namespace photoagent::workflows {
@@ -19,21 +20,21 @@ void validate_project_name(const std::string& name) {
       "with no '--' or '..' (the name becomes a Replicate model and a Hugging Face repo).";
   if (name.empty() || name.size() > 64 || !std::regex_match(name, shape) ||
       name.find("--") != std::string::npos || name.find("..") != std::string::npos)
-    throw util::usage_error("'" + name + "' is not a valid project name", rule);
+    throw util::usage_error("'" + util::excerpt(name) + "' is not a valid project name", rule);
 }
 
 void validate_trigger_word(const std::string& word) {
   static const std::regex shape("^[A-Za-z0-9_]{2,40}$");
-  if (!std::regex_match(word, shape))
-    throw util::usage_error("'" + word + "' is not a usable trigger word",
+  if (word.size() > 40 || !std::regex_match(word, shape))  // length first: the regex never sees long text
+    throw util::usage_error("'" + util::excerpt(word) + "' is not a usable trigger word",
                             "Use 2-40 letters, digits or '_' with no spaces, e.g. TOK_ADA.");
 }
 
 void validate_hf_repo(const std::string& repo) {
   static const std::regex shape("^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$");
-  if (!std::regex_match(repo, shape) || repo.find("..") != std::string::npos ||
+  if (repo.size() > 193 || !std::regex_match(repo, shape) || repo.find("..") != std::string::npos ||
       repo.find("--") != std::string::npos)
-    throw util::usage_error("'" + repo + "' is not a Hugging Face repo id", "Use OWNER/NAME, e.g. ada/ada-lora.");
+    throw util::usage_error("'" + util::excerpt(repo) + "' is not a Hugging Face repo id", "Use OWNER/NAME, e.g. ada/ada-lora.");
 }
 
 std::string default_trigger(const std::string& name) {

@@ -139,8 +139,30 @@ store::PredictionAnswer answer_from(const Prediction& p) {
 }
 }  // namespace
 
+namespace {
+// An answer naming a prediction another row already holds cannot be this
+// row's (Replicate never reuses an id): the answer is broken. Whether this
+// create took effect is not known, so the row becomes "unknown", a failed
+// item with that message, instead of an exception that stops the batch.
+std::optional<store::PredictionRow> clash(store::Database& db, const store::PredictionRow& row, const std::string& id) {
+  if (id.empty() || id == row.replicate_id) return std::nullopt;
+  const auto owner = store::find_prediction_by_replicate_id(db, id);
+  if (!owner || owner->id == row.id) return std::nullopt;
+  return store::set_prediction_state(
+      db, row.id, PredictionStatus::unknown,
+      "the service answered with prediction " + id + ", which another item (row " + std::to_string(owner->id) +
+          ") already holds; whether this one was created is unknown (--retry-unknown creates it again)");
+}
+}  // namespace
+
 store::PredictionRow PredictionRunner::adopt(const store::PredictionRow& row, const Prediction& p) {
-  return store::record_prediction_answer(db_, row.id, answer_from(p));
+  if (auto refused = clash(db_, row, p.id)) return *refused;
+  try {
+    return store::record_prediction_answer(db_, row.id, answer_from(p));
+  } catch (const std::exception&) {
+    if (auto refused = clash(db_, row, p.id)) return *refused;  // another item recorded the same id meanwhile
+    throw;
+  }
 }
 
 store::PredictionRow PredictionRunner::mark_expired(const store::PredictionRow& row) {

@@ -5,6 +5,7 @@
 
 #include "photoagent/store/spend.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/runner.hpp"
 #include "photoagent/workflows/trainers.hpp"
@@ -18,8 +19,8 @@ bool looks_like_training_ref(store::Database& db, const std::string& ref) {
 
 store::TrainingRow resolve_training(store::Database& db, const std::string& ref) {
   std::string digits = ref.size() > 1 && ref[0] == 't' ? ref.substr(1) : ref;
-  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 18)
-    if (auto r = store::find_training(db, std::stoll(digits))) return *r;
+  if (const auto id = util::parse_int64(digits); id && *id > 0)  // checked: too large a number is not found
+    if (auto r = store::find_training(db, *id)) return *r;
   if (auto r = store::find_training_by_replicate_id(db, ref)) return *r;
   throw util::not_found("no training '" + ref + "'", "See them with 'photoagent status'.");
 }

@@ -32,6 +32,10 @@ namespace photoagent::workflows {
 
 class BatchState;
 
+// Seeds go to models as 32-bit unsigned numbers (numpy and most samplers
+// take no more): 0..kMaxSeed.
+inline constexpr long long kMaxSeed = 4294967295LL;
+
 struct GenerateRequest {
   std::string prompt;
   std::string style;

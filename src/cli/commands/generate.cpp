@@ -15,6 +15,7 @@
 #include "../project_arg.hpp"
 #include "generate_rerun.hpp"
 #include "photoagent/services/huggingface/inference.hpp"
+#include "photoagent/util/dir_probe.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/strings.hpp"
@@ -220,6 +221,13 @@ int run_generate(Context& ctx, GenerateOptions o) {
   const auto events = render_events(ctx, o, bar);
   if (!o.collect.empty()) return job.collect(o.collect, o.retry_unknown, o.retry_expired, events).exit_code();
 
+  // Before anything is paid: an -o that is a file, read-only or full would
+  // otherwise fail every item after its prediction ran.
+  if (!o.dry_run) {
+    util::check_output_dir(o.request.out_dir, "-o");
+    if (!o.contact_sheet.empty())
+      util::check_output_dir(fs::absolute(o.contact_sheet).parent_path(), "--contact-sheet");
+  }
   workflows::GenerateJobSpec spec;
   spec.request = o.request;
   spec.batch = o.batch;
@@ -275,7 +283,8 @@ items failed.)";
   g.add("--style", r.style, "A style preset (see --list-styles)");
   g.add("-n", r.n, "Number of images (split into predictions of up to the model's maximum)").between(1, 1000);
   g.add("--aspect", r.aspect, "Aspect ratio, e.g. 3:4");
-  g.add("--seed", r.seed, "Seed (default: derived from the request, so reruns match)");
+  g.add("--seed", r.seed, "Seed, 0 to 4294967295 (default: derived from the request, so reruns match)")
+      .between(0, workflows::kMaxSeed);
   g.add("--steps", r.steps, "Inference steps").between(1, 500);
   g.add("--guidance", r.guidance, "Guidance scale").non_negative();
   g.add("--lora-scale", r.lora_scale, "LoRA strength");

@@ -10,6 +10,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/redact.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/login.hpp"
 
 namespace photoagent::cli {
@@ -34,10 +35,22 @@ const char* token_page(Service s) {
   return "";
 }
 
+constexpr std::size_t kMaxTokenBytes = 64 * 1024;
+
 std::string read_secret(Context& ctx, Service s, bool with_token) {
   std::string secret;
   if (with_token) {
-    secret = util::trim(std::string(std::istreambuf_iterator<char>(ctx.io.in), {}));
+    // Read at most kMaxTokenBytes (+1 to notice more): a stray file piped in
+    // must not be read into memory whole.
+    std::string piped(kMaxTokenBytes + 1, '\0');
+    ctx.io.in.read(piped.data(), static_cast<std::streamsize>(piped.size()));
+    piped.resize(static_cast<std::size_t>(ctx.io.in.gcount()));
+    if (piped.size() > kMaxTokenBytes)
+      throw util::usage_error("--with-token read more than " + std::to_string(kMaxTokenBytes / 1024) +
+                              " KiB from standard input; a token is much shorter",
+                              "Pipe in only the token: printf %s \"$TOKEN\" | photoagent login " +
+                                  std::string(services::login_flag(s)) + " --with-token");
+    secret = util::trim(piped);
     if (secret.empty()) throw util::usage_error("--with-token read nothing from standard input");
   } else if (ctx.io.can_prompt()) {
     ctx.io.err << "Create a token at " << token_page(s) << "\n";
@@ -50,6 +63,9 @@ std::string read_secret(Context& ctx, Service s, bool with_token) {
   }
   if (secret.find_first_of(" \t\r\n") != std::string::npos)
     throw util::usage_error("the token contains white space; paste only the token");
+  // Tokens are printable ASCII; anything else would go into an HTTP header.
+  for (unsigned char c : secret)
+    if (c < 0x21 || c > 0x7E) throw util::usage_error("the token contains a character that no token has; paste only the token");
   return secret;
 }
 
@@ -63,7 +79,7 @@ workflows::MailAddresses mail_addresses(Context& ctx, const LoginOptions& o) {
   if (m.to.empty()) m.to = ctx.config().get_or_default("sendgrid.to");
   if (m.to.empty()) m.to = m.from;
   for (const auto& a : {m.from, m.to})
-    if (!workflows::plausible_email(a)) throw util::usage_error("'" + a + "' is not an email address");
+    if (!workflows::plausible_email(a)) throw util::usage_error("'" + util::excerpt(a) + "' is not an email address");
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include "photoagent/services/replicate/trainings.hpp"
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/status.hpp"
 #include "photoagent/util/time.hpp"
 #include "photoagent/workflows/login.hpp"
@@ -36,7 +37,7 @@ workflows::TrainRequest request_from(const TrainOptions& o) {
   if (!o.hf_repo.empty()) workflows::validate_hf_repo(o.hf_repo);
   r.hf_repo = o.hf_repo;
   if (!o.notify.empty() && !workflows::plausible_email(o.notify))
-    throw util::usage_error("'" + o.notify + "' is not an email address");
+    throw util::usage_error("'" + util::excerpt(o.notify) + "' is not an email address");
   r.notify_to = o.notify;
   return r;
 }
