@@ -24,6 +24,7 @@ _photoagent_opts_with_value+=' --notify --cancel --model --style -n --aspect --s
 _photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format --provider -o --output --contact-sheet --batch'
 _photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --since --until --limit --offset'
 _photoagent_opts_with_value+=' -j --jobs --not --sort'
+_photoagent_opts_with_value+=' --max-cost --max-predictions --by'
 
 # The options of one command path (words joined by "_").
 _photoagent_cmd_opts() {
@@ -34,17 +35,17 @@ _photoagent_cmd_opts() {
     project_create) echo '--kind --trigger --description --hf-repo' ;;
     project_show | project_use) echo '-p --project' ;;
     project_images) echo '-p --project --source' ;;
-    project_delete) echo '-p --project -y --yes' ;;
+    project_delete) echo '-p --project -y --yes --remote' ;;
     project_image_edit) echo '--caption --tags --category' ;;
     config) echo '--all' ;;
     upload) echo '-p --project --caption --category --tags --auto-caption --auto-tags --max-side -j --jobs' ;;
     train) echo '-p --project --trainer --steps --rank --lr --input --hf-repo --notify --wait --no-watch
-                 --dry-run --force --retry-unknown --cancel' ;;
-    status) echo '-p --project --watch --logs --exit-status --spend --offline --cancel --notify' ;;
+                 --dry-run --force --retry-unknown --keep-upload --max-cost --max-predictions --cancel' ;;
+    status) echo '-p --project --watch --logs --exit-status --spend --by --since --offline --cancel --notify' ;;
     generate) echo '-p --project --model --provider --style -n --aspect --seed --steps --guidance --lora-scale
                     --extra-lora --negative --format --input --upscale --face-restore -o --output --no-wait
                     --dry-run --contact-sheet --batch --concurrency --rate --collect --retry-unknown
-                    --retry-expired --list-styles' ;;
+                    --retry-expired --max-cost --max-predictions --list-styles' ;;
     search) echo '-p --project --source --category --style --model --tag --not --since --until --sort --limit
                   --offset --fts --paths -0 --null --contact-sheet' ;;
   esac
@@ -210,6 +211,7 @@ _photoagent() {
     --source) [[ $path == search ]] && _photoagent_words upload generated || _photoagent_words upload generated all
               return ;;
     --sort) _photoagent_words score date; return ;;
+    --by) _photoagent_words project day; return ;;
     -p | --project) _photoagent_words "$(_photoagent_projects)"; return ;;
     --category) _photoagent_words "$(_photoagent_categories)"; return ;;
     --style) _photoagent_words "$(_photoagent_styles)"; return ;;

@@ -284,6 +284,7 @@ complete -c photoagent -n '__photoagent_is "project image edit"' -l tags -x -d '
 
 # config
 complete -c photoagent -n '__photoagent_at config 0' -a get -d 'Print a setting (or its default)'
+complete -c photoagent -n '__photoagent_is "project delete"' -l remote -d 'Also delete the Replicate model and the Hugging Face repo'
 complete -c photoagent -n '__photoagent_at config 0' -a set -d 'Store a setting'
 complete -c photoagent -n '__photoagent_at config 0' -a unset -d 'Remove a stored setting'
 complete -c photoagent -n '__photoagent_at config 0' -a list -d 'The stored settings (--all: every known key)'
@@ -329,6 +330,9 @@ complete -c photoagent -n '__photoagent_is status' -l logs -d "Show the last lin
 complete -c photoagent -n '__photoagent_is status' -l exit-status -d 'Exit 8 while anything runs, 1 when a training failed'
 complete -c photoagent -n '__photoagent_is status' -l spend -d 'Sum costs per project'
 complete -c photoagent -n '__photoagent_is status' -l offline -d 'Only what the cache knows; ask no service'
+complete -c photoagent -n '__photoagent_is train' -l keep-upload -d 'Keep the training zip on Replicate (deleted when the training ends by default)'
+complete -c photoagent -n '__photoagent_is train generate' -l max-cost -x -d 'Spend cap in dollars (refused over the estimate)'
+complete -c photoagent -n '__photoagent_is train generate' -l max-predictions -x -d 'Cap on paid predictions (generate: then exit 6; a rerun goes on)'
 complete -c photoagent -n '__photoagent_is status' -l notify -d 'Send the email again when its outcome is unknown'
 
 # generate
@@ -337,6 +341,8 @@ complete -c photoagent -n '__photoagent_is generate' -l model -x -d 'Any Replica
 complete -c photoagent -n '__photoagent_is generate' -l style -x -a '(__photoagent_styles)' -d 'A style preset'
 complete -c photoagent -n '__photoagent_is generate' -s n -x -d "Number of images (split up to the model's maximum)"
 complete -c photoagent -n '__photoagent_is generate' -l aspect -x -d 'Aspect ratio, e.g. 3:4'
+complete -c photoagent -n '__photoagent_is status' -l by -x -a 'project day' -d 'With --spend: rows per project or per day'
+complete -c photoagent -n '__photoagent_is status' -l since -x -d 'With --spend: only from this day (YYYY-MM-DD)'
 complete -c photoagent -n '__photoagent_is generate' -l seed -x -d 'Seed (default: derived from the request)'
 complete -c photoagent -n '__photoagent_is generate' -l steps -x -d 'Inference steps (1-500)'
 complete -c photoagent -n '__photoagent_is generate' -l guidance -x -d 'Guidance scale'

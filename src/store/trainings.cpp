@@ -18,7 +18,8 @@ constexpr const char* kSelect =
     " COALESCE(t.predict_time, -1), COALESCE(t.error, ''), COALESCE(t.hf_repo, ''), COALESCE(t.hf_commit, ''),"
     " COALESCE(t.hf_error, ''), COALESCE(t.notify_to, ''), COALESCE(t.notify_state, ''),"
     " COALESCE(t.notified_at, ''), COALESCE(t.notify_error, ''), COALESCE(t.message_id, ''),"
-    " COALESCE(t.claimed_by, 0), t.created_at, COALESCE(t.started_at, ''), COALESCE(t.completed_at, '')"
+    " COALESCE(t.claimed_by, 0), t.created_at, COALESCE(t.started_at, ''), COALESCE(t.completed_at, ''),"
+    " COALESCE(t.upload_id, ''), COALESCE(t.upload_state, ''), COALESCE(t.upload_error, '')"
     " FROM trainings t JOIN projects p ON p.id = t.project_id";
 
 TrainingRow read_row(SQLite::Statement& q) {
@@ -38,6 +39,7 @@ TrainingRow read_row(SQLite::Statement& q) {
   r.notify_to = s(), r.notify_state = s(), r.notified_at = s(), r.notify_error = s(), r.message_id = s();
   r.claimed_by = q.getColumn(c++).getInt64();
   r.created_at = s(), r.started_at = s(), r.completed_at = s();
+  r.upload_id = s(), r.upload_state = s(), r.upload_error = s();
   return r;
 }
 
@@ -55,7 +57,7 @@ TrainingRow insert_training_intent(Database& db, const TrainingRow& r) {
   SQLite::Statement ins(db.sql(),
                         "INSERT INTO trainings (project_id, trainer, trainer_model, trainer_version, destination,"
                         " hardware, input, input_digest, zip_sha256, images, status, hf_repo, notify_to, claimed_by,"
-                        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?)");
+                        " created_at, upload_id, upload_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intent', ?, ?, ?, ?, ?, ?)");
   int i = 1;
   ins.bind(i++, r.project_id);
   for (const auto* t : {&r.trainer, &r.trainer_model, &r.trainer_version, &r.destination, &r.hardware, &r.input,
@@ -66,6 +68,8 @@ TrainingRow insert_training_intent(Database& db, const TrainingRow& r) {
   if (r.notify_to.empty()) ins.bind(i++); else ins.bind(i++, r.notify_to);
   ins.bind(i++, r.claimed_by);
   ins.bind(i++, util::now_iso8601());
+  if (r.upload_id.empty()) ins.bind(i++); else ins.bind(i++, r.upload_id);
+  if (r.upload_state.empty()) ins.bind(i++); else ins.bind(i++, r.upload_state);
   ins.exec();
   const auto id = db.sql().getLastInsertRowid();
   tx.commit();
@@ -196,6 +200,17 @@ void set_training_hf(Database& db, std::int64_t id, const std::string& commit, c
   auto tx = db.write_transaction();
   SQLite::Statement q(db.sql(), "UPDATE trainings SET hf_commit = ?, hf_error = ?, hf_claimed_by = NULL WHERE id = ?");
   if (commit.empty()) q.bind(1); else q.bind(1, commit);
+  if (error.empty()) q.bind(2); else q.bind(2, error);
+  q.bind(3, id);
+  q.exec();
+  tx.commit();
+}
+
+void set_training_upload(Database& db, std::int64_t id, const std::string& state, const std::string& error) {
+  auto lock = db.lock();
+  auto tx = db.write_transaction();
+  SQLite::Statement q(db.sql(), "UPDATE trainings SET upload_state = ?, upload_error = ? WHERE id = ?");
+  q.bind(1, state);
   if (error.empty()) q.bind(2); else q.bind(2, error);
   q.bind(3, id);
   q.exec();

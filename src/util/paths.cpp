@@ -1,6 +1,7 @@
 #include "photoagent/util/paths.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -39,6 +40,18 @@ void ensure_dir(const fs::path& dir, unsigned mode) {
   ensure_dir(dir.parent_path(), mode);
   if (::mkdir(dir.c_str(), mode) != 0 && errno != EEXIST)
     throw failure("cannot create folder " + dir.string() + ": " + std::strerror(errno));
+}
+
+void tighten_dir(const fs::path& dir) {
+  struct stat st {};
+  if (dir.empty() || ::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return;
+  if ((st.st_mode & 077) == 0 || st.st_uid != ::geteuid()) return;
+  ::chmod(dir.c_str(), st.st_mode & 0700);  // a failure leaves it as it was: nothing to do about it here
+}
+
+void ensure_private_dir(const fs::path& dir) {
+  ensure_dir(dir, 0700);
+  tighten_dir(dir);
 }
 
 }  // namespace photoagent::util

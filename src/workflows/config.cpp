@@ -37,6 +37,11 @@ const std::vector<ConfigKey>& config_keys() {
       {"generate.model", "model for projects without a trained version (OWNER/NAME[:VERSION])", "black-forest-labs/flux-schnell"},
       {"generate.format", "output format asked of models: png, jpg or webp", "png"},
       {"generate.concurrency", "predictions in flight at once in a batch", "8"},
+      {"generate.max_cost", "spend cap of one generate run in dollars (--max-cost); empty: none", ""},
+      {"generate.max_predictions", "cap on predictions one generate run creates (--max-predictions); empty: none", ""},
+      {"generate.estimate_seconds", "run time per image assumed for caps of models billed by the second", "10"},
+      {"train.max_cost", "spend cap of one training in dollars (--max-cost); empty: none", ""},
+      {"train.max_predictions", "cap on paid jobs one train run starts (--max-predictions); empty: none", ""},
       {"upscale.model", "model behind --upscale", "nightmareai/real-esrgan"},
       {"face_restore.model", "model behind --face-restore", "sczhou/codeformer"},
       {"embed.model", "CLIP model on Replicate that embeds images and queries for search --semantic (OWNER/NAME:VERSION)",
@@ -59,6 +64,7 @@ struct Config::Data {
 
 Config::Config(std::filesystem::path file, const util::Env& env)
     : file_(std::move(file)), env_(&env), data_(std::make_unique<Data>()) {
+  util::tighten_dir(file_.parent_path());  // the profile folder holds tokens: 0700
   if (!std::filesystem::exists(file_)) return;
   json j = json::parse(util::read_file(file_, 4u << 20), nullptr, false);
   if (!j.is_object())
@@ -121,7 +127,7 @@ std::vector<std::pair<std::string, std::string>> Config::entries() const {
 }
 
 void Config::save() const {
-  util::ensure_dir(file_.parent_path());
+  util::ensure_private_dir(file_.parent_path());
   util::write_file_atomic(file_, data_->values.dump(2) + "\n", 0644);
 }
 

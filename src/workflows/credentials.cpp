@@ -38,7 +38,7 @@ json load(const std::filesystem::path& file) {
 }
 
 void store(const std::filesystem::path& file, const json& j) {
-  util::ensure_dir(file.parent_path(), 0700);
+  util::ensure_private_dir(file.parent_path());
   util::write_file_atomic(file, j.dump(2) + "\n", 0600);
 }
 

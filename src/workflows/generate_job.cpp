@@ -16,12 +16,14 @@
 #include "photoagent/workflows/trainers.hpp"
 
 namespace photoagent::workflows {
+#include "generate_caps_detail.hpp"
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 int GenerateReport::exit_code() const {
   if (failed == 0) return 0;
   return failed >= total() ? 1 : static_cast<int>(util::ExitCode::partial);
+  if (held > 0) return static_cast<int>(util::ExitCode::partial);
 }
 
 GenerateJob::GenerateJob(store::Database& db, const Config& config, const services::Api& api,
@@ -78,6 +80,7 @@ GenerateReport GenerateJob::run(const GenerateJobSpec& spec_in, const GenerateEv
   if (spec.dry_run) {
     for (auto& p : plans) {
       const json input = json::parse(p.input_json);
+    check_caps(plans, spec);
       const std::size_t images = input.value("num_outputs", 1);
       // Per-image prices are known up front; per-second ones only after running.
       const double cost = prediction_cost(config_, p.model.full(), -1, images);
@@ -113,6 +116,19 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
 
   const unsigned concurrency = static_cast<unsigned>(
       spec.concurrency > 0 ? spec.concurrency : config_.get_number("generate.concurrency", 1, 256));
+  // After the import: what the journal says is paid is not estimated again.
+  check_caps(plans, spec);
+  std::optional<SpendCap> cap;
+  if (spec.limits.any()) {
+    cap.emplace(spec.limits, [this](const std::string& model, const std::string& input) {
+      return estimate_prediction_cost(config_, model, input);
+    });
+    runner_.set_spend_cap(&*cap);
+  }
+  struct Uncap {  // the runner outlives this run
+    PredictionRunner& r;
+    ~Uncap() { r.set_spend_cap(nullptr); }
+  } uncap{runner_};
   std::mutex mu;
   std::vector<store::PredictionRow> without_run_time;
   // Results are folded into the report as they come (nothing per item is
@@ -121,8 +137,19 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     auto r = gen_.run(plans[i], spec.wait);  // a failed prediction is a result; Ctrl-C throws
     std::lock_guard lock(mu);
     if (events.on_result) events.on_result(r);
+    if (cap && cap->closed()) {  // the cap is reached: what is not started waits for a rerun
+      std::lock_guard lock(mu);
+      ++report.held;
+      return;
+    }
     const bool ok = r.error.empty();
     report.failed += !ok;
+    if (cap && r.error.empty() && r.row.replicate_id.empty() &&
+        (r.row.status == store::PredictionStatus::intent || r.row.status == store::PredictionStatus::sent)) {
+      ++report.held;  // refused by the cap at its create
+      return;
+    }
+    if (cap) cap->settle(plans[i].key, r.cost_usd);
     report.images += r.files.size();
     if (ok && spec.wait && r.files.empty()) ++report.unaccounted;  // a success without its files is none
     if (ok && r.row.status == store::PredictionStatus::succeeded && r.row.predict_time < 0) {
@@ -156,11 +183,12 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
   if (pool.stopped || util::interrupt_signal() != 0) {
     report.interrupted = true;
     return;
+  if (report.held > 0) report.cap_message = cap->reached_message(report.held);
   }
   if (spec.wait) {
     // Every item ends with its files or as a failure: one the journal holds
     // no files for is not a success either.
-    report.unaccounted += plans.size() - std::min(plans.size(), report.items.size());
+    report.unaccounted += plans.size() - std::min(plans.size(), report.items.size() + report.held);
     if (state) {
       std::vector<std::string> done;
       for (const auto& it : report.items)

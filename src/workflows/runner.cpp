@@ -13,6 +13,7 @@
 #include "photoagent/util/strings.hpp"
 #include "photoagent/util/time.hpp"
 #include "photoagent/workflows/reconcile.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
 
 namespace photoagent::workflows {
 using nlohmann::json;
@@ -311,6 +312,11 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
     if (settled(row.status)) return row;
     if (!row.replicate_id.empty()) return poll(row, spec.max_poll);
     const bool was_sent = row.status == PredictionStatus::sent;
+    if (!was_sent && cap_ && !cap_->admit(spec.key, model.full(), spec.input_json)) {
+      store::delete_prediction(db_, row.id);  // never sent: a rerun with a higher cap plans it again
+      row.error = "spend cap reached: not started";
+      return row;
+    }
     if (!was_sent) limiter_.acquire();
     std::optional<store::PredictionRow> claimed;
     {
@@ -330,6 +336,11 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
       if (attempt >= 3)
         throw util::remote_error("could not confirm whether Replicate started prediction '" + row.key + "'",
                                  "Run the same command again: it checks Replicate's list before creating anything.");
+      // Re-sent after reconciling found nothing: admitted under its key once.
+      if (cap_ && !cap_->admit(spec.key, model.full(), spec.input_json)) {
+        row.error = "spend cap reached: not started";
+        return row;
+      }
       limiter_.acquire();
       row = store::mark_prediction_sent(db_, row.id);
     }
@@ -357,6 +368,7 @@ store::PredictionRow PredictionRunner::run(const RunSpec& spec) {
       // Refused outright (401, 402, 404, 422, 429 after retries): nothing was
       // created, so the intent goes and the next run starts clean.
       store::delete_prediction(db_, row.id);
+      if (cap_) cap_->release(spec.key);
       throw;
     }
   }

@@ -5,6 +5,7 @@
 
 #include "photoagent/store/spend.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/time.hpp"
 #include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/runner.hpp"
@@ -62,7 +63,11 @@ std::vector<std::string> refresh_status(store::Database& db, const Config& confi
       if (auto fresh = store::find_training(db, t.id)) t = *fresh;
       else continue;
       if (!status_settled(t.status)) t = refresh_training(db, *services.replicate, t);
+      const bool delete_failed_before = !t.upload_error.empty();
       t = complete_training(db, config, services, t);
+      if (!delete_failed_before && !t.upload_error.empty())  // said once; later refreshes retry quietly
+        problems.push_back(training_ref(t.id) + ": could not delete the training zip from Replicate (" +
+                           t.upload_error + "); the next 'photoagent status' tries again");
     } catch (const util::Error& e) {
       if (e.is_interruption()) throw;
       problems.push_back(training_ref(t.id) + ": " + e.message());
@@ -84,11 +89,22 @@ int status_exit_code(const StatusSelection& sel) {
   return running ? static_cast<int>(util::ExitCode::pending) : failed ? 1 : 0;
 }
 
+void check_spend_date(const std::string& date) {
+  const bool shape = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+                     date.find_first_not_of("0123456789-") == std::string::npos;
+  if (!shape || !util::parse_iso8601(date + "T00:00:00Z"))
+    throw util::usage_error("--since takes a date, YYYY-MM-DD, not '" + date + "'");
+}
+
 std::vector<ProjectSpend> spend_by_project(store::Database& db, const Config& config, const StatusSelection& sel,
-                                           bool all) {
-  std::map<std::string, ProjectSpend> by_project;
+                                           bool all, const SpendQuery& query) {
+  // Rows keyed by (day, project): the day stays "" unless grouped by day.
+  std::map<std::pair<std::string, std::string>, ProjectSpend> by_project;
+  auto day_of = [&](const std::string& iso) { return query.by_day ? iso.substr(0, 10) : std::string(); };
+  auto too_old = [&](const std::string& iso) { return !query.since.empty() && iso.substr(0, 10) < query.since; };
   for (const auto& t : sel.trainings) {
-    auto& s = by_project[t.project];
+    if (too_old(t.created_at)) continue;
+    auto& s = by_project[{day_of(t.created_at), t.project}];
     ++s.trainings;
     s.training_usd += training_cost(config, t);
   }
@@ -96,15 +112,17 @@ std::vector<ProjectSpend> spend_by_project(store::Database& db, const Config& co
   for (const auto& t : sel.trainings) wanted.insert(t.project);
   for (const auto& p : store::billed_predictions(db)) {
     if (!all && !wanted.count(p.project)) continue;
-    auto& s = by_project[p.project];
+    if (too_old(p.created_at)) continue;
+    auto& s = by_project[{day_of(p.created_at), p.project}];
     ++s.predictions;
     if (p.predict_time > 0) s.predict_seconds += p.predict_time;
     const double cost = prediction_cost(config, p.model, p.predict_time, std::max<std::size_t>(p.files, 1));
     if (cost > 0) s.prediction_usd += cost;
   }
   std::vector<ProjectSpend> out;
-  for (auto& [name, s] : by_project) {
-    s.project = name;
+  for (auto& [key, s] : by_project) {
+    s.day = key.first;
+    s.project = key.second;
     out.push_back(s);
   }
   return out;

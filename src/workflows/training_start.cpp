@@ -182,6 +182,8 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
   intent.hf_repo = plan.hf_repo;
   intent.notify_to = plan.notify_to;
   intent.claimed_by = ::getpid();
+  intent.upload_id = uploaded.id;
+  intent.upload_state = plan.keep_upload ? "kept" : "pending";
   auto row = store::insert_training_intent(db, intent);
 
   step("starting " + trainer.full());
@@ -209,6 +211,13 @@ store::TrainingRow start_training(store::Database& db, const Config& config, con
     // Interrupted mid-request: it may have started; keep the row for reconciling.
     if (e.is_interruption()) throw;
     store::delete_training(db, row.id);  // refused: nothing was created
+    if (!plan.keep_upload && !uploaded.id.empty()) {
+      try {
+        rep::delete_file(api, uploaded.id);  // nothing will read the photos now
+      } catch (const util::Error& d) {
+        if (d.is_interruption()) throw;  // else Replicate expires it within a day
+      }
+    }
     throw;
   }
   return *store::find_training(db, row.id);

@@ -97,6 +97,7 @@ void register_replicate_files(Router& r) {
     std::lock_guard<std::mutex> lock(c.app.mu);
     if (!live_file(c)) return;
     c.app.state.replicate.files.erase(c.p("id"));
+    c.app.bump("files_deleted");
     c.send_text(204, "", "text/plain");
   });
 

@@ -14,6 +14,7 @@ struct BilledPrediction {
   std::string model;
   double predict_time = -1;  // seconds; -1 unknown
   std::size_t files = 0;     // images written
+  std::string created_at;    // ISO 8601 UTC
 };
 std::vector<BilledPrediction> billed_predictions(Database& db);
 

@@ -42,6 +42,9 @@ struct TrainingRow {
   std::string notify_to, notify_state, notified_at, notify_error, message_id;
   std::int64_t claimed_by = 0;
   std::string created_at, started_at, completed_at;
+  // The zip on Replicate's Files API: its id, and "pending" (to delete once
+  // the training ends), "kept" (--keep-upload), "deleted", or "" (none known).
+  std::string upload_id, upload_state, upload_error;
 };
 
 // "t12": how people and scripts name a training (DESIGN §9 ids).
@@ -77,6 +80,10 @@ void set_training_hf(Database& db, std::int64_t id, const std::string& commit, c
 // has (or an earlier attempt failed with an answer). Exactly one racing
 // caller gets true. A crash after the claim leaves "claimed": the outcome is
 // unknown and the email is never resent silently.
+// Records the training zip's state ("pending", "deleted", ...) and the last
+// failed delete ("" clears it).
+void set_training_upload(Database& db, std::int64_t id, const std::string& state, const std::string& error);
+
 bool claim_notification(Database& db, std::int64_t id);
 void finish_notification(Database& db, std::int64_t id, bool sent, const std::string& message_id,
                          const std::string& error);

@@ -23,4 +23,11 @@ std::filesystem::path hf_home(const Env& env = process_env());
 // Creates the folder and its parents with the given mode for new folders.
 void ensure_dir(const std::filesystem::path& dir, unsigned mode = 0700);
 
+// The data and config folders hold people's photos and tokens: created 0700,
+// and an existing one that group or others may read is tightened to its
+// owner's bits (quietly left alone when it is not ours to change).
+void ensure_private_dir(const std::filesystem::path& dir);
+// The same for a folder that may not exist yet (nothing is created).
+void tighten_dir(const std::filesystem::path& dir);
+
 }  // namespace photoagent::util

@@ -27,6 +27,7 @@
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/rerun.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
 #include "photoagent/workflows/shard.hpp"
 
 namespace photoagent::workflows {
@@ -41,6 +42,7 @@ struct GenerateJobSpec {
   bool retry_unknown = false;
   bool retry_expired = false;
   std::filesystem::path contact_sheet;  // "" = none
+  SpendLimits limits;  // --max-cost / --max-predictions (spend_cap.hpp)
   Shard shard;  // --shard K/N: only the batch lines of part K, into OUT/shard-K-of-N
 };
 
@@ -68,6 +70,8 @@ struct GenerateReport {
   int resumed = 0;  // predictions imported from the journal beside the output
   std::filesystem::path journal;
   bool interrupted = false;
+  std::size_t held = 0;     // not started: the spend cap was reached (exit 6)
+  std::string cap_message;  // "spend cap reached: ..." when it was
   std::size_t contact_sheet_columns = 0;  // 0: none written
   // Dry run.
   std::vector<PlannedCost> dry_run;
@@ -75,7 +79,8 @@ struct GenerateReport {
   bool estimate_known = true;
 
   std::size_t total() const { return planned + bad_lines.size(); }
-  // 0 all done; 1 all failed; 6 some failed (util::ExitCode::partial).
+  // 0 all done; 1 all failed; 6 some failed or the spend cap held some back
+  // (util::ExitCode::partial).
   int exit_code() const;
 };
 
@@ -114,6 +119,8 @@ class GenerateJob {
 
   store::Database& db_;
   const Config& config_;
+  // util::Error (usage, exit 2) when what is not paid yet is estimated over a cap.
+  void check_caps(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec);
   const services::Api& api_;
   bool hf_;
   PredictionRunner runner_;

@@ -36,6 +36,8 @@
 
 namespace photoagent::workflows {
 
+class SpendCap;
+
 struct RunSpec {
   std::string key;  // idempotency key; prediction_key() derives one
   std::string purpose;
@@ -95,6 +97,11 @@ class PredictionRunner {
   // filled. Failures leave the rows for a later call.
   int fetch_predict_times(std::vector<store::PredictionRow> rows, int max_gets = 200);
 
+  // Every create asks `cap` first (spend_cap.hpp); a create it refuses is
+  // not sent: its intent row goes and run() returns it with status "intent"
+  // and the cap's word in `error`. Null: no cap.
+  void set_spend_cap(SpendCap* cap) { cap_ = cap; }
+
  private:
   enum class Outcome { adopted, not_found, unknown };
   store::PredictionRow poll(store::PredictionRow row, std::chrono::seconds max_poll);
@@ -129,6 +136,7 @@ class PredictionRunner {
   net::SlidingWindowLimiter& limiter_;
   net::Sleeper sleep_;
   const util::Clock& clock_;  // poll deadlines
+  SpendCap* cap_ = nullptr;
 };
 
 }  // namespace photoagent::workflows

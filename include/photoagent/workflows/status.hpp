@@ -38,6 +38,7 @@ bool status_settled(store::TrainingStatus status);
 int status_exit_code(const StatusSelection& selection);
 
 struct ProjectSpend {
+  std::string day;  // YYYY-MM-DD (UTC) when grouped by day, else ""
   std::string project;
   int trainings = 0;
   double training_usd = 0;
@@ -47,8 +48,14 @@ struct ProjectSpend {
 };
 // Cost by project: trainings (run time x hardware price) and predictions
 // (per image, or run time); only the selection's projects unless `all`.
+struct SpendQuery {
+  bool by_day = false;  // one row per day (UTC) and project
+  std::string since;    // YYYY-MM-DD: only what was started that day or later ("" = all)
+};
 std::vector<ProjectSpend> spend_by_project(store::Database& db, const Config& config, const StatusSelection& selection,
-                                           bool all);
+                                           bool all, const SpendQuery& query = {});
+// util::Error (usage) unless `date` is YYYY-MM-DD.
+void check_spend_date(const std::string& date);
 
 // Sync answers carry no run time: fetches what is missing (a list page per
 // 100), so spend is complete (DESIGN §10). Returns how many it learnt.

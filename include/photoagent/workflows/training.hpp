@@ -51,6 +51,9 @@ struct TrainPlan {
   // Start even though an earlier create's outcome is "unknown"; that row
   // becomes "abandoned" (it may still exist on Replicate).
   bool retry_unknown = false;
+  // Leave the zip on Replicate's Files API (--keep-upload); by default it is
+  // deleted once the training ends (it holds people's faces).
+  bool keep_upload = false;
 };
 
 // Checks the photo count (config upload.minimum) and builds the plan.
@@ -94,7 +97,16 @@ store::TrainingRow follow_training(store::Database& db, const Config& config, co
 // Cost so far or in total: predict time (or time since start) x the price.
 double training_cost(const Config& config, const store::TrainingRow& row);
 
-// True once nothing is left to do for the row (terminal, pushed, emailed).
+// Once the training has ended (succeeded, failed, canceled, aborted), deletes
+// its zip from Replicate's Files API unless kept, and records that (a file
+// already gone counts as deleted). A failed delete is recorded on the row,
+// returned as a warning (only the first time it fails), and tried again by
+// the next call. Returns the row.
+store::TrainingRow delete_training_upload(store::Database& db, const services::Api& replicate, store::TrainingRow row,
+                                          std::string* warning = nullptr);
+
+// True once nothing is left to do for the row (terminal, pushed, emailed,
+// its upload deleted or kept).
 bool training_settled(const store::TrainingRow& row);
 
 }  // namespace photoagent::workflows

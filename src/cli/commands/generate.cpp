@@ -24,6 +24,7 @@
 #include "photoagent/workflows/shard.hpp"
 #include "photoagent/workflows/styles.hpp"
 #include "photoagent/workflows/trainers.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
 
 namespace photoagent::cli {
 using nlohmann::json;
@@ -167,11 +168,13 @@ void print_summary(Context& ctx, const GenerateOptions& o, const workflows::Gene
     ctx.io.err << red(ctx.io, "failed") << " " << report.unaccounted << " of " << report.planned
                << " items finished without their files; run the same command again to fetch them.\n";
   if (ctx.global.quiet) return;
+  if (!report.cap_message.empty()) ctx.io.err << report.cap_message << "\n";
   if (report.contact_sheet_columns > 0)
     ctx.io.err << "Contact sheet: " << o.contact_sheet << " (" << report.images << " images, "
                << report.contact_sheet_columns << " columns)\n";
   if (!o.batch.empty() || report.failed)
-    ctx.io.err << (report.failed ? "" : green(ctx.io, "\u2713") + " ") << report.total() - report.failed << " of "
+    ctx.io.err << (report.failed || report.held ? "" : green(ctx.io, "\u2713") + " ")
+               << report.total() - report.failed - report.held << " of "
                << report.total() << " done, " << report.images << " images, " << report.failed << " failed.\n";
 }
 
@@ -244,6 +247,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
   if (o.dry_run) {
     print_dry_run(ctx, report);
     return report.bad_lines.empty() ? 0 : static_cast<int>(util::ExitCode::partial);
+  spec.limits = workflows::spend_limits(ctx.config(), "generate", o.max_cost, o.max_predictions);
   }
   print_summary(ctx, o, report);
   return report.exit_code();
@@ -314,6 +318,14 @@ items failed.)";
   g.add("--retry-expired", o->retry_expired,
         "Create again (and pay for) successes whose outputs Replicate removed before they were downloaded");
   g.add("--list-styles", o->list_styles, "Show the style presets");
+  g.add("--max-cost", o->max_cost,
+        "Spend cap in dollars: refused (exit 2) when the estimate is over it; a batch stops creating before passing "
+        "it and exits 6 (default: config generate.max_cost)")
+      .non_negative();
+  g.add("--max-predictions", o->max_predictions,
+        "Create at most N predictions (upscale steps included), then finish what is in flight and exit 6; a rerun "
+        "goes on (default: config generate.max_predictions)")
+      .non_negative();
   g.run = [o](Context& ctx) { return run_generate(ctx, *o); };
   return g;
 }

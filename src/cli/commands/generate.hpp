@@ -1,6 +1,7 @@
 #pragma once
 // photoagent generate [PROJECT] PROMPT | --batch FILE | --collect ID | --list-styles
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct GenerateOptions {
   bool retry_expired = false;
   bool list_styles = false;
   std::string contact_sheet;
+  std::optional<double> max_cost;             // --max-cost USD
+  std::optional<long long> max_predictions;  // --max-predictions N
   std::string shard;  // --shard K/N
   std::string rerun;   // --rerun g12
   std::string prompt;  // --prompt T, with --rerun

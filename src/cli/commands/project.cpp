@@ -8,6 +8,8 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/time.hpp"
 #include "photoagent/workflows/projects.hpp"
+#include "photoagent/workflows/remote_delete.hpp"
+#include "training_view.hpp"
 
 namespace photoagent::cli {
 using nlohmann::json;
@@ -94,9 +96,41 @@ int run_project_use(Context& ctx, const ProjectOptions& o) {
   return 0;
 }
 
+namespace {
+
+// --remote: the typed project name (or --yes) first, then what is online goes;
+// the local project is deleted after, so a failure leaves it to try again.
+workflows::RemoteDeletion delete_remote(Context& ctx, const store::Project& p, bool yes) {
+  if (!yes && !ctx.io.can_prompt())
+    throw util::usage_error("deleting a project's Replicate model and Hugging Face repo needs confirmation",
+                            "Pass --yes: 'photoagent project delete " + p.name + " --remote --yes'.");
+  const auto services = training_services(ctx);
+  const auto targets = workflows::remote_targets(ctx.db(), services, p);
+  if (!yes) {
+    std::string what;
+    for (const auto& m : targets.replicate_models) what += "\n  Replicate model " + m + " (every version)";
+    for (const auto& r : targets.hf_repos) what += "\n  Hugging Face repo " + r;
+    if (!targets.uploads.empty()) what += "\n  " + std::to_string(targets.uploads.size()) + " training zip(s) on Replicate";
+    ctx.io.err << "This deletes project " << p.name << ", its " << p.images << " cached images, and online:" << what
+               << "\nIt cannot be undone.\n";
+    if (prompt_line(ctx.io, "Type the project name to confirm: ") != p.name) {
+      ctx.io.err << "Nothing deleted.\n";
+      throw util::failure("the name typed was not '" + p.name + "'; nothing was deleted");
+    }
+  }
+  return workflows::delete_remote(services, targets, [&](const std::string& step) {
+    if (!ctx.global.quiet) ctx.io.err << "  " << step << "\n";
+  });
+}
+
+}  // namespace
+
 int run_project_delete(Context& ctx, const ProjectOptions& o) {
   auto p = workflows::resolve_project(ctx.db(), ctx.config(), o.name);
-  if (!o.yes) {
+  workflows::RemoteDeletion remote;
+  if (o.remote) {
+    remote = delete_remote(ctx, p, o.yes);
+  } else if (!o.yes) {
     if (!ctx.io.can_prompt())
       throw util::usage_error("deleting a project needs confirmation",
                               "Pass --yes: 'photoagent project delete " + p.name + " --yes'.");
@@ -109,8 +143,13 @@ int run_project_delete(Context& ctx, const ProjectOptions& o) {
   const auto files = workflows::delete_project_and_files(ctx.db(), p);
   if (auto d = ctx.config().get("default_project"); d && *d == p.name) ctx.config().unset("default_project");
   if (ctx.global.json) {
-    print_json(ctx.io, {{"deleted", p.name}, {"images", p.images}, {"files_removed", files}});
+    json out = {{"deleted", p.name}, {"images", p.images}, {"files_removed", files}};
+    if (o.remote)
+      out["remote"] = {{"deleted", remote.deleted}, {"missing", remote.missing}, {"versions_deleted", remote.versions}};
+    print_json(ctx.io, out);
   } else if (!ctx.global.quiet) {
+    for (const auto& what : remote.deleted) ctx.io.err << "Deleted " << what << "\n";
+    for (const auto& what : remote.missing) ctx.io.err << "Not found (nothing to delete): " << what << "\n";
     ctx.io.err << "Deleted project " << p.name << " (" << p.images << " images, " << files << " files removed).\n";
   }
   return 0;
@@ -185,9 +224,13 @@ letters, digits, '-', '_', '.'. The trigger word defaults to TOK_<NAME>.)";
   del.description = "Delete a project and its cached images";
   del.footer = R"(Examples:
   photoagent project delete mug          # asks on a terminal
-  photoagent project delete mug --yes    # in scripts)";
+  photoagent project delete mug --yes    # in scripts
+  photoagent project delete ada --remote # also its Replicate model and Hugging Face repo)";
   del.add("name,-p,--project", deleted->name, "Project name").mandatory();
   del.add("-y,--yes", deleted->yes, "Do not ask for confirmation");
+  del.add("--remote", deleted->remote,
+          "Also delete online: the Replicate model (every version), training zips left on Replicate, and the Hugging "
+          "Face repo; asks you to type the project name unless --yes");
   del.run = [deleted](Context& ctx) { return run_project_delete(ctx, *deleted); };
   return {std::move(project), std::move(create), std::move(list), std::move(show), std::move(use), std::move(del)};
 }

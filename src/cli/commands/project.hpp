@@ -20,6 +20,7 @@ int run_project_create(Context& ctx, const ProjectCreateOptions& o);
 struct ProjectOptions {
   std::string name;  // empty: the default project (show)
   bool yes = false;  // delete without asking
+  bool remote = false;  // delete: also the Replicate model and the Hugging Face repo
 };
 int run_project_list(Context& ctx);
 int run_project_show(Context& ctx, const ProjectOptions& o);

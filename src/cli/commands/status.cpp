@@ -86,7 +86,7 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
   }
 }
 
-int spend(Context& ctx, const Selection& sel, bool all_projects, bool online) {
+int spend(Context& ctx, const Selection& sel, bool all_projects, bool online, const workflows::SpendQuery& query) {
   if (online && ctx.credentials().find(services::Service::replicate)) {
     try {
       workflows::fill_predict_times(ctx.db(), ctx.api(services::Service::replicate), ctx.create_limiter());
@@ -96,18 +96,24 @@ int spend(Context& ctx, const Selection& sel, bool all_projects, bool online) {
     }
   }
   json out = json::array();
-  Table t({"project", "trainings", "training cost", "predictions", "prediction cost", "total"});
-  for (const auto& s : workflows::spend_by_project(ctx.db(), ctx.config(), sel, all_projects)) {
+  std::vector<std::string> headers{"project", "trainings", "training cost", "predictions", "prediction cost", "total"};
+  if (query.by_day) headers.insert(headers.begin(), "day");
+  Table t(headers);
+  for (const auto& s : workflows::spend_by_project(ctx.db(), ctx.config(), sel, all_projects, query)) {
     const double total = s.training_usd + s.prediction_usd;
-    out.push_back({{"project", s.project}, {"trainings", s.trainings}, {"training_cost_usd", std::round(s.training_usd * 100) / 100},
-                   {"predictions", s.predictions}, {"predict_seconds", s.predict_seconds},
-                   {"prediction_cost_usd", std::round(s.prediction_usd * 10000) / 10000},
-                   {"total_usd", std::round(total * 100) / 100}});
+    json row = {{"project", s.project}, {"trainings", s.trainings}, {"training_cost_usd", std::round(s.training_usd * 100) / 100},
+                {"predictions", s.predictions}, {"predict_seconds", s.predict_seconds},
+                {"prediction_cost_usd", std::round(s.prediction_usd * 10000) / 10000},
+                {"total_usd", std::round(total * 100) / 100}};
+    if (query.by_day) row["day"] = s.day;
+    out.push_back(std::move(row));
     char usd[32], pusd[32], tusd[32];
     std::snprintf(usd, sizeof usd, "$%.2f", s.training_usd);
     std::snprintf(pusd, sizeof pusd, "$%.3f", s.prediction_usd);
     std::snprintf(tusd, sizeof tusd, "$%.2f", total);
-    t.add({s.project, std::to_string(s.trainings), usd, std::to_string(s.predictions), pusd, tusd});
+    std::vector<std::string> cells{s.project, std::to_string(s.trainings), usd, std::to_string(s.predictions), pusd, tusd};
+    if (query.by_day) cells.insert(cells.begin(), s.day);
+    t.add(cells);
   }
   if (ctx.global.json) print_json(ctx.io, out);
   else t.print(ctx.io);
@@ -129,7 +135,13 @@ int run_status(Context& ctx, const StatusOptions& o) {
   Selection sel = workflows::select_status(ctx.db(), ctx.config(), o.project, o.target);
   std::vector<std::string> problems;
   if (!o.offline) refresh(ctx, sel, problems);
-  if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty(), !o.offline);
+  if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty(), !o.offline, query);
+  if (!o.spend && (!o.spend_by.empty() || !o.since.empty()))
+    throw util::usage_error("--by and --since go with --spend", "e.g. photoagent status --spend --by day --since 2026-01-01");
+  workflows::SpendQuery query;
+  query.by_day = o.spend_by == "day";
+  query.since = o.since;
+  if (!query.since.empty()) workflows::check_spend_date(query.since);
   for (;;) {
     for (const auto& p : problems) warn(ctx.io, p);
     if (!o.watch || workflows::status_exit_code(sel) != static_cast<int>(util::ExitCode::pending)) break;
@@ -161,6 +173,7 @@ CommandSpec status_command() {
 
 Seeing a training succeed, status pushes the LoRA to Hugging Face and sends
 the email if nobody has yet; failed pushes and emails are retried here.)";
+  photoagent status --spend --by day --since 2026-01-01
   s.add("target", o->target, "Project name, training id (t12) or Replicate id");
   s.add("-p,--project", o->project, "Only this project");
   s.add("--watch", o->watch, "Refresh until nothing is running");
@@ -172,6 +185,9 @@ the email if nobody has yet; failed pushes and emails are retried here.)";
   s.add("--cancel", o->cancel, "Cancel a training (t12 or Replicate's id)");
   s.add("--notify", o->notify, "Send the email again when its outcome is unknown");
   s.run = [o](Context& ctx) { return run_status(ctx, *o); };
+  s.add("--by", o->spend_by, "With --spend: one row per project (default) or per day and project (UTC)")
+      .one_of({"project", "day"});
+  s.add("--since", o->since, "With --spend: only what was started on DATE (YYYY-MM-DD, UTC) or later");
   return s;
 }
 

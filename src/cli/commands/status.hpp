@@ -15,6 +15,8 @@ struct StatusOptions {
   bool logs = false;
   bool exit_status = false;
   bool spend = false;
+  std::string spend_by;  // --by project|day (with --spend)
+  std::string since;     // --since YYYY-MM-DD (with --spend)
   bool offline = false;  // only what the cache knows
   std::string cancel;    // training to cancel
   bool notify = false;   // resend an email whose outcome is unknown

@@ -15,6 +15,7 @@
 #include "photoagent/util/time.hpp"
 #include "photoagent/workflows/login.hpp"
 #include "photoagent/workflows/projects.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
 #include "training_view.hpp"
 #include "watcher.hpp"
 
@@ -77,12 +78,17 @@ int cancel(Context& ctx, const std::string& ref) {
   auto& api = ctx.api(services::Service::replicate);
   services::replicate::cancel_training(api, row.replicate_id);
   row = workflows::refresh_training(ctx.db(), api, row);
+  std::string warning;
+  row = workflows::delete_training_upload(ctx.db(), api, row, &warning);  // once it has stopped
+  if (!warning.empty()) warn(ctx.io, warning);
   if (ctx.global.json) print_json(ctx.io, training_json(ctx, row));
   else if (!ctx.global.quiet) ctx.io.err << "Canceled " << workflows::training_ref(row.id) << " (" << store::to_string(row.status) << ").\n";
   return 0;
 }
 
 int report_end(Context& ctx, const store::TrainingRow& row) {
+  if (!row.upload_error.empty())
+    warn(ctx.io, "could not delete the training zip from Replicate: " + row.upload_error + " ('photoagent status' retries it)");
   if (row.status == store::TrainingStatus::succeeded) {
     if (!row.hf_error.empty()) warn(ctx.io, "Hugging Face push failed: " + row.hf_error + " ('photoagent status' retries it)");
     if (row.notify_state == "failed") warn(ctx.io, "the email failed: " + row.notify_error + " ('photoagent status' retries it)");
@@ -102,6 +108,10 @@ int run_train(Context& ctx, const TrainOptions& o) {
     throw util::usage_error("train takes one project", "e.g. 'photoagent train ada' or 'photoagent train -p ada'");
   auto project = workflows::resolve_project(ctx.db(), ctx.config(), o.project.empty() && !o.args.empty() ? o.args[0] : o.project);
   auto plan = workflows::plan_training(ctx.db(), ctx.config(), project, request_from(o));
+  // A training is one paid job, billed by run time: its estimate meets the caps before anything is sent.
+  workflows::check_estimate(workflows::spend_limits(ctx.config(), "train", o.max_cost, o.max_predictions),
+                            plan.estimated_cost, 1, "this training");
+  plan.keep_upload = o.keep_upload;
   if (o.dry_run) {
     std::string account = "<your Replicate user>";
     if (auto c = ctx.credentials().find(services::Service::replicate); c && !c->account.empty()) account = c->account;
@@ -204,6 +214,14 @@ configuration: 'photoagent config list --all' shows 'trainers'.)";
   t.add("--force", o->force, "Start even though a training of the project is running");
   t.add("--retry-unknown", o->retry_unknown,
         "Start a new training although an earlier create could not be confirmed (status 'unknown'; may pay twice)");
+  t.add("--keep-upload", o->keep_upload,
+        "Keep the training zip (your photos) on Replicate's Files API; by default it is deleted when the training ends");
+  t.add("--max-cost", o->max_cost,
+        "Spend cap in dollars: refused (exit 2) when the estimate is over it (default: config train.max_cost)")
+      .non_negative();
+  t.add("--max-predictions", o->max_predictions,
+        "Cap on paid jobs started (a training is one; 0 refuses; default: config train.max_predictions)")
+      .non_negative();
   t.add("--cancel", o->cancel, "Cancel a training (t12 or Replicate's id)");
   t.run = [o](Context& ctx) { return run_train(ctx, *o); };
 

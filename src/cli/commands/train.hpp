@@ -1,6 +1,7 @@
 #pragma once
 // photoagent train [PROJECT] ... | train --cancel ID | (hidden) __watch ID
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct TrainOptions {
   bool dry_run = false;
   bool force = false;
   bool retry_unknown = false;
+  bool keep_upload = false;                  // leave the training zip on Replicate's Files API
+  std::optional<double> max_cost;            // --max-cost USD
+  std::optional<long long> max_predictions;  // --max-predictions N
   std::string cancel;  // training id
 };
 int run_train(Context& ctx, const TrainOptions& o);

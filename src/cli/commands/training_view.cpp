@@ -68,6 +68,9 @@ json training_json(Context& ctx, const store::TrainingRow& r) {
           {"cost_usd", std::round(workflows::training_cost(ctx.config(), r) * 10000) / 10000},
           {"predict_seconds", r.predict_time < 0 ? json(nullptr) : json(r.predict_time)},
           {"error", opt(r.error)},
+          // The training zip on Replicate: pending (deleted when it ends), kept, deleted.
+          {"upload", opt(r.upload_state)},
+          {"upload_error", opt(r.upload_error)},
           {"created_at", r.created_at},
           {"started_at", opt(r.started_at)},
           {"completed_at", opt(r.completed_at)}};

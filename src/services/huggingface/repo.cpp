@@ -60,4 +60,16 @@ bool create_repo(const Api& api, const std::string& repo_id, bool private_repo) 
   }
 }
 
+bool delete_repo(const Api& api, const std::string& repo_id) {
+  detail::check_repo_id(repo_id);
+  const auto slash = repo_id.find('/');
+  net::Request req;
+  req.method = "DELETE";
+  req.url = api.base() + "/api/repos/delete";
+  req.body = json{{"name", repo_id.substr(slash + 1)}, {"organization", repo_id.substr(0, slash)}, {"type", "model"}}.dump();
+  req.header("Content-Type", "application/json");
+  const net::Response r = detail::send(api, std::move(req), "delete the repo " + repo_id, {404});
+  return r.status != 404;
+}
+
 }  // namespace photoagent::services::huggingface

@@ -42,6 +42,31 @@ Model create_model(const Api& api, const std::string& owner, const std::string& 
   return parse_model(r.body);
 }
 
+std::vector<std::string> list_versions(const Api& api, const ModelRef& model) {
+  std::vector<std::string> ids;
+  std::string next;
+  for (int page = 0; page < 100; ++page) {
+    const json j = detail::get_page(api, "/models/" + model.full() + "/versions", next, "list the versions of " + model.full());
+    if (auto r = j.find("results"); r != j.end() && r->is_array())
+      for (const auto& v : *r)
+        if (v.is_object() && !detail::str(v, "id").empty()) ids.push_back(detail::str(v, "id"));
+    next = detail::str(j, "next");
+    if (next.empty()) break;
+  }
+  return ids;
+}
+
+void delete_version(const Api& api, const ModelRef& model, const std::string& version) {
+  if (version.empty() || version.find_first_of("/?#%") != std::string::npos)
+    throw util::remote_error("Replicate listed a version id that is not one: '" + version + "'");
+  api.call("DELETE", "/models/" + model.full() + "/versions/" + version, "delete version " + version + " of " + model.full());
+}
+
+ModelDeletion delete_model(const Api& api, const ModelRef& model) {
+  const auto r = api.call("DELETE", "/models/" + model.full(), "delete the model " + model.full(), {}, {404, 409});
+  return r.status == 404 ? ModelDeletion::missing : r.status == 409 ? ModelDeletion::refused : ModelDeletion::deleted;
+}
+
 bool InputSchema::has(const std::string& name) const {
   return std::find(properties.begin(), properties.end(), name) != properties.end();
 }

@@ -13,4 +13,8 @@ namespace photoagent::services::huggingface {
 // person's face. Sends `visibility` only, as the official clients do.
 bool create_repo(const Api& api, const std::string& repo_id, bool private_repo = true);
 
+// DELETE /api/repos/delete {"name", "organization", "type": "model"}, as
+// huggingface_hub's delete_repo sends it. False when there was no such repo.
+bool delete_repo(const Api& api, const std::string& repo_id);
+
 }  // namespace photoagent::services::huggingface

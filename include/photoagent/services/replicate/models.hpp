@@ -29,6 +29,16 @@ Model parse_model(const std::string& body);
 Model create_model(const Api& api, const std::string& owner, const std::string& name, const std::string& visibility,
                    const std::string& hardware, const std::string& description);
 
+// Version ids of a model, newest first (every page of GET .../versions).
+std::vector<std::string> list_versions(const Api& api, const ModelRef& model);
+// DELETE .../versions/{id} (202: accepted, done within minutes).
+void delete_version(const Api& api, const ModelRef& model, const std::string& version);
+// DELETE /models/{owner}/{name} (204). Replicate deletes only private models
+// without versions and answers 409 otherwise ("refused": delete the versions
+// first; their deletion is accepted at once and done within minutes).
+enum class ModelDeletion { deleted, missing, refused };
+ModelDeletion delete_model(const Api& api, const ModelRef& model);
+
 // The input a model version takes (its openapi_schema's Input): property
 // names, and the most outputs one prediction may make (num_outputs maximum).
 struct InputSchema {

@@ -1,0 +1,48 @@
+#include "generate_caps_detail.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "photoagent/store/predictions.hpp"
+#include "photoagent/workflows/generate_job.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
+
+namespace photoagent::workflows::detail {
+
+UnpaidEstimate estimate_unpaid(store::Database& db, const Config& config, const std::vector<PlannedPrediction>& plans) {
+  UnpaidEstimate e;
+  for (const auto& p : plans) {
+    if (auto row = store::find_prediction(db, p.key);
+        row && (row->status == store::PredictionStatus::succeeded || !row->replicate_id.empty()))
+      continue;  // paid (or running) already: a rerun does not pay it again
+    ++e.predictions;
+    e.usd += estimate_prediction_cost(config, p.model.full(), p.input_json);
+    const auto input = nlohmann::json::parse(p.input_json, nullptr, false);
+    std::size_t images = 1;
+    if (input.is_object() && input.contains("num_outputs") && input["num_outputs"].is_number_unsigned())
+      images = std::max<std::size_t>(1, input["num_outputs"].get<std::size_t>());
+    for (const auto& [wanted, key] : {std::pair{p.upscale, "upscale.model"}, std::pair{p.face_restore, "face_restore.model"}})
+      if (wanted) {
+        e.predictions += images;
+        e.usd += static_cast<double>(images) * estimate_prediction_cost(config, config.get_or_default(key), "{}");
+      }
+  }
+  return e;
+}
+
+}  // namespace photoagent::workflows::detail
+
+namespace photoagent::workflows {
+
+void GenerateJob::check_caps(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec) {
+  if (!spec.limits.any()) return;
+  if (!spec.limits.max_usd) return;
+  // The cost is checked up front; --max-predictions is a running cap (a CI
+  // job may take a batch in chunks: each run creates at most N, exits 6, and
+  // the next run goes on).
+  SpendLimits cost_only;
+  cost_only.max_usd = spec.limits.max_usd;
+  const auto unpaid = detail::estimate_unpaid(db_, config_, plans);
+  check_estimate(cost_only, unpaid.usd, unpaid.predictions, spec.batch.empty() ? "this generation" : "this batch");
+}
+
+}  // namespace photoagent::workflows
