@@ -34,6 +34,8 @@ Environment:
   PHOTOAGENT_HF_INFERENCE_URL                       Hugging Face inference host
   HF_HOME, HF_TOKEN_PATH                            the hf CLI's token file (a fallback)
   PHOTOAGENT_RETRIES                                retries of a failed request (default 5)
+  HTTPS_PROXY, NO_PROXY                             proxy for https (plain http is never proxied)
+  SSL_CERT_FILE, CURL_CA_BUNDLE                     CA bundle to trust instead of the system's
   NO_COLOR, CLICOLOR, CLICOLOR_FORCE, PHOTOAGENT_FORCE_TTY   output style
   CI                                                hints name environment variables, not login)";
 

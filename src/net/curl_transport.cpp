@@ -240,10 +240,7 @@ class CurlTransport final : public Transport {
         return r;
       }
       if (hop >= 5) throw TransportError(TransportError::Kind::other, false, "too many redirects (" + host_of(url) + ")");
-      if (util::to_lower(url.substr(0, 8)) == "https://" && !util::to_lower(next.substr(0, 8)).starts_with("https://"))
-        throw TransportError(TransportError::Kind::refused, false,
-                             "refused a redirect from https to " + redacted_origin(next) + " (" + host_of(url) + ")");
-      if (req.untrusted_url) check_untrusted_url(next, req.allow_private_addresses);
+      check_redirect(url, next, req.untrusted_url, req.allow_private_addresses);
       url = std::move(next);
     }
   }
@@ -400,12 +397,6 @@ class CurlTransport final : public Transport {
   }
 
   static std::string host_of(const std::string& url) { return url_authority(url); }
-
-  // scheme://host of a URL, for an error line (no path or query: they may be signed).
-  static std::string redacted_origin(const std::string& url) {
-    const auto scheme = url.find("://");
-    return (scheme == std::string::npos ? std::string() : url.substr(0, scheme + 3)) + url_authority(url);
-  }
 
   TraceOptions trace_;
   std::mutex trace_mu_;

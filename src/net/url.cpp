@@ -119,6 +119,18 @@ void check_untrusted_url(std::string_view url, bool allow_private) {
     refuse("a loopback, private or link-local address, and the service's base URL is not loopback");
 }
 
+void check_redirect(std::string_view from, std::string_view to, bool untrusted, bool allow_private) {
+  if (util::to_lower(from.substr(0, 8)) == "https://" && util::to_lower(to.substr(0, 8)) != "https://") {
+    const auto scheme = to.find("://");
+    const std::string origin =
+        (scheme == std::string_view::npos ? std::string() : std::string(to.substr(0, scheme + 3))) + url_authority(to);
+    throw TransportError(TransportError::Kind::refused, false,
+                         "refused a redirect from https://" + url_authority(from) + " to " + origin +
+                             " (a downgrade from https)");
+  }
+  if (untrusted) check_untrusted_url(to, allow_private);
+}
+
 std::string url_encode(std::string_view s) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;

@@ -13,7 +13,7 @@
 //   trickle     run the handler, send headers with the full Content-Length,
 //               then the body at `bytes_per_s` (default 2)
 //   redirect    answer `status` (302) with Location `location` ("{origin}"
-//               is replaced by the emulator's origin); the handler does not run
+//               and "{path}" by the request's path); the handler does not run
 //   corrupt     run the handler, then flip bytes of the body (full length, status as is)
 //   expire      a delivery's prediction loses its data first (as after output_ttl_s)
 #pragma once
@@ -58,7 +58,7 @@ int find_socket(const httplib::Request& req);
 // net_faults.cpp: the oversize, trickle and redirect faults.
 bool send_oversize(const httplib::Request& req, const httplib::Response& res, const json& spec);
 bool send_trickle(const httplib::Request& req, const httplib::Response& res, const json& spec);
-void answer_redirect(const FaultHit& hit, const std::string& origin, httplib::Response& res);
+void answer_redirect(const FaultHit& hit, const std::string& origin, const std::string& path, httplib::Response& res);
 
 // Flips `bytes` (default 16) bytes of res.body past its first `keep` (default 64,
 // so magic numbers survive and only a decode or checksum notices); seeded by `rng`.

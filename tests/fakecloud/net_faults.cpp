@@ -72,9 +72,10 @@ bool send_trickle(const httplib::Request& req, const httplib::Response& res, con
   return true;
 }
 
-void answer_redirect(const FaultHit& hit, const std::string& origin, httplib::Response& res) {
+void answer_redirect(const FaultHit& hit, const std::string& origin, const std::string& path, httplib::Response& res) {
   std::string location = jstr(hit.spec, "location", "{origin}/");
   if (auto at = location.find("{origin}"); at != std::string::npos) location.replace(at, 8, origin);
+  if (auto at = location.find("{path}"); at != std::string::npos) location.replace(at, 6, path);
   res.status = static_cast<int>(jlong(hit.spec, "status", 302));
   res.set_header("Location", location);
   res.set_content("", "text/plain");

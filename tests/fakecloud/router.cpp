@@ -250,7 +250,7 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
       return finish();
     }
     if (fk == "redirect") {
-      answer_redirect(*fault, c.origin, res);
+      answer_redirect(*fault, c.origin, req.path, res);
       return finish();
     }
     if (fk == "drop") {

@@ -35,6 +35,10 @@ bool is_non_public_ip(std::string_view host);
 // `allow_private` false, never a loopback/private host name or IP literal.
 void check_untrusted_url(std::string_view url, bool allow_private);
 
+// Throws TransportError (Kind::refused) for a redirect from `from` to `to`
+// that leaves https, or (for untrusted URLs) breaks check_untrusted_url.
+void check_redirect(std::string_view from, std::string_view to, bool untrusted, bool allow_private);
+
 // Percent-encodes everything but unreserved characters (RFC 3986).
 std::string url_encode(std::string_view s);
 
