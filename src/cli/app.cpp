@@ -11,6 +11,7 @@
 
 #include "command_table.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/printable.hpp"
 
 namespace photoagent::cli {
 namespace {
@@ -143,8 +144,9 @@ int run_app(const std::vector<std::string>& args, Io& io, std::shared_ptr<net::T
     ctx.io.out << app.help();  // no command: the overview
     return 0;
   } catch (const util::Error& e) {
-    io.err << red(io, "error:") << " " << e.message() << "\n";
-    if (!e.hint().empty()) io.err << e.hint() << "\n";
+    // Messages may quote a service's answer: no terminal controls, no token (util::printable).
+    io.err << red(io, "error:") << " " << util::printable(e.message()) << "\n";
+    if (!e.hint().empty()) io.err << util::printable(e.hint()) << "\n";
     return e.exit_code();
   }
 }

@@ -10,6 +10,7 @@
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/util/worker_pool.hpp"
 #include "photoagent/workflows/categories.hpp"
@@ -31,7 +32,9 @@ CaptionSettings caption_settings(const Config& config) {
 }
 
 std::string clean_caption(const std::string& text) {
-  std::string c = util::trim(text);
+  // A model's words: no terminal controls or stray bytes reach the database,
+  // the table or the training zip (util::printable_line).
+  std::string c = util::trim(util::printable_line(text));
   for (const char* prefix : {"Caption:", "caption:", "Answer:"})
     if (c.starts_with(prefix)) c = util::trim(c.substr(std::string_view(prefix).size()));
   while (!c.empty() && (c.back() == '.' || c.back() == ' ')) c.pop_back();

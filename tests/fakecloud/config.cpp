@@ -74,7 +74,8 @@ json default_config() {
 static const std::set<std::string> kKinds = {"status", "drop",  "drop_after",
                                              "hold",   "slow", "truncate",
                                              "corrupt", "expire", "oversize",
-                                             "trickle", "redirect"};
+                                             "trickle", "redirect",
+                                             "patch", "deep"};  // hostile.cpp
 
 std::string apply_config_patch(App& app, const json& patch) {
   if (!patch.is_object()) return "config must be a JSON object";

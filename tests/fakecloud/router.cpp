@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "faults.hpp"
+#include "hostile.hpp"
 
 namespace fakecloud {
 
@@ -275,6 +276,7 @@ void Router::add(const std::string& method, const std::string& pattern, Auth aut
       std::cerr << "fakecloud: handler " << key << " threw: " << e.what() << "\n";
       c.send_text(500, std::string("fakecloud internal error: ") + e.what() + "\n", "text/plain");
     }
+    if (is_body_fault(fk)) rewrite_body(fk, fault->spec, res);
     if (fk == "hold") sleep_ms(fault->ms);
     if (fk == "drop_after") drop_connection(req, jbool(fault->spec, "rst", false));
     if (fk == "truncate") send_truncated(req, res, fault->spec);

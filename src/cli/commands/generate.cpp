@@ -18,6 +18,7 @@
 #include "photoagent/util/dir_probe.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/workflows/generate_job.hpp"
 #include "photoagent/workflows/projects.hpp"
@@ -149,7 +150,9 @@ workflows::GenerateEvents render_events(Context& ctx, const GenerateOptions& o, 
     for (const auto& f : r.files) ctx.io.out << f << "\n";
     if (o.no_wait && r.error.empty()) ctx.io.out << "g" << r.row.id << "\n";
     ctx.io.out << std::flush;
-    if (!r.error.empty()) ctx.io.err << red(ctx.io, "failed") << " " << r.plan.prompt << ": " << r.error << "\n";
+    if (!r.error.empty())  // the model's or service's own words: no terminal controls, no token
+      ctx.io.err << red(ctx.io, "failed") << " " << util::printable_line(r.plan.prompt) << ": "
+                 << util::printable_line(r.error) << "\n";
   };
   events.on_progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
   events.on_notice = [&ctx](const std::string& text) {

@@ -8,6 +8,7 @@
 #include "../output/prompt.hpp"
 #include "../output/table.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/redact.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/util/text_check.hpp"
@@ -133,9 +134,10 @@ int login_status(Context& ctx, const LoginOptions& o) {
   for (Service s : kAll) {
     json row = {{"service", key_of(s)}, {"configured", false}, {"source", nullptr}, {"location", nullptr},
                 {"account", nullptr}, {"valid", nullptr}, {"token", nullptr}, {"error", nullptr}};
-    std::string status = "not configured", source_text;
+    std::string status = "not configured", source_text, secret;
     try {
       if (auto c = ctx.credentials().find(s)) {
+        secret = c->secret;
         row["configured"] = true;
         row["source"] = c->from_env ? "env" : "file";
         row["location"] = c->source.substr(c->source.find(' ') + 1);
@@ -147,15 +149,17 @@ int login_status(Context& ctx, const LoginOptions& o) {
           workflows::MailAddresses mail{ctx.config().get_or_default("sendgrid.from"),
                                         ctx.config().get_or_default("sendgrid.to")};
           auto v = workflows::verify_credential(ctx.http({c->secret}), s, c->secret, mail);
-          row["account"] = v.account;
+          row["account"] = util::printable_line(v.account);
           row["valid"] = true;
           status = green(ctx.io, "\u2713 logged in");
         }
       }
     } catch (const util::Error& e) {
       row["valid"] = false;
-      row["error"] = e.message();
-      status = red(ctx.io, "\u2717 ") + e.message();
+      // The service's answer may echo the token or carry escape sequences.
+      const std::string message = util::printable_line(e.message(), {secret});
+      row["error"] = message;
+      status = red(ctx.io, "\u2717 ") + message;
       worst = std::max(worst, e.exit_code());
     }
     table.add({std::string(services::display_name(s)), status,

@@ -12,6 +12,7 @@
 #include "../output/table.hpp"
 #include "photoagent/net/retry.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/trainers.hpp"
 #include "photoagent/workflows/status.hpp"
@@ -67,13 +68,16 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
     t.print(ctx.io);
   }
   for (const auto& row : sel.trainings) {
-    if (!row.error.empty()) ctx.io.err << workflows::training_ref(row.id) << ": " << row.error << "\n";
+    // Errors and logs are remote text (util::printable: no terminal controls, no token).
+    if (!row.error.empty()) ctx.io.err << workflows::training_ref(row.id) << ": " << util::printable(row.error) << "\n";
     if (!row.hf_error.empty() && row.hf_commit.empty())
-      ctx.io.err << workflows::training_ref(row.id) << ": Hugging Face push failed: " << row.hf_error << "\n";
+      ctx.io.err << workflows::training_ref(row.id) << ": Hugging Face push failed: " << util::printable(row.hf_error)
+                 << "\n";
     if (row.notify_state == "claimed" && !row.notify_error.empty())
-      ctx.io.err << workflows::training_ref(row.id) << ": the email may or may not have been sent (" << row.notify_error
+      ctx.io.err << workflows::training_ref(row.id) << ": the email may or may not have been sent ("
+                 << util::printable_line(row.notify_error)
                  << "); 'photoagent status " << workflows::training_ref(row.id) << " --notify' sends it again\n";
-    if (o.logs && !row.logs_tail.empty()) ctx.io.out << "--- " << workflows::training_ref(row.id) << " log ---\n" << row.logs_tail << "\n";
+    if (o.logs && !row.logs_tail.empty()) ctx.io.out << "--- " << workflows::training_ref(row.id) << " log ---\n" << util::printable(row.logs_tail) << "\n";
   }
   if (!sel.predictions.empty()) {
     Table p({"id", "purpose", "model", "status", "replicate id"});
@@ -82,7 +86,7 @@ void show(Context& ctx, const Selection& sel, const StatusOptions& o) {
     if (!sel.trainings.empty()) ctx.io.out << "\n";
     p.print(ctx.io);
     for (const auto& row : sel.predictions)
-      if (row.status == store::PredictionStatus::unknown) ctx.io.err << "g" << row.id << ": " << row.error << "\n";
+      if (row.status == store::PredictionStatus::unknown) ctx.io.err << "g" << row.id << ": " << util::printable_line(row.error) << "\n";
   }
 }
 

@@ -10,6 +10,7 @@
 #include "../project_arg.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/workflows/upload_job.hpp"
 #include "photoagent/workflows/projects.hpp"
@@ -24,10 +25,10 @@ void print_summary(Context& ctx, const store::Project& p, const workflows::Uploa
   const auto& c = u.counts;
   auto& err = ctx.io.err;
   for (const auto& s : r.skipped) err << "skipped " << s.file << ": " << s.reason << "\n";
-  for (const auto& f : r.failed) err << red(ctx.io, "failed") << " " << f.file << ": " << f.error << "\n";
+  for (const auto& f : r.failed) err << red(ctx.io, "failed") << " " << f.file << ": " << util::printable_line(f.error) << "\n";
   for (const auto& cap : u.captions)
     if (!cap.error.empty())
-      err << yellow(ctx.io, "caption failed") << " " << cap.file << ": " << cap.error
+      err << yellow(ctx.io, "caption failed") << " " << cap.file << ": " << util::printable_line(cap.error)
           << " (the photo is kept, without a caption)\n";
   if (ctx.global.quiet) return;
   err << (r.added.empty() ? "" : green(ctx.io, "\u2713") + " ") << "Added " << r.added.size() << " image"

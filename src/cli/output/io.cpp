@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "photoagent/util/env.hpp"
+#include "photoagent/util/printable.hpp"
 
 namespace photoagent::cli {
 
@@ -41,7 +42,7 @@ std::string red(const Io& io, std::string_view t) { return paint(io, "31", t); }
 std::string bold(const Io& io, std::string_view t) { return paint(io, "1", t); }
 
 void warn(const Io& io, std::string_view message) {
-  io.err << yellow(io, "warning:") << " " << message << "\n";
+  io.err << yellow(io, "warning:") << " " << util::printable(message) << "\n";  // may quote remote text
 }
 
 }  // namespace photoagent::cli

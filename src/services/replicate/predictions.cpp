@@ -35,6 +35,17 @@ Prediction from_json(const JsonReader& j) {
 
 }  // namespace
 
+// A 2xx create answer that cannot be read: the prediction exists (and is
+// paid for), so the outcome is "maybe created" and the caller reconciles by
+// the list; treating it as refused would create it again.
+static Prediction parse_created(const std::string& body, const std::string& action) {
+  try {
+    return parse_prediction(body);
+  } catch (const util::Error& e) {
+    throw MaybeCreated("Replicate took the request to " + action + " but its answer could not be read: " + e.message());
+  }
+}
+
 bool is_terminal_status(const std::string& s) {
   return s == "succeeded" || s == "failed" || s == "canceled" || s == "aborted";
 }
@@ -76,9 +87,9 @@ Prediction create_prediction(const Api& api, const ModelRef& model, const std::s
   req.body = body.dump();
   req.header("Content-Type", "application/json");
   const std::string action = "start a prediction of " + model.full();
-  if (!model.version.empty()) return parse_prediction(detail::send_create(api, std::move(req), action).body);
+  if (!model.version.empty()) return parse_created(detail::send_create(api, std::move(req), action).body, action);
   try {
-    return parse_prediction(detail::send_create(api, std::move(req), action).body);
+    return parse_created(detail::send_create(api, std::move(req), action).body, action);
   } catch (const util::Error& e) {
     const auto& m = e.message();
     if (e.code() == util::ExitCode::not_found || m.find("Invalid version") != std::string::npos ||

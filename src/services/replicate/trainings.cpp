@@ -61,7 +61,14 @@ Training create_training(const Api& api, const ModelRef& trainer, const std::str
   req.url = api.base() + "/models/" + trainer.full() + "/versions/" + trainer.version + "/trainings";
   req.body = body.dump();
   req.header("Content-Type", "application/json");
-  return parse_training(detail::send_create(api, std::move(req), "start the training").body);
+  const std::string answer = detail::send_create(api, std::move(req), "start the training").body;
+  try {
+    return parse_training(answer);
+  } catch (const util::Error& e) {
+    // The training exists: unknown outcome, found again through the list.
+    throw MaybeCreated("Replicate took the request to start the training but its answer could not be read: " +
+                       e.message());
+  }
 }
 
 Training get_training(const Api& api, const std::string& id) {
