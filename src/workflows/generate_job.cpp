@@ -14,16 +14,16 @@
 #include "photoagent/workflows/batch_file.hpp"
 #include "photoagent/workflows/batch_state.hpp"
 #include "photoagent/workflows/trainers.hpp"
+#include "generate_caps_detail.hpp"
 
 namespace photoagent::workflows {
-#include "generate_caps_detail.hpp"
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 int GenerateReport::exit_code() const {
+  if (held > 0) return static_cast<int>(util::ExitCode::partial);
   if (failed == 0) return 0;
   return failed >= total() ? 1 : static_cast<int>(util::ExitCode::partial);
-  if (held > 0) return static_cast<int>(util::ExitCode::partial);
 }
 
 GenerateJob::GenerateJob(store::Database& db, const Config& config, const services::Api& api,
@@ -78,9 +78,9 @@ GenerateReport GenerateJob::run(const GenerateJobSpec& spec_in, const GenerateEv
                      std::to_string(report.shard_lines) + " of " +
                      std::to_string(report.lines) + " lines, into " + spec.request.out_dir.string());
   if (spec.dry_run) {
+    check_caps(plans, spec);
     for (auto& p : plans) {
       const json input = json::parse(p.input_json);
-    check_caps(plans, spec);
       const std::size_t images = input.value("num_outputs", 1);
       // Per-image prices are known up front; per-second ones only after running.
       const double cost = prediction_cost(config_, p.model.full(), -1, images);
@@ -113,9 +113,6 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
                        state->file().string());
     gen_.set_batch_state(state.get());
   }
-
-  const unsigned concurrency = static_cast<unsigned>(
-      spec.concurrency > 0 ? spec.concurrency : config_.get_number("generate.concurrency", 1, 256));
   // After the import: what the journal says is paid is not estimated again.
   check_caps(plans, spec);
   std::optional<SpendCap> cap;
@@ -129,27 +126,30 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     PredictionRunner& r;
     ~Uncap() { r.set_spend_cap(nullptr); }
   } uncap{runner_};
+
+  const unsigned concurrency = static_cast<unsigned>(
+      spec.concurrency > 0 ? spec.concurrency : config_.get_number("generate.concurrency", 1, 256));
   std::mutex mu;
   std::vector<store::PredictionRow> without_run_time;
   // Results are folded into the report as they come (nothing per item is
   // kept but its key, id and files), so a large batch stays flat.
   auto work = [&](std::size_t i) {
-    auto r = gen_.run(plans[i], spec.wait);  // a failed prediction is a result; Ctrl-C throws
-    std::lock_guard lock(mu);
-    if (events.on_result) events.on_result(r);
     if (cap && cap->closed()) {  // the cap is reached: what is not started waits for a rerun
       std::lock_guard lock(mu);
       ++report.held;
       return;
     }
-    const bool ok = r.error.empty();
-    report.failed += !ok;
+    auto r = gen_.run(plans[i], spec.wait);  // a failed prediction is a result; Ctrl-C throws
+    std::lock_guard lock(mu);
     if (cap && r.error.empty() && r.row.replicate_id.empty() &&
         (r.row.status == store::PredictionStatus::intent || r.row.status == store::PredictionStatus::sent)) {
       ++report.held;  // refused by the cap at its create
       return;
     }
     if (cap) cap->settle(plans[i].key, r.cost_usd);
+    if (events.on_result) events.on_result(r);
+    const bool ok = r.error.empty();
+    report.failed += !ok;
     report.images += r.files.size();
     if (ok && spec.wait && r.files.empty()) ++report.unaccounted;  // a success without its files is none
     if (ok && r.row.status == store::PredictionStatus::succeeded && r.row.predict_time < 0) {
@@ -180,10 +180,10 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
   gen_.set_batch_state(nullptr);
 
   report.failed += report.bad_lines.size();
+  if (report.held > 0) report.cap_message = cap->reached_message(report.held);
   if (pool.stopped || util::interrupt_signal() != 0) {
     report.interrupted = true;
     return;
-  if (report.held > 0) report.cap_message = cap->reached_message(report.held);
   }
   if (spec.wait) {
     // Every item ends with its files or as a failure: one the journal holds

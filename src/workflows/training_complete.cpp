@@ -114,21 +114,21 @@ double training_cost(const Config& config, const store::TrainingRow& row) {
   if (seconds < 0 && !row.started_at.empty() && row.completed_at.empty()) {
     if (auto started = util::parse_iso8601(row.started_at)) seconds = static_cast<double>(util::unix_now() - *started);
   }
-  const bool ended = row.status == store::TrainingStatus::succeeded || store::failed(row.status);
-  if (ended && row.upload_state == "pending" && !row.upload_id.empty()) return false;  // the zip is still online
   return seconds < 0 ? 0 : seconds * price_per_second(config, row.hardware);
 }
 
 bool training_settled(const store::TrainingRow& row) {
+  const bool ended = row.status == store::TrainingStatus::succeeded || store::failed(row.status);
+  if (ended && row.upload_state == "pending" && !row.upload_id.empty()) return false;  // the zip is still online
   if (row.status != store::TrainingStatus::succeeded) return store::settled(row.status);
   const bool pushed = row.hf_repo.empty() || !row.hf_commit.empty();
   const bool mailed = row.notify_to.empty() || row.notify_state == "sent" || row.notify_state == "claimed";
   return pushed && mailed;
-  row = delete_training_upload(db, *s.replicate, row);  // whatever the end: the zip is not needed any more
 }
 
 store::TrainingRow complete_training(store::Database& db, const Config& config, const Services& s,
                                      store::TrainingRow row) {
+  row = delete_training_upload(db, *s.replicate, row);  // whatever the end: the zip is not needed any more
   if (row.status != store::TrainingStatus::succeeded) return row;
   if (!row.hf_repo.empty() && row.hf_commit.empty()) push_to_hub(db, config, s, row);
   const bool pushed = row.hf_repo.empty() || !row.hf_commit.empty();

@@ -114,13 +114,13 @@ class GenerateJob {
 
  private:
   std::vector<PlannedPrediction> plan(const GenerateJobSpec& spec, GenerateReport& report);
+  // util::Error (usage, exit 2) when what is not paid yet is estimated over a cap.
+  void check_caps(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec);
   void run_plans(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec, GenerateReport& report,
                  const GenerateEvents& events);
 
   store::Database& db_;
   const Config& config_;
-  // util::Error (usage, exit 2) when what is not paid yet is estimated over a cap.
-  void check_caps(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec);
   const services::Api& api_;
   bool hf_;
   PredictionRunner runner_;

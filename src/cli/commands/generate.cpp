@@ -167,11 +167,11 @@ void print_summary(Context& ctx, const GenerateOptions& o, const workflows::Gene
                << " done; run the same command again to finish (nothing is paid twice).\n";
     util::throw_if_interrupted();
   }
+  if (!report.cap_message.empty()) ctx.io.err << report.cap_message << "\n";
   if (report.unaccounted > 0)
     ctx.io.err << red(ctx.io, "failed") << " " << report.unaccounted << " of " << report.planned
                << " items finished without their files; run the same command again to fetch them.\n";
   if (ctx.global.quiet) return;
-  if (!report.cap_message.empty()) ctx.io.err << report.cap_message << "\n";
   if (report.contact_sheet_columns > 0)
     ctx.io.err << "Contact sheet: " << o.contact_sheet << " (" << report.images << " images, "
                << report.contact_sheet_columns << " columns)\n";
@@ -244,13 +244,13 @@ int run_generate(Context& ctx, GenerateOptions o) {
   spec.retry_unknown = o.retry_unknown;
   spec.retry_expired = o.retry_expired;
   spec.contact_sheet = o.contact_sheet;
+  spec.limits = workflows::spend_limits(ctx.config(), "generate", o.max_cost, o.max_predictions);
   spec.shard = shard;
   auto report = original ? job.rerun(*original, project, rerun_overrides(o), spec, events) : job.run(spec, events);
   for (const auto& [where, why] : report.bad_lines) ctx.io.err << red(ctx.io, "skipped") << " " << where << ": " << why << "\n";
   if (o.dry_run) {
     print_dry_run(ctx, report);
     return report.bad_lines.empty() ? 0 : static_cast<int>(util::ExitCode::partial);
-  spec.limits = workflows::spend_limits(ctx.config(), "generate", o.max_cost, o.max_predictions);
   }
   print_summary(ctx, o, report);
   return report.exit_code();
@@ -311,6 +311,14 @@ items failed.)";
   g.add("--shard", o->shard,
         "K/N: run only part K of N of the batch (split by a hash of each line's id or content), into OUT/shard-K-of-N "
         "with its own journal");
+  g.add("--max-cost", o->max_cost,
+        "Spend cap in dollars: refused (exit 2) when the estimate is over it; a batch stops creating before passing "
+        "it and exits 6 (default: config generate.max_cost)")
+      .non_negative();
+  g.add("--max-predictions", o->max_predictions,
+        "Create at most N predictions (upscale steps included), then finish what is in flight and exit 6; a rerun "
+        "goes on (default: config generate.max_predictions)")
+      .non_negative();
   g.add("--collect", o->collect, "Fetch a --no-wait prediction (g12 or Replicate's id)");
   g.add("--rerun", o->rerun,
         "Repeat a past generation exactly (g12: same model version, input and seed); --seed, --prompt, --style "
@@ -321,14 +329,6 @@ items failed.)";
   g.add("--retry-expired", o->retry_expired,
         "Create again (and pay for) successes whose outputs Replicate removed before they were downloaded");
   g.add("--list-styles", o->list_styles, "Show the style presets");
-  g.add("--max-cost", o->max_cost,
-        "Spend cap in dollars: refused (exit 2) when the estimate is over it; a batch stops creating before passing "
-        "it and exits 6 (default: config generate.max_cost)")
-      .non_negative();
-  g.add("--max-predictions", o->max_predictions,
-        "Create at most N predictions (upscale steps included), then finish what is in flight and exit 6; a rerun "
-        "goes on (default: config generate.max_predictions)")
-      .non_negative();
   g.run = [o](Context& ctx) { return run_generate(ctx, *o); };
   return g;
 }

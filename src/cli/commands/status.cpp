@@ -136,16 +136,16 @@ int run_status(Context& ctx, const StatusOptions& o) {
     if (o.target.empty()) throw util::usage_error("--notify needs the training: photoagent status t12 --notify");
     workflows::resend_notification(ctx.db(), o.target);
   }
-  Selection sel = workflows::select_status(ctx.db(), ctx.config(), o.project, o.target);
-  std::vector<std::string> problems;
-  if (!o.offline) refresh(ctx, sel, problems);
-  if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty(), !o.offline, query);
   if (!o.spend && (!o.spend_by.empty() || !o.since.empty()))
     throw util::usage_error("--by and --since go with --spend", "e.g. photoagent status --spend --by day --since 2026-01-01");
   workflows::SpendQuery query;
   query.by_day = o.spend_by == "day";
   query.since = o.since;
   if (!query.since.empty()) workflows::check_spend_date(query.since);
+  Selection sel = workflows::select_status(ctx.db(), ctx.config(), o.project, o.target);
+  std::vector<std::string> problems;
+  if (!o.offline) refresh(ctx, sel, problems);
+  if (o.spend) return spend(ctx, sel, o.target.empty() && o.project.empty(), !o.offline, query);
   for (;;) {
     for (const auto& p : problems) warn(ctx.io, p);
     if (!o.watch || workflows::status_exit_code(sel) != static_cast<int>(util::ExitCode::pending)) break;
@@ -173,11 +173,11 @@ CommandSpec status_command() {
   photoagent status t12 --logs
   photoagent status t12 --exit-status     # exit 8 while running, 1 if it failed (for scripts)
   photoagent status --spend
+  photoagent status --spend --by day --since 2026-01-01
   photoagent status --cancel t12
 
 Seeing a training succeed, status pushes the LoRA to Hugging Face and sends
 the email if nobody has yet; failed pushes and emails are retried here.)";
-  photoagent status --spend --by day --since 2026-01-01
   s.add("target", o->target, "Project name, training id (t12) or Replicate id");
   s.add("-p,--project", o->project, "Only this project");
   s.add("--watch", o->watch, "Refresh until nothing is running");
@@ -185,13 +185,13 @@ the email if nobody has yet; failed pushes and emails are retried here.)";
   s.add("--exit-status", o->exit_status,
         "Exit 8 while a training or prediction runs, 1 when a training failed, was canceled or aborted");
   s.add("--spend", o->spend, "Sum costs per project");
+  s.add("--by", o->spend_by, "With --spend: one row per project (default) or per day and project (UTC)")
+      .one_of({"project", "day"});
+  s.add("--since", o->since, "With --spend: only what was started on DATE (YYYY-MM-DD, UTC) or later");
   s.add("--offline", o->offline, "Only what the cache knows; ask no service");
   s.add("--cancel", o->cancel, "Cancel a training (t12 or Replicate's id)");
   s.add("--notify", o->notify, "Send the email again when its outcome is unknown");
   s.run = [o](Context& ctx) { return run_status(ctx, *o); };
-  s.add("--by", o->spend_by, "With --spend: one row per project (default) or per day and project (UTC)")
-      .one_of({"project", "day"});
-  s.add("--since", o->since, "With --spend: only what was started on DATE (YYYY-MM-DD, UTC) or later");
   return s;
 }
 
