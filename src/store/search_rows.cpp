@@ -48,6 +48,16 @@ std::vector<std::int64_t> image_ids_with_sha256(Database& db, const std::string&
   return ids;
 }
 
+std::vector<std::int64_t> image_ids_since(Database& db, const std::string& since, const std::string& source) {
+  auto lock = db.lock();
+  SQLite::Statement q(db.sql(), "SELECT id FROM images WHERE created_at >= ? AND source = ? ORDER BY id");
+  q.bind(1, since);
+  q.bind(2, source);
+  std::vector<std::int64_t> ids;
+  while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+  return ids;
+}
+
 std::vector<std::vector<std::int64_t>> exact_duplicates(Database& db, const SearchFilters& filters) {
   auto lock = db.lock();
   const detail::Where w = detail::filter_clause(filters);

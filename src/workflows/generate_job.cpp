@@ -9,10 +9,12 @@
 #include "photoagent/store/predictions.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/time.hpp"
 #include "photoagent/util/text_check.hpp"
 #include "photoagent/util/worker_pool.hpp"
 #include "photoagent/workflows/batch_file.hpp"
 #include "photoagent/workflows/batch_state.hpp"
+#include "photoagent/workflows/index_job.hpp"
 #include "photoagent/workflows/trainers.hpp"
 #include "generate_caps_detail.hpp"
 
@@ -97,6 +99,7 @@ GenerateReport GenerateJob::run(const GenerateJobSpec& spec_in, const GenerateEv
 
 void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec,
                             GenerateReport& report, const GenerateEvents& events) {
+  const std::string started = util::now_iso8601();  // embed.auto: the outputs made from now on
   // A batch keeps its journal beside its output, so a runner that caches
   // only that folder resumes without paying twice; a fresh cache learns it
   // first (DESIGN §10).
@@ -199,6 +202,12 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     // Sync answers carry no run time: learn it now, a list page per 100
     // predictions, so spend is complete (DESIGN §10).
     if (!hf_) runner_.fetch_predict_times(std::move(without_run_time));
+    // embed.auto (Replicate only: the embedding model is there).
+    if (!hf_)
+      for (const auto& f : auto_embed_since(db_, config_, runner_, started, "generated"))
+        if (events.on_notice)
+          events.on_notice("warning: output image " + std::to_string(f.image_id) + " not embedded: " + f.error +
+                           " ('photoagent search --index' tries again)");
   }
   if (state) {
     try {

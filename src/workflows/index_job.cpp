@@ -58,9 +58,20 @@ IndexReport run_index_job(store::Database& db, const Config& config, Embedder& e
   return r;
 }
 
-std::vector<IndexFailure> auto_embed(store::Database& db, Embedder& embedder, const std::vector<std::int64_t>& ids) {
-  if (!embedder.settings().auto_embed || ids.empty()) return {};
+bool auto_embed_on(const Config& config) { return embed_settings(config).auto_embed; }
+
+std::vector<IndexFailure> auto_embed(store::Database& db, const Config& config, PredictionRunner& runner,
+                                     const std::vector<std::int64_t>& ids) {
+  const auto settings = embed_settings(config);
+  if (!settings.auto_embed || ids.empty()) return {};
+  Embedder embedder(db, settings, [&]() -> PredictionRunner& { return runner; });
   return embed_all(db, embedder, ids, 8, {}, nullptr);
+}
+
+std::vector<IndexFailure> auto_embed_since(store::Database& db, const Config& config, PredictionRunner& runner,
+                                           const std::string& since, const std::string& source) {
+  if (!auto_embed_on(config)) return {};
+  return auto_embed(db, config, runner, store::image_ids_since(db, since, source));
 }
 
 }  // namespace photoagent::workflows

@@ -90,6 +90,13 @@ UploadReport run_upload_job(store::Database& db, const Config& cfg, const store:
       if (auto img = store::find_image(db, a.image.id)) a.image = *img;
     for (const auto& c : report.captions) report.caption_failures += !c.error.empty();
   }
+  // embed.auto: the photos just added get their vectors (search --semantic).
+  if (replicate && limiter && !report.ingest.interrupted && auto_embed_on(cfg) && !report.ingest.added.empty()) {
+    PredictionRunner runner(db, *replicate, *limiter);
+    std::vector<std::int64_t> ids;
+    for (const auto& a : report.ingest.added) ids.push_back(a.image.id);
+    report.embed_failures = auto_embed(db, cfg, runner, ids);
+  }
   report.counts = photo_counts(db, cfg, project);
   report.interrupted = report.ingest.interrupted || util::interrupt_signal() != 0;
   return report;

@@ -74,6 +74,9 @@ std::vector<SearchHit> search_hits_by_id(Database& db, const std::vector<std::in
 // already holds), by id.
 std::vector<std::int64_t> image_ids_with_sha256(Database& db, const std::string& sha256);
 
+// Images created at or after `since` (RFC 3339 UTC) with this source, by id.
+std::vector<std::int64_t> image_ids_since(Database& db, const std::string& since, const std::string& source);
+
 // Images passing `filters` whose stored files are byte for byte the same
 // (one sha256), groups of ids in id order (search --duplicates).
 std::vector<std::vector<std::int64_t>> exact_duplicates(Database& db, const SearchFilters& filters);

@@ -44,8 +44,15 @@ using IndexProgress = std::function<void(std::size_t done, std::size_t total)>;
 IndexReport run_index_job(store::Database& db, const Config& config, Embedder& embedder, const IndexJobSpec& spec,
                           const IndexProgress& progress = {});
 
-// Embeds the given images when embed.auto is on (upload, generate): failures
-// are warnings (returned), never lose the images. Empty when off.
-std::vector<IndexFailure> auto_embed(store::Database& db, Embedder& embedder, const std::vector<std::int64_t>& image_ids);
+// Embeds the given images through `runner` when config embed.auto is on
+// (upload: the photos added; generate: the outputs made since the run
+// began). Failures are warnings (returned); the images stay. Empty when off.
+bool auto_embed_on(const Config& config);
+std::vector<IndexFailure> auto_embed(store::Database& db, const Config& config, PredictionRunner& runner,
+                                     const std::vector<std::int64_t>& image_ids);
+// The same for the images created at or after `since` (RFC 3339) with this
+// source ("generated" or "upload").
+std::vector<IndexFailure> auto_embed_since(store::Database& db, const Config& config, PredictionRunner& runner,
+                                           const std::string& since, const std::string& source);
 
 }  // namespace photoagent::workflows

@@ -16,6 +16,7 @@
 #include "photoagent/store/projects.hpp"
 #include "photoagent/workflows/captions.hpp"
 #include "photoagent/workflows/config.hpp"
+#include "photoagent/workflows/index_job.hpp"
 #include "photoagent/workflows/ingest.hpp"
 
 namespace photoagent::workflows {
@@ -41,6 +42,7 @@ struct UploadReport {
   IngestReport ingest;
   std::vector<CaptionOutcome> captions;
   std::size_t caption_failures = 0;
+  std::vector<IndexFailure> embed_failures;  // embed.auto: photos kept without a vector
   std::size_t files_found = 0;  // image files the paths named
   PhotoCounts counts;
   bool interrupted = false;
@@ -55,7 +57,8 @@ struct UploadEvents {
 };
 
 // Checks the options (category, --max-side, caption flags) before any work;
-// util::Error (usage) otherwise. `replicate` is needed only for captions.
+// util::Error (usage) otherwise. `replicate` is needed only for captions and
+// for embeddings (config embed.auto).
 UploadReport run_upload_job(store::Database& db, const Config& config, const store::Project& project,
                             const UploadJobSpec& spec, const services::Api* replicate,
                             net::SlidingWindowLimiter* limiter, const UploadEvents& events);

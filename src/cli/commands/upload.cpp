@@ -30,6 +30,9 @@ void print_summary(Context& ctx, const store::Project& p, const workflows::Uploa
     if (!cap.error.empty())
       err << yellow(ctx.io, "caption failed") << " " << cap.file << ": " << util::printable_line(cap.error)
           << " (the photo is kept, without a caption)\n";
+  for (const auto& e : u.embed_failures)
+    err << yellow(ctx.io, "not embedded") << " image " << e.image_id << ": " << e.error
+        << " (kept; 'photoagent search --index' tries again)\n";
   if (ctx.global.quiet) return;
   err << (r.added.empty() ? "" : green(ctx.io, "\u2713") + " ") << "Added " << r.added.size() << " image"
       << (r.added.size() == 1 ? "" : "s") << " to " << bold(ctx.io, p.name);
@@ -69,7 +72,8 @@ int run_upload(Context& ctx, const UploadOptions& o) {
   auto project = workflows::resolve_project(ctx.db(), ctx.config(), take_project_argument(ctx, o.project, args));
   workflows::UploadJobSpec spec{args, o.caption, o.category, o.tags, o.max_side, o.jobs, o.auto_caption, o.auto_tags};
   // No Replicate token for captions: fail now (exit 4), before any work.
-  const services::Api* replicate = o.auto_caption || o.auto_tags ? &ctx.api(services::Service::replicate) : nullptr;
+  const bool paid = o.auto_caption || o.auto_tags || workflows::auto_embed_on(ctx.config());
+  const services::Api* replicate = paid ? &ctx.api(services::Service::replicate) : nullptr;
   std::optional<ProgressBar> bar;
   workflows::UploadEvents events;
   events.on_upload_progress = [&](std::size_t done, std::size_t total) {
