@@ -24,6 +24,7 @@ _photoagent_opts_with_value+=' --notify --cancel --model --style -n --aspect --s
 _photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format --provider -o --output --contact-sheet --batch'
 _photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --since --until --limit --offset'
 _photoagent_opts_with_value+=' -j --jobs --not --sort'
+_photoagent_opts_with_value+=' --file --before'
 _photoagent_opts_with_value+=' --max-cost --max-predictions --by'
 
 # The options of one command path (words joined by "_").
@@ -47,7 +48,9 @@ _photoagent_cmd_opts() {
                     --dry-run --contact-sheet --batch --concurrency --rate --collect --retry-unknown
                     --retry-expired --max-cost --max-predictions --list-styles' ;;
     search) echo '-p --project --source --category --style --model --tag --not --since --until --sort --limit
-                  --offset --fts --paths -0 --null --contact-sheet' ;;
+                  --offset --fts --paths -0 --null --contact-sheet --file' ;;
+    cache_prune) echo '--before --dry-run' ;;
+    cache_gc) echo '--dry-run' ;;
   esac
 }
 
@@ -187,7 +190,7 @@ _photoagent() {
     esac
     case $path in
       "") case $w in
-            login | logout | project | config | upload | train | status | generate | search) path=$w ;;
+            login | logout | project | config | upload | train | status | generate | search | cache) path=$w ;;
             *) pos+=("$w") ;;
           esac ;;
       project) case $w in
@@ -198,6 +201,10 @@ _photoagent() {
                        edit | rm) path+=_$w ;;
                        *) pos+=("$w") ;;
                      esac ;;
+      cache) case $w in
+               du | prune | gc | backup | check) path+=_$w ;;
+               *) pos+=("$w") ;;
+             esac ;;
       *) pos+=("$w") ;;
     esac
   done
@@ -221,11 +228,11 @@ _photoagent() {
     -o | --output) _photoagent_files -d; return ;;
     --collect) _photoagent_words "$(_photoagent_generations)"; return ;;
     --batch) _photoagent_words -; _photoagent_files; return ;;
-    --contact-sheet) _photoagent_files; return ;;
+    --contact-sheet | --file) _photoagent_files; return ;;
     --from | --to | --trigger | --description | --hf-repo | --caption | --tags | --max-side | -j | --jobs | \
       --steps | --rank | --lr | --input | --model | -n | --aspect | --seed | \
       --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | \
-      --tag | --not | --since | --until | --limit | --offset)
+      --tag | --not | --since | --until | --limit | --offset | --before)
       return ;;
   esac
 
@@ -236,9 +243,11 @@ _photoagent() {
 
   local n=${#pos[@]}
   case $path in
-    "") _photoagent_words login logout project config upload train status generate search ;;
+    "") _photoagent_words login logout project config upload train status generate search cache ;;
     project) _photoagent_words create list show use delete images image ;;
     project_image) _photoagent_words edit rm ;;
+    cache) _photoagent_words du prune gc backup check ;;
+    cache_backup) ((n == 0)) && _photoagent_files ;;
     project_show | project_use | project_delete | project_images)
       ((n == 0)) && _photoagent_words "$(_photoagent_projects)" ;;
     config)

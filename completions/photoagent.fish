@@ -20,6 +20,7 @@ set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --des
     --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format --provider -o --output \
     --contact-sheet --batch --concurrency --rate --collect --source --tag --since --until --limit --offset \
     -j --jobs --not --sort
+set -ga __photoagent_opts_with_value --file --before
 
 # Prints the command path ("project image edit", "" for none) on the first
 # line, then the positional arguments typed after it, one per line.
@@ -44,7 +45,7 @@ function __photoagent_parse
         end
         switch $path
             case ''
-                if contains -- $t login logout project config upload train status generate search
+                if contains -- $t login logout project config upload train status generate search cache
                     set path $t
                 else
                     set -a pos $t
@@ -58,6 +59,12 @@ function __photoagent_parse
             case 'project image'
                 if contains -- $t edit rm
                     set path "project image $t"
+                else
+                    set -a pos $t
+                end
+            case cache
+                if contains -- $t du prune gc backup check
+                    set path "cache $t"
                 else
                     set -a pos $t
                 end
@@ -241,6 +248,7 @@ complete -c photoagent -n '__photoagent_is ""' -a train -d "Train a Flux LoRA on
 complete -c photoagent -n '__photoagent_is ""' -a status -d 'Show trainings and pending predictions'
 complete -c photoagent -n '__photoagent_is ""' -a generate -d 'Generate images from a prompt or a batch file'
 complete -c photoagent -n '__photoagent_is ""' -a search -d 'Find images by captions, tags, prompts and names'
+complete -c photoagent -n '__photoagent_is ""' -a cache -d 'Look after the local cache: space, pruning, garbage, backups, checks'
 
 # login
 complete -c photoagent -n '__photoagent_is login' -l replicate -d 'Log in to Replicate (training and generation)'
@@ -381,3 +389,14 @@ complete -c photoagent -n '__photoagent_is search' -l offset -x -d 'Skip this ma
 complete -c photoagent -n '__photoagent_is search' -l fts -d 'The query is an FTS5 expression'
 complete -c photoagent -n '__photoagent_is search' -l paths -d 'Print the file paths only, one per line'
 complete -c photoagent -n '__photoagent_is search' -s 0 -l null -d 'Print the file paths only, each ended by NUL'
+complete -c photoagent -n '__photoagent_is search' -l file -r -F -d 'Which generation made this file, and the command that makes it again'
+
+# cache
+complete -c photoagent -n '__photoagent_is cache' -a du -d 'Space used, by project and kind'
+complete -c photoagent -n '__photoagent_is cache' -a prune -d 'Remove cached outputs older than a date and images of deleted projects'
+complete -c photoagent -n '__photoagent_is cache' -a gc -d 'Remove unreferenced files and stale temporary files'
+complete -c photoagent -n '__photoagent_is cache' -a backup -d 'Copy the database consistently, even while photoagent runs'
+complete -c photoagent -n '__photoagent_is cache' -a check -d "Integrity check and every stored file's sha256"
+complete -c photoagent -n '__photoagent_is "cache prune"' -l before -x -d 'Outputs made before: a date, a time or an age (90d)'
+complete -c photoagent -n '__photoagent_is "cache prune" "cache gc"' -l dry-run -d 'List what would go and its size; change nothing'
+complete -c photoagent -n '__photoagent_at "cache backup" 0' -r -F

@@ -16,8 +16,9 @@ struct ImageOrigin {
   std::int64_t prediction_id = 0;  // 0: not made by a prediction (an upload)
 };
 
-// Image rows whose stored file has this sha256: outputs of a prediction
-// first, then the others, oldest first.
+// Image rows whose stored file, or the original it was made from (an
+// upload is re-encoded), has this sha256: outputs of a prediction first,
+// then the others, oldest first.
 std::vector<ImageOrigin> images_with_sha256(Database& db, const std::string& sha256);
 
 // A project's name by id; "" when there is no such project (any more).
