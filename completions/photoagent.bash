@@ -23,6 +23,7 @@ _photoagent_opts_with_value+=' --caption --category --tags --max-side --trainer 
 _photoagent_opts_with_value+=' --notify --cancel --model --style -n --aspect --seed --guidance'
 _photoagent_opts_with_value+=' --lora-scale --extra-lora --negative --format --provider -o --output --contact-sheet --batch'
 _photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --since --until --limit --offset'
+_photoagent_opts_with_value+=' --shard --rerun --prompt --name'
 _photoagent_opts_with_value+=' -j --jobs --not --sort'
 _photoagent_opts_with_value+=' --file --before'
 _photoagent_opts_with_value+=' --max-cost --max-predictions --by'
@@ -44,8 +45,8 @@ _photoagent_cmd_opts() {
                  --dry-run --force --retry-unknown --keep-upload --max-cost --max-predictions --cancel' ;;
     status) echo '-p --project --watch --logs --exit-status --spend --by --since --offline --cancel --notify' ;;
     generate) echo '-p --project --model --provider --style -n --aspect --seed --steps --guidance --lora-scale
-                    --extra-lora --negative --format --input --upscale --face-restore -o --output --no-wait
-                    --dry-run --contact-sheet --batch --concurrency --rate --collect --retry-unknown
+                    --extra-lora --negative --format --input --upscale --face-restore -o --output --name --overwrite --no-wait
+                    --dry-run --contact-sheet --batch --concurrency --rate --shard --collect --rerun --prompt --retry-unknown
                     --retry-expired --max-cost --max-predictions --list-styles' ;;
     search) echo '-p --project --source --category --style --model --tag --not --since --until --sort --limit
                   --offset --fts --paths -0 --null --contact-sheet --file' ;;
@@ -231,7 +232,7 @@ _photoagent() {
     --contact-sheet | --file) _photoagent_files; return ;;
     --from | --to | --trigger | --description | --hf-repo | --caption | --tags | --max-side | -j | --jobs | \
       --steps | --rank | --lr | --input | --model | -n | --aspect | --seed | \
-      --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | \
+      --guidance | --lora-scale | --extra-lora | --negative | --concurrency | --rate | --shard | --rerun | --prompt | --name | \
       --tag | --not | --since | --until | --limit | --offset | --before)
       return ;;
   esac

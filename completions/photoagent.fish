@@ -19,6 +19,7 @@ set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --des
     --caption --category --tags --max-side --trainer --steps --rank --lr --input --notify --cancel --model \
     --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format --provider -o --output \
     --contact-sheet --batch --concurrency --rate --collect --source --tag --since --until --limit --offset \
+    --shard --rerun --prompt --name \
     -j --jobs --not --sort
 set -ga __photoagent_opts_with_value --file --before
 
@@ -372,6 +373,11 @@ complete -c photoagent -n '__photoagent_is generate' -l rate -x -d 'Creates per 
 complete -c photoagent -n '__photoagent_is generate' -l retry-unknown -d 'Create again predictions whose create could not be confirmed (may pay twice)'
 complete -c photoagent -n '__photoagent_is generate' -l retry-expired -d 'Create again (and pay for) successes whose outputs Replicate removed'
 complete -c photoagent -n '__photoagent_is generate' -l collect -x -a '(__photoagent_generations)' -d 'Fetch a --no-wait prediction (g12 or Replicate\'s id)'
+complete -c photoagent -n '__photoagent_is generate' -l shard -x -d 'With --batch: run only part K of N (K/N), into OUT/shard-K-of-N'
+complete -c photoagent -n '__photoagent_is generate' -l rerun -x -d 'Repeat a past generation exactly (g12: same version, input, seed)'
+complete -c photoagent -n '__photoagent_is generate' -l prompt -x -d 'With --rerun: a new prompt text'
+complete -c photoagent -n '__photoagent_is generate' -l name -x -d 'File names: {project} {style} {seed} {key} {n} {date}'
+complete -c photoagent -n '__photoagent_is generate' -l overwrite -d "Replace a different picture at an output's name"
 complete -c photoagent -n '__photoagent_is generate' -l list-styles -d 'Show the style presets'
 
 # search

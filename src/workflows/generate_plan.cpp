@@ -183,6 +183,7 @@ std::vector<PlannedPrediction> Generator::plan(const GenerateRequest& r) {
     p.out_dir = out_dir;
     p.upscale = r.upscale && provider == Provider::replicate;
     p.face_restore = r.face_restore && provider == Provider::replicate;
+    p.first_image = done;
     out.push_back(std::move(p));
     done += k;
   }

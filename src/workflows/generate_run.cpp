@@ -17,6 +17,7 @@
 #include "photoagent/workflows/batch_state.hpp"
 #include "photoagent/workflows/download.hpp"
 #include "photoagent/workflows/generate.hpp"
+#include "photoagent/workflows/output_names.hpp"
 #include "photoagent/workflows/trainers.hpp"
 
 namespace photoagent::workflows {
@@ -88,8 +89,9 @@ std::string Generator::save_output(std::string bytes, const store::PredictionRow
   }
   util::ensure_dir(dir, 0755);
   const std::string sha = util::sha256_hex(bytes);
-  const fs::path file = free_name(dir, stem, ext, sha);
-  if (!fs::exists(file)) util::write_file_atomic(file, bytes, 0644);
+  // --overwrite: the name as given, whatever is there; else never a different picture.
+  const fs::path file = overwrite_ ? dir / (stem + "." + ext) : free_name(dir, stem, ext, sha);
+  if (!fs::exists(file) || (overwrite_ && util::sha256_file(file) != sha)) util::write_file_atomic(file, bytes, 0644);
   if (project_ && cached != nullptr) {
     // Also in the cache, so search finds it even if the folder goes away.
     // Kept apart from the project's photos (source "generated").
@@ -109,7 +111,8 @@ std::string Generator::save_output(std::string bytes, const store::PredictionRow
 }
 
 std::vector<std::string> Generator::download_outputs(const store::PredictionRow& row, const fs::path& dir,
-                                                     const std::string& stem, const std::string& prompt) {
+                                                     const std::string& stem, const std::string& prompt,
+                                                     const std::function<std::string(std::size_t)>& name_of) {
   std::vector<std::string> written;
   std::vector<store::Image> cached;
   const auto urls = output_urls(row.output);
@@ -130,7 +133,8 @@ std::vector<std::string> Generator::download_outputs(const store::PredictionRow&
       bytes = std::move(r.body);
     }
     cached.emplace_back();
-    written.push_back(save_output(std::move(bytes), row, dir, stem + "-" + std::to_string(i), prompt, &cached.back()));
+    const std::string name = name_of ? name_of(i) : stem + "-" + std::to_string(i);
+    written.push_back(save_output(std::move(bytes), row, dir, name, prompt, &cached.back()));
   }
   // Files first, then one transaction records them with their image rows: a
   // kill in between leaves files that the next run finds by content.
@@ -167,7 +171,7 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait, bool retry_
         res.error = res.row.error.empty() ? store::to_string(res.row.status) : res.row.error;
       return res;
     }
-    auto done = collect(res.row);
+    auto done = collect(res.row, &p);
     done.plan = p;
     if (state_ != nullptr) state_->record(done.row, done.files);
     if (done.error.empty() && (p.upscale || p.face_restore)) postprocess(done);
@@ -238,7 +242,9 @@ GenerateResult Generator::retry(const store::PredictionRow& row) {
              row.status == store::PredictionStatus::expired || retry_expired_);
 }
 
-GenerateResult Generator::collect(store::PredictionRow row) {
+GenerateResult Generator::collect(store::PredictionRow row) { return collect(std::move(row), nullptr); }
+
+GenerateResult Generator::collect(store::PredictionRow row, const PlannedPrediction* plan) {
   GenerateResult res;
   res.row = row;
   store::GenerationInfo info;
@@ -272,7 +278,21 @@ GenerateResult Generator::collect(store::PredictionRow row) {
     } else {
       const std::string stem = (project_ ? project_->name : row.model.substr(row.model.find('/') + 1)) + "-" +
                                row.key.substr(row.key.find(':') + 1, 10);
-      res.files = download_outputs(row, res.plan.out_dir, stem, info.prompt);
+      std::function<std::string(std::size_t)> name_of;
+      if (!name_template_.empty()) {
+        NameFields f;
+        f.project = project_ ? project_->name : stem.substr(0, stem.rfind('-'));
+        f.style = plan ? plan->style : info.style;
+        f.seed = plan ? plan->seed : info.seed;
+        f.key = plan && !plan->line_id.empty() ? plan->line_id : row.key.substr(row.key.find(':') + 1, 10);
+        f.date = (row.created_at.size() >= 10 ? row.created_at : util::now_iso8601()).substr(0, 10);
+        const int first = plan ? plan->first_image : 0;
+        name_of = [this, f, first](std::size_t i) mutable {
+          f.n = first + static_cast<int>(i) + 1;
+          return expand_name(name_template_, f);
+        };
+      }
+      res.files = download_outputs(row, res.plan.out_dir, stem, info.prompt, name_of);
     }
     res.cost_usd = prediction_cost(config_, row.model, row.predict_time, res.files.size());
   } catch (const OutputGone&) {

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -69,6 +70,7 @@ struct PlannedPrediction {
   long long seed = -1;
   std::filesystem::path out_dir;
   bool upscale = false, face_restore = false;
+  int first_image = 0;  // images of the request before this prediction's (-n split): {n} of --name
 };
 
 struct GenerateResult {
@@ -113,13 +115,23 @@ class Generator {
     retry_expired_ = expired;
   }
 
+  // --name TEMPLATE ("" = the default names) and --overwrite (output_names.hpp).
+  void set_output_names(std::string name_template, bool overwrite) {
+    name_template_ = std::move(name_template);
+    overwrite_ = overwrite;
+  }
+
  private:
   // The model to run; `trained` says it is the project's own LoRA (which
   // alone learned the trigger word).
   services::replicate::ModelRef resolve_model(const std::string& requested, bool& trained);
   const services::replicate::InputSchema& schema_for(const services::replicate::ModelRef& model);
+  // `name_of(i)`, when set, names output i (else STEM-i).
   std::vector<std::string> download_outputs(const store::PredictionRow& row, const std::filesystem::path& dir,
-                                            const std::string& stem, const std::string& metadata);
+                                            const std::string& stem, const std::string& metadata,
+                                            const std::function<std::string(std::size_t)>& name_of = {});
+  // `plan`, when known, gives --name its batch line id and image numbers.
+  GenerateResult collect(store::PredictionRow row, const PlannedPrediction* plan);
   void postprocess(GenerateResult& result);
   // What a provider makes of a request (one planner, provider mappings).
   struct Mapping {
@@ -147,6 +159,8 @@ class Generator {
   const services::Api* hf_ = nullptr;
   BatchState* state_ = nullptr;
   bool retry_unknown_ = false, retry_expired_ = false;
+  std::string name_template_;
+  bool overwrite_ = false;
   std::mutex mu_;
   std::vector<std::pair<std::string, services::replicate::InputSchema>> schemas_;
 };

@@ -106,6 +106,11 @@ class GenerateJob {
   // with a retry flag an expired or unknown one is run again.
   GenerateReport collect(const std::string& ref, bool retry_unknown, bool retry_expired, const GenerateEvents& events);
 
+  // --name TEMPLATE / --overwrite for every output this job writes.
+  void set_output_names(std::string name_template, bool overwrite) {
+    gen_.set_output_names(std::move(name_template), overwrite);
+  }
+
   // --rerun: `original` again with `overrides` (rerun.hpp), into
   // spec.request.out_dir; spec.wait and spec.dry_run apply. The job's
   // project and provider must be the original's.

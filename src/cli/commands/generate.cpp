@@ -21,6 +21,7 @@
 #include "photoagent/util/printable.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/workflows/generate_job.hpp"
+#include "photoagent/workflows/output_names.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/shard.hpp"
 #include "photoagent/workflows/styles.hpp"
@@ -190,6 +191,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
   const bool batch = !o.batch.empty();
   // --rerun g12 runs in the generation's own project, by its own provider.
   check_rerun(o);
+  if (!o.name.empty()) workflows::check_name_template(o.name);
   std::optional<store::PredictionRow> original;
   if (!o.rerun.empty()) {
     original = workflows::find_generation(ctx.db(), o.rerun);
@@ -222,6 +224,7 @@ int run_generate(Context& ctx, GenerateOptions o) {
         static_cast<std::size_t>(ctx.config().get_number("replicate.creates_per_minute", 1, 100000)), shard));
   workflows::GenerateJob job(ctx.db(), ctx.config(), hf ? *hf_api : ctx.api(services::Service::replicate),
                              ctx.create_limiter(), project, hf_api.get());
+  job.set_output_names(o.name, o.overwrite);
 
   ProgressBar bar(ctx.io, "Generating", 0);
   const auto events = render_events(ctx, o, bar);
@@ -302,6 +305,10 @@ items failed.)";
   g.add("--upscale", r.upscale, "Upscale each output (config upscale.model)");
   g.add("--face-restore", r.face_restore, "Restore faces in each output (config face_restore.model)");
   g.add("-o,--output", r.out_dir, "Folder for the images (default: here)");
+  g.add("--name", o->name,
+        "File names: a template of {project}, {style}, {seed}, {key}, {n}, {date} (e.g. \"{project}-{style}-{n}\"); "
+        "a different picture already there gets NAME-2");
+  g.add("--overwrite", o->overwrite, "Replace a different picture at an output's name (default: never)");
   g.add("--no-wait", o->no_wait, "Start and print the id; collect later with --collect");
   g.add("--dry-run", o->dry_run, "Print the planned predictions; create nothing (model schemas are read)");
   g.add("--contact-sheet", o->contact_sheet, "Write one grid image of all outputs (.jpg or .png)");

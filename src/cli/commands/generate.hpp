@@ -31,6 +31,8 @@ struct GenerateOptions {
   std::string shard;  // --shard K/N
   std::string rerun;   // --rerun g12
   std::string prompt;  // --prompt T, with --rerun
+  std::string name;    // --name TEMPLATE
+  bool overwrite = false;
 };
 int run_generate(Context& ctx, GenerateOptions o);
 CommandSpec generate_command();
