@@ -20,8 +20,8 @@ set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --des
     --style -n --aspect --seed --guidance --lora-scale --extra-lora --negative --format --provider -o --output \
     --contact-sheet --batch --concurrency --rate --collect --source --tag --since --until --limit --offset \
     --shard --rerun --prompt --name \
-    -j --jobs --not --sort
-set -ga __photoagent_opts_with_value --file --before
+    -j --jobs --not --sort \
+    --file --before
 
 # Prints the command path ("project image edit", "" for none) on the first
 # line, then the positional arguments typed after it, one per line.
