@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test, as CI does (.ci/run calls exactly this):
 #   1. an ASan+UBSan build: unit tests and the end-to-end suite;
-#   2. a clang libFuzzer build: each harness for ~30 s;
+#   2. a clang libFuzzer build: each harness (tests/fuzz) for ~30 s;
 #   3. a Release build: everything (unit, layering, e2e).
 # The last lines are ctest's summary of the Release run.
 set -euo pipefail
@@ -21,8 +21,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-cmake --build build-fuzz -j"$jobs" --target fuzz_decode
-echo "== fuzz run (libFuzzer, 30 s per harness) =="
+cmake --build build-fuzz -j"$jobs" --target fuzz_all
+echo "== fuzz run (libFuzzer, 30 s per harness, 6 harnesses) =="
 ctest --test-dir build-fuzz -L fuzz --output-on-failure
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Regenerates the seed corpus in tests/fuzz/corpus: small JPEG and PNG files
+# Regenerates the seed corpus of fuzz_decode in tests/fuzz/corpus/fuzz_decode: small JPEG and PNG files
 # covering the decoder paths (baseline/progressive/4:4:4/grey/CMYK/restart
 # markers/EXIF orientation; PNG 1..16-bit grey, RGB, RGBA, palette + tRNS,
 # interlaced), WebP (lossy, lossless, with alpha), files carrying photoagent's
 # text metadata (PNG iTXt, JPEG COM, WebP VP8X + XMP) plus a few hostile
 # headers. Needs ImageMagick with WebP support (bench/test only).
 set -euo pipefail
-out=${1:-$(dirname "$0")/corpus}
+out=${1:-$(dirname "$0")/corpus/fuzz_decode}
 mkdir -p "$out"
 im=/usr/bin/convert
 src="-size 24x16 gradient:red-blue -swirl 90"
