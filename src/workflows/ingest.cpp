@@ -6,6 +6,7 @@
 
 #include "photoagent/image/prepare.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/interrupt.hpp"
@@ -78,6 +79,14 @@ class Ingestor {
     img.caption = opts_.caption.empty() ? sidecar_caption(in.path) : opts_.caption;
     img.category = opts_.category;
     img.tags = opts_.tags;
+    // Captions go into JSON, the training zip and the model card: UTF-8 only,
+    // refused for this photo with where the bad byte is.
+    auto sidecar = in.path;
+    util::check_text(opts_.caption.empty() ? "the caption in " + sidecar.replace_extension(".txt").filename().string()
+                                           : std::string("--caption"),
+                     img.caption);
+    util::check_text("--category", img.category);
+    util::check_text("--tags", img.tags);
     img.created_at = util::now_iso8601();
     img.path = store::write_blob(db_.data_dir(), img.sha256, "jpg", jpeg);
     try {

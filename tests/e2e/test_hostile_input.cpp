@@ -105,6 +105,14 @@ TEST_SUITE("e2e::hostile input") {
     REQUIRE(lab.box.run({"upload", "ada", (lab.out.path() / "a.png").string()}).code == 0);
     one_clear_error(lab.box.run({"project", "image", "edit", "1", "--caption", "bad\xff"}), 2,
                     "the caption is not valid UTF-8 at byte 4");
+    // A sidecar caption file that is not UTF-8 fails its photo, not the upload.
+    lab.write("b.png", e2e::encode_png(e2e::pattern(300, 300, 3, 2)));
+    lab.write("b.txt", "caf\xe9 latin-1");
+    lab.write("c.png", e2e::encode_png(e2e::pattern(300, 300, 3, 3)));
+    auto up = lab.box.run({"upload", "ada", (lab.out.path() / "b.png").string(), (lab.out.path() / "c.png").string()});
+    CHECK_MESSAGE(up.code == 6, up.err);
+    CHECK_MESSAGE(up.err.find("the caption in b.txt is not valid UTF-8 at byte 4") != std::string::npos, up.err);
+    CHECK(up.err.find("internal error") == std::string::npos);
   }
 
   TEST_CASE("CSV: a line that is not UTF-8 and one with a NUL fail alone; the others keep their exact text") {
@@ -200,7 +208,12 @@ TEST_SUITE("e2e::hostile input") {
                               "--json"});
     REQUIRE(first.code == 0);
     const auto id = json_lines(first.out).at(0)["replicate_id"].get<std::string>();
-    const json answer = lab.cloud.get("/v1/predictions/" + id);
+    const auto got = e2e::run_process({"/usr/bin/curl", "-sS", "-H", "Authorization: Bearer r8_good",
+                                       lab.cloud.origin() + "/v1/predictions/" + id},
+                                      {{"PATH", "/usr/bin:/bin"}});
+    REQUIRE(got.code == 0);
+    const json answer = json::parse(got.out);
+    REQUIRE(answer["id"] == id);
     lab.cloud.post("/_fake/config", {{"faults", {{{"route", "POST /v1/models/{owner}/{name}/predictions"},
                                                  {"kind", "status"}, {"status", 201}, {"body", answer},
                                                  {"skip", 1}}}}});  // the batch's first create is answered truly
