@@ -9,6 +9,7 @@
 #include "photoagent/util/strings.hpp"
 #include "photoagent/workflows/generate_job.hpp"
 #include "photoagent/workflows/rerun.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
 #include "photoagent/workflows/runner.hpp"
 #include "photoagent/workflows/styles.hpp"
 #include "photoagent/workflows/trainers.hpp"
@@ -113,6 +114,9 @@ PlannedPrediction plan_rerun(store::Database& db, const Config& config, const st
   const json::json_pointer prompt_at(hf ? "/inputs" : "/prompt");
 
   if (o.seed) {
+    if (*o.seed < 0 || *o.seed > kMaxSeed)
+      throw util::usage_error("the seed must be a whole number from 0 to " + std::to_string(kMaxSeed) + ", not " +
+                              std::to_string(*o.seed));
     if (!input.contains(seed_at))
       throw util::usage_error(gid(original) + " was made without a seed (its model takes none): --seed cannot apply");
     input[seed_at] = *o.seed;
@@ -180,6 +184,7 @@ GenerateReport GenerateJob::rerun(const store::PredictionRow& original, const st
   auto p = plan_rerun(db_, config_, original, project, overrides, schema, spec.request.out_dir);
   GenerateReport report;
   report.planned = 1;
+  check_caps({p}, spec);  // over --max-cost: exit 2 with the estimate, nothing paid
   if (spec.dry_run) {
     const json input = json::parse(p.input_json);
     const double cost = prediction_cost(config_, p.model.full(), -1, input.value("num_outputs", 1));
@@ -188,8 +193,26 @@ GenerateReport GenerateJob::rerun(const store::PredictionRow& original, const st
     report.dry_run.push_back({std::move(p), cost});
     return report;
   }
+  // --max-predictions (and the cost) as a running cap, as for any generation.
+  std::optional<SpendCap> cap;
+  if (spec.limits.any()) {
+    cap.emplace(spec.limits, [this](const std::string& model, const std::string& input) {
+      return estimate_prediction_cost(config_, model, input);
+    });
+    runner_.set_spend_cap(&*cap);
+  }
+  struct Uncap {  // the runner outlives this run
+    PredictionRunner& r;
+    ~Uncap() { r.set_spend_cap(nullptr); }
+  } uncap{runner_};
   gen_.set_retry(false, false);
   auto r = gen_.run(p, spec.wait);
+  if (cap && r.error.empty() && r.row.replicate_id.empty() &&
+      (r.row.status == store::PredictionStatus::intent || r.row.status == store::PredictionStatus::sent)) {
+    report.held = 1;  // refused by the cap at its create: nothing paid
+    report.cap_message = cap->reached_message(1);
+    return report;
+  }
   if (events.on_result) events.on_result(r);
   const bool ok = r.error.empty();
   report.images = r.files.size();

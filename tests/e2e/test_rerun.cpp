@@ -135,6 +135,24 @@ TEST_SUITE("e2e::rerun") {
     CHECK(lone.err.find("--prompt goes with --rerun") != std::string::npos);
     auto no_seed_style = lab.box.run({"generate", "--rerun", id, "--style", "nope"});
     CHECK(no_seed_style.code == 2);
+    auto huge_seed = lab.box.run({"generate", "--rerun", id, "--seed", "4294967296"});
+    CHECK(huge_seed.code == 2);
+    CHECK(huge_seed.err.find("seed") != std::string::npos);
     CHECK(lab.created() == 1);
+  }
+
+  TEST_CASE("a rerun keeps to the spend caps") {
+    Lab lab;
+    const auto id = lab.generate({"--model", "black-forest-labs/flux-schnell", "a red fox"})["id"].get<std::string>();
+    auto over = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-cost", "0.0001"});
+    CHECK(over.code == 2);  // the estimate ($0.003 an image) is over: nothing paid
+    CHECK(over.err.find("0.0001") != std::string::npos);
+    auto held = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-predictions", "0"});
+    CHECK_MESSAGE(held.code == 6, held.err);
+    CHECK(held.err.find("spend cap reached") != std::string::npos);
+    CHECK(lab.created() == 1);
+    auto ok = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-predictions", "1"});
+    CHECK_MESSAGE(ok.code == 0, ok.err);
+    CHECK(lab.created() == 2);
   }
 }
