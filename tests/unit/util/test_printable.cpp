@@ -44,9 +44,9 @@ TEST_SUITE("util::printable") {
   }
 
   TEST_CASE("remembered secrets are masked everywhere; short ones are ignored") {
-    photoagent::util::remember_secret("hf_rememberedsecret42");
+    photoagent::util::remember_secret("hf_zq9Xw81LmPqT");
     photoagent::util::remember_secret("abc");
-    CHECK(printable("echo: hf_rememberedsecret42") == "echo: hf_****");
+    CHECK(printable("echo: hf_zq9Xw81LmPqT") == "echo: hf_****");
     CHECK(printable("abc abc") == "abc abc");
   }
 
