@@ -22,6 +22,7 @@ set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --des
     --shard --rerun --prompt --name \
     -j --jobs --not --sort \
     --file --before
+set -ga __photoagent_opts_with_value --max-cost --max-predictions --by
 
 # Prints the command path ("project image edit", "" for none) on the first
 # line, then the positional arguments typed after it, one per line.
@@ -284,6 +285,7 @@ complete -c photoagent -n '__photoagent_is "project show" "project use" "project
 complete -c photoagent -n '__photoagent_is "project images"' -l source -x -a 'upload generated all' -d 'The photos (default), outputs of generate, or both'
 complete -c photoagent -n '__photoagent_at "project show" 0; or __photoagent_at "project use" 0; or __photoagent_at "project delete" 0; or __photoagent_at "project images" 0' -a '(__photoagent_projects)'
 complete -c photoagent -n '__photoagent_is "project delete"' -s y -l yes -d 'Do not ask for confirmation'
+complete -c photoagent -n '__photoagent_is "project delete"' -l remote -d 'Also delete the Replicate model and the Hugging Face repo'
 
 complete -c photoagent -n '__photoagent_is "project image"' -a edit -d "Change an image's caption, category or tags"
 complete -c photoagent -n '__photoagent_is "project image"' -a rm -d 'Remove an image from its project'
@@ -293,7 +295,6 @@ complete -c photoagent -n '__photoagent_is "project image edit"' -l tags -x -d '
 
 # config
 complete -c photoagent -n '__photoagent_at config 0' -a get -d 'Print a setting (or its default)'
-complete -c photoagent -n '__photoagent_is "project delete"' -l remote -d 'Also delete the Replicate model and the Hugging Face repo'
 complete -c photoagent -n '__photoagent_at config 0' -a set -d 'Store a setting'
 complete -c photoagent -n '__photoagent_at config 0' -a unset -d 'Remove a stored setting'
 complete -c photoagent -n '__photoagent_at config 0' -a list -d 'The stored settings (--all: every known key)'
@@ -330,6 +331,9 @@ complete -c photoagent -n '__photoagent_is train' -l no-watch -d 'Do not start t
 complete -c photoagent -n '__photoagent_is train' -l dry-run -d 'Print the zip, inputs and estimated cost; send nothing'
 complete -c photoagent -n '__photoagent_is train' -l force -d 'Start even though a training of the project is running'
 complete -c photoagent -n '__photoagent_is train' -l retry-unknown -d 'Start anew although an earlier create could not be confirmed (may pay twice)'
+complete -c photoagent -n '__photoagent_is train' -l keep-upload -d 'Keep the training zip on Replicate (deleted when the training ends by default)'
+complete -c photoagent -n '__photoagent_is train generate' -l max-cost -x -d 'Spend cap in dollars (refused over the estimate)'
+complete -c photoagent -n '__photoagent_is train generate' -l max-predictions -x -d 'Cap on paid predictions (generate: then exit 6; a rerun goes on)'
 complete -c photoagent -n '__photoagent_is train status' -l cancel -x -a '(__photoagent_trainings -u)' -d 'Cancel a training (t12 or Replicate\'s id)'
 
 # status
@@ -338,10 +342,9 @@ complete -c photoagent -n '__photoagent_is status' -l watch -d 'Refresh until no
 complete -c photoagent -n '__photoagent_is status' -l logs -d "Show the last lines of each training's log"
 complete -c photoagent -n '__photoagent_is status' -l exit-status -d 'Exit 8 while anything runs, 1 when a training failed'
 complete -c photoagent -n '__photoagent_is status' -l spend -d 'Sum costs per project'
+complete -c photoagent -n '__photoagent_is status' -l by -x -a 'project day' -d 'With --spend: rows per project or per day'
+complete -c photoagent -n '__photoagent_is status' -l since -x -d 'With --spend: only from this day (YYYY-MM-DD)'
 complete -c photoagent -n '__photoagent_is status' -l offline -d 'Only what the cache knows; ask no service'
-complete -c photoagent -n '__photoagent_is train' -l keep-upload -d 'Keep the training zip on Replicate (deleted when the training ends by default)'
-complete -c photoagent -n '__photoagent_is train generate' -l max-cost -x -d 'Spend cap in dollars (refused over the estimate)'
-complete -c photoagent -n '__photoagent_is train generate' -l max-predictions -x -d 'Cap on paid predictions (generate: then exit 6; a rerun goes on)'
 complete -c photoagent -n '__photoagent_is status' -l notify -d 'Send the email again when its outcome is unknown'
 
 # generate
@@ -350,8 +353,6 @@ complete -c photoagent -n '__photoagent_is generate' -l model -x -d 'Any Replica
 complete -c photoagent -n '__photoagent_is generate' -l style -x -a '(__photoagent_styles)' -d 'A style preset'
 complete -c photoagent -n '__photoagent_is generate' -s n -x -d "Number of images (split up to the model's maximum)"
 complete -c photoagent -n '__photoagent_is generate' -l aspect -x -d 'Aspect ratio, e.g. 3:4'
-complete -c photoagent -n '__photoagent_is status' -l by -x -a 'project day' -d 'With --spend: rows per project or per day'
-complete -c photoagent -n '__photoagent_is status' -l since -x -d 'With --spend: only from this day (YYYY-MM-DD)'
 complete -c photoagent -n '__photoagent_is generate' -l seed -x -d 'Seed (default: derived from the request)'
 complete -c photoagent -n '__photoagent_is generate' -l steps -x -d 'Inference steps (1-500)'
 complete -c photoagent -n '__photoagent_is generate' -l guidance -x -d 'Guidance scale'
