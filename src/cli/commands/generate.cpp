@@ -273,6 +273,8 @@ CommandSpec generate_command() {
   photoagent generate ada --batch prompts.jsonl --concurrency 16 -o out/ --json   # resumable, JSON Lines
   photoagent generate ada "portrait" --upscale --contact-sheet sheet.jpg
   photoagent generate ada "..." --no-wait          # prints g12; later: photoagent generate --collect g12
+  photoagent generate ada --batch prompts.jsonl --shard 2/3 -o out/   # one of 3 CI jobs: out/shard-2-of-3/
+  photoagent generate --rerun g12 --seed 7 --name "{project}-{seed}-{n}"
   photoagent generate --list-styles
 
 Without --model a project runs its latest trained version; otherwise the
