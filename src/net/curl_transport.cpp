@@ -2,12 +2,15 @@
 // keeps connections alive across the calls a command makes.
 
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -136,7 +139,15 @@ struct SocketPolicy {
   std::string refused{};  // the address refused, for the error
 };
 
+void mark_close_on_exec();
+
 extern "C" curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  // By now libcurl has made this handle's socketpair: flag it before any connection.
+  thread_local bool marked = false;
+  if (!marked) {
+    marked = true;
+    mark_close_on_exec();
+  }
   auto* policy = static_cast<SocketPolicy*>(user);
   if (policy->public_only && is_non_public_address(&address->addr)) {
     char text[INET6_ADDRSTRLEN] = "?";
@@ -194,6 +205,25 @@ bool nothing_sent_for(CURLcode rc, CURL* h) {
   long request_size = 0;
   curl().easy_getinfo(h, CURLINFO_REQUEST_SIZE, &request_size);
   return request_size == 0;
+}
+
+// libcurl opens a socketpair per handle (its "wakeup" pair) without
+// close-on-exec and has no option for it. When a thread's handle opens its
+// first socket, every descriptor above stderr lacking the flag gets it: all
+// of photoagent's own are opened with it, and the only exec (the watcher)
+// wants none of them.
+void mark_close_on_exec() {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  const int own = ::dirfd(dir);
+  while (const dirent* e = ::readdir(dir)) {
+    char* end = nullptr;
+    const long fd = std::strtol(e->d_name, &end, 10);
+    if (end == e->d_name || *end != '\0' || fd <= 2 || fd == own) continue;
+    const int flags = ::fcntl(static_cast<int>(fd), F_GETFD);
+    if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(static_cast<int>(fd), F_SETFD, flags | FD_CLOEXEC);
+  }
+  ::closedir(dir);
 }
 
 bool is_redirect(long status) {
