@@ -6,11 +6,11 @@
 #include <mutex>
 #include <optional>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "photoagent/services/huggingface/providers.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "generate_detail.hpp"
 
 namespace photoagent::workflows {
@@ -19,10 +19,16 @@ namespace fs = std::filesystem;
 
 // "3:4" -> 768x1024 (long side 1024, multiples of 8).
 std::pair<int, int> hf_image_size(const std::string& aspect) {
-  static const std::regex shape(R"(^(\d{1,3}):(\d{1,3})$)");
-  std::smatch m;
-  if (!std::regex_match(aspect, m, shape)) throw util::usage_error("--aspect takes W:H, e.g. 3:4, not '" + aspect + "'");
-  const double w = std::stod(m[1]), h = std::stod(m[2]);
+  // A plain scan (the text may be a batch line's): 1-3 digits, ':', 1-3 digits.
+  const auto colon = aspect.find(':');
+  const auto number = [&](std::string_view part) -> std::optional<std::int64_t> {
+    return part.size() <= 3 ? util::parse_int64(part) : std::nullopt;
+  };
+  const auto wn = colon == std::string::npos ? std::nullopt : number(std::string_view(aspect).substr(0, colon));
+  const auto hn = colon == std::string::npos ? std::nullopt : number(std::string_view(aspect).substr(colon + 1));
+  if (!wn || !hn || *wn < 0 || *hn < 0)
+    throw util::usage_error("--aspect takes W:H, e.g. 3:4, not '" + util::excerpt(aspect) + "'");
+  const double w = static_cast<double>(*wn), h = static_cast<double>(*hn);
   if (w <= 0 || h <= 0) throw util::usage_error("--aspect takes W:H with both above 0");
   auto side = [](double v) { return std::max(64, static_cast<int>(std::lround(v / 8)) * 8); };
   return w >= h ? std::pair{1024, side(1024 * h / w)} : std::pair{side(1024 * w / h), 1024};

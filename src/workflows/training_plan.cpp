@@ -5,6 +5,7 @@
 
 #include "photoagent/store/images.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/training.hpp"
 
 namespace photoagent::workflows {
@@ -71,6 +72,8 @@ TrainPlan plan_training(store::Database& db, const Config& config, const store::
   if (req.rank > 0) set_mapped(input, plan.trainer, "rank", req.rank);
   if (req.lr > 0) set_mapped(input, plan.trainer, "lr", req.lr);
   for (const auto& [k, v] : req.inputs) {
+    util::check_text("an --input name", k);  // the input is JSON: UTF-8 only, refused before anything is sent
+    util::check_text("--input " + util::excerpt(k), v);
     if (k == plan.trainer.input_name("images"))
       throw util::usage_error("--input " + k + " is set by photoagent (the uploaded zip)");
     if (k.find("token") != std::string::npos || k.find("key") != std::string::npos)

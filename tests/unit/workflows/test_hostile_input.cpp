@@ -140,6 +140,15 @@ TEST_SUITE("workflows::hostile input") {
     CHECK(error_of([&] { gen.plan(r); }).find("is not a Replicate model") != std::string::npos);
     r.provider = "huggingface";
     CHECK(error_of([&] { gen.plan(r); }).find("--provider huggingface needs --model OWNER/NAME") == 0);
+    // The Hugging Face aspect ratio is scanned, not matched by a regex.
+    r.model = "stabilityai/stable-diffusion-3-medium-diffusers";
+    r.aspect = std::string(100000, '9') + ":1";
+    CHECK(error_of([&] { gen.plan(r); }).find("--aspect takes W:H") == 0);
+    r.aspect = "3:4";
+    auto hf = gen.plan(r);
+    REQUIRE(hf.size() == 1);
+    CHECK(json::parse(hf[0].input_json)["parameters"]["width"] == 768);
+    CHECK(json::parse(hf[0].input_json)["parameters"]["height"] == 1024);
   }
 
   TEST_CASE("the same prediction id answered for two items: the second fails as unknown, nothing throws") {
