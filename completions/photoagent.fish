@@ -21,8 +21,8 @@ set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --des
     --contact-sheet --batch --concurrency --rate --collect --source --tag --since --until --limit --offset \
     --shard --rerun --prompt --name \
     -j --jobs --not --sort \
-    --file --before
-set -ga __photoagent_opts_with_value --max-cost --max-predictions --by
+    --file --before \
+    --max-cost --max-predictions --by
 
 # Prints the command path ("project image edit", "" for none) on the first
 # line, then the positional arguments typed after it, one per line.
