@@ -28,6 +28,7 @@ Database::Database(const std::filesystem::path& data_dir) : data_dir_(data_dir) 
     db_ = std::make_unique<SQLite::Database>(file.string(),
                                              read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db_->setBusyTimeout(kBusyTimeoutSeconds * 1000);
+    read_only_ = sqlite3_db_readonly(db_->getHandle(), "main") == 1;
     enable_wal();
     db_->exec("PRAGMA synchronous=NORMAL");
     db_->exec("PRAGMA foreign_keys=ON");
@@ -47,6 +48,7 @@ Database::Database(const std::filesystem::path& data_dir) : data_dir_(data_dir) 
 // process is opening it too (two first commands on a fresh cache). Once in
 // WAL the mode is persistent, so later opens only read it.
 void Database::enable_wal() {
+  if (read_only_) return;  // reads work in any journal mode
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   for (std::chrono::milliseconds pause(2);; pause = std::min(pause * 2, std::chrono::milliseconds(100))) {
     try {

@@ -37,11 +37,13 @@ util::Error sqlite_error(int code, const std::string& detail, const std::filesys
   }
 }
 
+util::Error read_only_error(const std::filesystem::path& db_file) { return sqlite_error(SQLITE_READONLY, "", db_file); }
+
 std::optional<util::Error> sqlite_error(const std::exception& e, const std::filesystem::path& db_file) {
   const auto* s = dynamic_cast<const SQLite::Exception*>(&e);
   if (s == nullptr || s->getErrorCode() < 0) return std::nullopt;  // < 0: SQLiteCpp's own (a bug, not the file)
   const int code = s->getExtendedErrorCode() > 0 ? s->getExtendedErrorCode() : s->getErrorCode();
-  return sqlite_error(code, s->getErrorStr(), db_file);
+  return sqlite_error(code, s->what(), db_file);  // what(): the statement's own words ("no such table: x")
 }
 
 }  // namespace photoagent::store

@@ -48,6 +48,7 @@ class Database {
     // their failures leave as util::Error (sqlite_error.hpp).
     WriteTransaction(Database& db) : lock_(db.mu_), depth_(db.tx_depth_), db_(db) {
       if (depth_ == 0) {
+        if (db.read_only_) throw read_only_error(db.file());  // before any statement
         try {
           tx_.emplace(*db.db_, SQLite::TransactionBehavior::IMMEDIATE);
         } catch (const std::exception& e) {
@@ -87,6 +88,7 @@ class Database {
   std::unique_ptr<SQLite::Database> db_;
   std::recursive_mutex mu_;
   int tx_depth_ = 0;  // open write transactions of the thread holding mu_
+  bool read_only_ = false;  // the file could only be opened for reading
 };
 
 }  // namespace photoagent::store

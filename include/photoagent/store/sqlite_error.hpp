@@ -22,6 +22,9 @@ inline constexpr int kBusyTimeoutSeconds = 15;
 // have no better words.
 util::Error sqlite_error(int code, const std::string& detail, const std::filesystem::path& db_file);
 
+// The same as sqlite_error(SQLITE_READONLY, ...), for callers without sqlite3.h.
+util::Error read_only_error(const std::filesystem::path& db_file);
+
 // `e` as a util::Error when it is a SQLite exception, else nothing.
 std::optional<util::Error> sqlite_error(const std::exception& e, const std::filesystem::path& db_file);
 
