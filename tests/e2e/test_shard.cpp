@@ -80,6 +80,8 @@ TEST_SUITE("e2e::shard") {
     for (int k = 0; k < 3; ++k) {
       CHECK_MESSAGE(results[k].code == 0, results[k].err);
       CHECK(results[k].err.find("Shard " + std::to_string(k + 1) + "/3: ") != std::string::npos);
+      // The account's 600 creates a minute are shared.
+      CHECK(results[k].err.find("at most 200 creates a minute (600/3") != std::string::npos);
       const auto docs = json_lines(results[k].out);
       CHECK(docs.size() > 60);  // a fair share each (100 expected)
       CHECK(docs.size() < 140);
@@ -126,7 +128,14 @@ TEST_SUITE("e2e::shard") {
     const auto docs = json_lines(again.out);
     CHECK(pngs_under(mine) == docs.size());
     CHECK(created(cloud) == static_cast<long>(docs.size()));  // what the killed run paid for was not paid again
-    for (const char* k : {"1/3", "3/3"}) CHECK(box.run(shard_cmd(batch, out, k), "", {}, 120).code == 0);
+    // --rate overrides the share.
+    for (const char* k : {"1/3", "3/3"}) {
+      auto cmd = shard_cmd(batch, out, k);
+      cmd.insert(cmd.end(), {"--rate", "300/min"});
+      auto r = box.run(cmd, "", {}, 120);
+      CHECK(r.code == 0);
+      CHECK(r.err.find("creates a minute") == std::string::npos);
+    }
     CHECK(pngs_under(out) == 90);
     CHECK(created(cloud) == 90);
   }

@@ -219,9 +219,14 @@ int run_generate(Context& ctx, GenerateOptions o) {
   const auto shard = o.shard.empty() ? workflows::Shard{} : workflows::parse_shard(o.shard);
   if (shard.active() && !batch) throw util::usage_error("--shard splits a batch: use it with --batch FILE");
   if (!o.rate.empty()) ctx.set_create_rate(static_cast<std::size_t>(creates_per_minute(o.rate)));
-  else if (shard.active())
-    ctx.set_create_rate(workflows::shard_rate(
-        static_cast<std::size_t>(ctx.config().get_number("replicate.creates_per_minute", 1, 100000)), shard));
+  else if (shard.active()) {
+    const auto account = static_cast<std::size_t>(ctx.config().get_number("replicate.creates_per_minute", 1, 100000));
+    const auto share = workflows::shard_rate(account, shard);
+    ctx.set_create_rate(share);
+    if (!ctx.global.quiet)
+      ctx.io.err << "Shard " << shard.k << "/" << shard.n << " shares the account: at most " << share
+                 << " creates a minute (" << account << "/" << shard.n << "; --rate sets it)\n";
+  }
   workflows::GenerateJob job(ctx.db(), ctx.config(), hf ? *hf_api : ctx.api(services::Service::replicate),
                              ctx.create_limiter(), project, hf_api.get());
   job.set_output_names(o.name, o.overwrite);
