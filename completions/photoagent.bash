@@ -49,7 +49,8 @@ _photoagent_cmd_opts() {
                     --dry-run --contact-sheet --batch --concurrency --rate --shard --collect --rerun --prompt --retry-unknown
                     --retry-expired --max-cost --max-predictions --list-styles' ;;
     search) echo '-p --project --source --category --style --model --tag --not --since --until --sort --limit
-                  --offset --fts --paths -0 --null --contact-sheet --file' ;;
+                  --offset --fts --paths -0 --null --contact-sheet --file --semantic --hybrid --like
+                  --duplicates --threshold --index --dry-run -j --jobs' ;;
     cache_prune) echo '--before --dry-run' ;;
     cache_gc) echo '--dry-run' ;;
   esac

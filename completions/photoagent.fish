@@ -397,6 +397,14 @@ complete -c photoagent -n '__photoagent_is search' -l fts -d 'The query is an FT
 complete -c photoagent -n '__photoagent_is search' -l paths -d 'Print the file paths only, one per line'
 complete -c photoagent -n '__photoagent_is search' -s 0 -l null -d 'Print the file paths only, each ended by NUL'
 complete -c photoagent -n '__photoagent_is search' -l file -r -F -d 'Which generation made this file, and the command that makes it again'
+complete -c photoagent -n '__photoagent_is search' -l semantic -d 'Rank by meaning (CLIP vectors; config embed.model)'
+complete -c photoagent -n '__photoagent_is search' -l hybrid -d 'Fuse the full-text and semantic rankings (RRF, k=60)'
+complete -c photoagent -n '__photoagent_is search' -l like -r -F -d 'Images that look like this one (an image id or a file)'
+complete -c photoagent -n '__photoagent_is search' -l duplicates -d 'Groups of near-identical images (and of identical files)'
+complete -c photoagent -n '__photoagent_is search' -l threshold -x -d '--duplicates: largest cosine distance within a group'
+complete -c photoagent -n '__photoagent_is search' -l index -d 'Compute the missing image vectors (paid; resumable)'
+complete -c photoagent -n '__photoagent_is search' -l dry-run -d '--index: count and estimate the cost; create nothing'
+complete -c photoagent -n '__photoagent_is search' -s j -l jobs -x -d '--index: predictions in flight at once'
 
 # cache
 complete -c photoagent -n '__photoagent_is cache' -a du -d 'Space used, by project and kind'

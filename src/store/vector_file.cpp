@@ -37,9 +37,9 @@ util::Error file_error(const std::string& what, const std::filesystem::path& fil
 
 }  // namespace
 
-std::int64_t append_vector_row(const std::filesystem::path& file, int dim, std::int64_t image_id,
-                               const util::QuantisedVector& q) {
-  if (q.q.size() != static_cast<std::size_t>(dim)) throw util::failure("internal: vector of the wrong length");
+std::int64_t append_vector_rows(const std::filesystem::path& file, int dim, const std::vector<VectorRow>& rows) {
+  for (const auto& r : rows)
+    if (r.q.q.size() != static_cast<std::size_t>(dim)) throw util::failure("internal: vector of the wrong length");
   util::ensure_dir(file.parent_path());
   Fd fd(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (fd.get() < 0) throw file_error("open", file);
@@ -49,22 +49,25 @@ std::int64_t append_vector_row(const std::filesystem::path& file, int dim, std::
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) throw file_error("read the size of", file);
   const std::size_t stride = row_bytes(dim);
-  const auto rows = static_cast<std::size_t>(st.st_size) / stride;
-  const auto end = static_cast<off_t>(rows * stride);
+  const auto first = static_cast<std::size_t>(st.st_size) / stride;
+  const auto end = static_cast<off_t>(first * stride);
   if (st.st_size != end && ::ftruncate(fd.get(), end) != 0) throw file_error("trim", file);  // a torn row
-  std::string row(stride, '\0');
-  std::memcpy(row.data(), &image_id, sizeof image_id);
-  std::memcpy(row.data() + 8, &q.scale, sizeof q.scale);
-  std::memcpy(row.data() + kRowHeader, q.q.data(), q.q.size());
-  for (std::size_t done = 0; done < row.size();) {
-    const ssize_t n = ::pwrite(fd.get(), row.data() + done, row.size() - done, end + static_cast<off_t>(done));
+  std::string bytes(stride * rows.size(), '\0');
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    char* row = bytes.data() + i * stride;
+    std::memcpy(row, &rows[i].image_id, sizeof rows[i].image_id);
+    std::memcpy(row + 8, &rows[i].q.scale, sizeof rows[i].q.scale);
+    std::memcpy(row + kRowHeader, rows[i].q.q.data(), rows[i].q.q.size());
+  }
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::pwrite(fd.get(), bytes.data() + done, bytes.size() - done, end + static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) throw file_error("write", file);
     done += static_cast<std::size_t>(n);
   }
   // Recorded in the database only once it is on disk (vectors.hpp).
   if (::fdatasync(fd.get()) != 0) throw file_error("sync", file);
-  return static_cast<std::int64_t>(rows);
+  return static_cast<std::int64_t>(first);
 }
 
 MatrixView::MatrixView(const std::filesystem::path& file, int dim) : stride_(row_bytes(dim)), dim_(dim) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <vector>
 
 #include "photoagent/util/vectors.hpp"
 
@@ -15,9 +16,13 @@ namespace photoagent::store::detail {
 inline constexpr std::size_t kRowHeader = 16;
 inline std::size_t row_bytes(int dim) { return kRowHeader + static_cast<std::size_t>(dim); }
 
-// Appends one row (after cutting a trailing partial one); returns its index.
-std::int64_t append_vector_row(const std::filesystem::path& file, int dim, std::int64_t image_id,
-                               const util::QuantisedVector& q);
+struct VectorRow {
+  std::int64_t image_id = 0;
+  util::QuantisedVector q;
+};
+// Appends rows in one write and one sync (after cutting a trailing partial
+// row); returns the index of the first.
+std::int64_t append_vector_rows(const std::filesystem::path& file, int dim, const std::vector<VectorRow>& rows);
 
 class MatrixView {
  public:

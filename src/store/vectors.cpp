@@ -71,22 +71,35 @@ VectorSpace vector_space(Database& db, const std::string& model, const std::stri
   return *s;
 }
 
-void put_image_vector(Database& db, const VectorSpace& space, std::int64_t image_id, std::span<const float> vector) {
-  if (static_cast<int>(vector.size()) != space.dim)
-    throw util::remote_error("the embedding model returned " + std::to_string(vector.size()) + " numbers, not " +
-                             std::to_string(space.dim));
-  const auto q = util::quantise(unit_copy(vector));
-  // On disk first, then recorded (a crash in between leaves an unused row).
-  const std::int64_t row = detail::append_vector_row(space.file, space.dim, image_id, q);
+void put_image_vectors(Database& db, const VectorSpace& space,
+                       const std::vector<std::pair<std::int64_t, std::vector<float>>>& vectors) {
+  if (vectors.empty()) return;
+  std::vector<detail::VectorRow> rows;
+  rows.reserve(vectors.size());
+  for (const auto& [id, v] : vectors) {
+    if (static_cast<int>(v.size()) != space.dim)
+      throw util::remote_error("the embedding model returned " + std::to_string(v.size()) + " numbers, not " +
+                               std::to_string(space.dim));
+    rows.push_back({id, util::quantise(unit_copy(v))});
+  }
+  // On disk first, then recorded (a crash in between leaves unused rows).
+  const std::int64_t first = detail::append_vector_rows(space.file, space.dim, rows);
   auto tx = db.write_transaction();
   SQLite::Statement ins(db.sql(),
                         "INSERT INTO image_vectors (space_id, image_id, row) SELECT ?, id, ? FROM images WHERE id = ?"
                         " ON CONFLICT (space_id, image_id) DO UPDATE SET row = excluded.row");
-  ins.bind(1, space.id);
-  ins.bind(2, row);
-  ins.bind(3, image_id);
-  ins.exec();  // nothing when the image was deleted meanwhile
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ins.reset();
+    ins.bind(1, space.id);
+    ins.bind(2, first + static_cast<std::int64_t>(i));
+    ins.bind(3, rows[i].image_id);
+    ins.exec();  // nothing when the image was deleted meanwhile
+  }
   tx.commit();
+}
+
+void put_image_vector(Database& db, const VectorSpace& space, std::int64_t image_id, std::span<const float> vector) {
+  put_image_vectors(db, space, {{image_id, std::vector<float>(vector.begin(), vector.end())}});
 }
 
 std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& space, std::int64_t image_id) {

@@ -42,6 +42,9 @@ std::optional<VectorSpace> latest_vector_space(Database& db, const std::string& 
 // Appends the image's vector (any length > 0; stored at unit length) and
 // makes it the image's current one in this space.
 void put_image_vector(Database& db, const VectorSpace& space, std::int64_t image_id, std::span<const float> vector);
+// The same for many images: one write, one sync, one transaction.
+void put_image_vectors(Database& db, const VectorSpace& space,
+                       const std::vector<std::pair<std::int64_t, std::vector<float>>>& vectors);
 // The image's current vector (unit length, from its int8 row), if any.
 std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& space, std::int64_t image_id);
 // Images (optionally of one project) with no vector in the space (every

@@ -203,7 +203,7 @@ CommandSpec search_command() {
   CommandSpec c;
   c.path = {"search"};
   c.man = "photoagent-search";
-  c.description = "Find images by their captions, tags, prompts, styles, models, file and project names";
+  c.description = "Find images by their captions, tags, prompts, styles, models, names, or by what they show";
   c.footer = R"(Examples:
   photoagent search red dress beach
   photoagent search "golden hour" --project ada --source generated --sort date
@@ -213,11 +213,19 @@ CommandSpec search_command() {
   photoagent search --fts 'caption:(red OR blue) NOT prompt:dress' --json
   photoagent search ada --contact-sheet found.jpg
   photoagent search --file out/ada-3f2a-0.png      # which generation made it, and how to again
+  photoagent search --index --dry-run               # CLIP vectors still to compute, and their cost
+  photoagent search "crimson gown by the sea" --semantic
+  photoagent search red dress --hybrid -p ada
+  photoagent search --like 42 --not sunglasses
+  photoagent search --duplicates -p ada --json
 
 Every word must match (any case, accents ignored); a word ending in '*'
 matches words starting with it. Quotes, dashes, colons, AND/OR/NOT/NEAR and
 parentheses are searched as words; --fts takes FTS5 syntax instead. Scores:
 higher is better (bm25; captions and prompts weigh most, file names least).
+--semantic, --hybrid and --like rank by CLIP vectors (config embed.model;
+computed by --index, or at upload and generation with embed.auto); a query's
+vector is cached, and without vectors or network the words are searched.
 Exit 1 when nothing matched, as grep.)";
   c.add("query", o->words, "Words to find (all of them)");
   c.add("-p,--project", q.project, "Only this project's images");
