@@ -20,6 +20,7 @@
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/printable.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/generate_job.hpp"
 #include "photoagent/workflows/output_names.hpp"
 #include "photoagent/workflows/projects.hpp"
@@ -92,6 +93,7 @@ long creates_per_minute(const std::string& rate) {
 
 // Checks flag combinations before anything is paid for.
 void check(GenerateOptions& o) {
+  util::check_text("--prompt", o.prompt);  // --rerun's new prompt goes into JSON as it is
   if (!o.contact_sheet.empty()) {
     const std::string ext = util::to_lower(fs::path(o.contact_sheet).extension().string());
     if (ext != ".jpg" && ext != ".jpeg" && ext != ".png")
