@@ -151,3 +151,30 @@ TEST_SUITE("e2e::privacy") {
     CHECK(s.stat("trainings_created") == 1);
   }
 }
+
+TEST_SUITE("e2e::privacy") {
+  TEST_CASE("project delete --remote on a terminal asks for the typed project name") {
+    if (!fs::exists("/usr/bin/script")) return;  // util-linux script gives the child a terminal
+    Studio s;
+    REQUIRE(s.box.run({"train", "ada", "--wait"}, "", {}, 120).code == 0);
+    const std::string bin = PHOTOAGENT_BIN;
+    auto under_tty = [&](const std::string& typed) {
+      std::map<std::string, std::string> env = s.box.env;
+      env["PATH"] = "/usr/bin:/bin";
+      return e2e::run_process({"/usr/bin/script", "-qec", bin + " project delete ada --remote", "/dev/null"}, env,
+                              typed + "\n", 60);
+    };
+    auto wrong = under_tty("ad");
+    CHECK(wrong.code == 1);
+    CHECK(wrong.out.find("Type the project name to confirm") != std::string::npos);
+    CHECK(wrong.out.find("Replicate model ada-lab/ada (every version)") != std::string::npos);
+    CHECK(wrong.out.find("Hugging Face repo ada-hf/ada-lora") != std::string::npos);
+    CHECK(s.api("GET", "/v1/models/ada-lab/ada").first == 200);
+    CHECK(s.box.run({"project", "show", "ada"}).code == 0);
+    auto right = under_tty("ada");
+    CHECK_MESSAGE(right.code == 0, right.out);
+    CHECK(s.api("GET", "/v1/models/ada-lab/ada").first == 404);
+    CHECK(s.cloud.get("/_fake/hf/repos").empty());
+    CHECK(s.box.run({"project", "show", "ada"}).code == 3);
+  }
+}

@@ -113,10 +113,8 @@ workflows::RemoteDeletion delete_remote(Context& ctx, const store::Project& p, b
     if (!targets.uploads.empty()) what += "\n  " + std::to_string(targets.uploads.size()) + " training zip(s) on Replicate";
     ctx.io.err << "This deletes project " << p.name << ", its " << p.images << " cached images, and online:" << what
                << "\nIt cannot be undone.\n";
-    if (prompt_line(ctx.io, "Type the project name to confirm: ") != p.name) {
-      ctx.io.err << "Nothing deleted.\n";
+    if (prompt_line(ctx.io, "Type the project name to confirm: ") != p.name)
       throw util::failure("the name typed was not '" + p.name + "'; nothing was deleted");
-    }
   }
   return workflows::delete_remote(services, targets, [&](const std::string& step) {
     if (!ctx.global.quiet) ctx.io.err << "  " << step << "\n";
