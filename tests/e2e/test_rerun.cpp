@@ -141,6 +141,39 @@ TEST_SUITE("e2e::rerun") {
     CHECK(lab.created() == 1);
   }
 
+  TEST_CASE("a Hugging Face generation reruns on Hugging Face, with the same input") {
+    Lab lab;
+    REQUIRE(lab.box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
+    const std::vector<std::string> original{"--provider", "huggingface", "--model",
+                                            "stabilityai/stable-diffusion-3-medium-diffusers", "a lighthouse at dusk",
+                                            "--style", "cinematic"};
+    auto dry = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), "generate");
+      for (const char* a : {"--dry-run", "--json", "-o"}) args.push_back(a);
+      args.push_back(lab.out.path().string());
+      auto r = lab.box.run(args);
+      REQUIRE_MESSAGE(r.code == 0, r.err);
+      return json::parse(r.out)["predictions"][0]["input"];
+    };
+    const json sent = dry(original);  // what the original sends (its seed is derived, so the same)
+    const auto first = lab.generate(original);
+    const auto id = first["id"].get<std::string>();
+    CHECK(dry({"--rerun", id}) == sent);
+    json seeded = dry({"--rerun", id, "--seed", "9"});
+    CHECK(seeded["parameters"]["seed"] == 9);
+    seeded["parameters"]["seed"] = sent["parameters"]["seed"];
+    CHECK(seeded == sent);
+    const json restyled = dry({"--rerun", id, "--style", "headshot"});
+    CHECK(restyled["inputs"].get<std::string>().starts_with("professional headshot photo of a person, a lighthouse at dusk,"));
+    CHECK(restyled["parameters"]["negative_prompt"] == "blurry, deformed, extra fingers, watermark, text");
+    CHECK(restyled["parameters"]["width"].get<int>() < restyled["parameters"]["height"].get<int>());  // 3:4, not 16:9
+    CHECK(restyled["parameters"]["seed"] == sent["parameters"]["seed"]);
+    const auto again = lab.generate({"--rerun", id});
+    CHECK(again["files"].size() == 1);
+    CHECK(lab.cloud.stats()["hf_images_generated"] == 2);
+    CHECK(lab.created() == 0);  // nothing on Replicate
+  }
+
   TEST_CASE("a rerun keeps to the spend caps") {
     Lab lab;
     const auto id = lab.generate({"--model", "black-forest-labs/flux-schnell", "a red fox"})["id"].get<std::string>();
