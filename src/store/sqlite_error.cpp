@@ -25,11 +25,13 @@ util::Error sqlite_error(int code, const std::string& detail, const std::filesys
                            "; free some space (`photoagent cache prune`, `photoagent cache gc`) or move it with "
                            "PHOTOAGENT_HOME");
     case SQLITE_IOERR:
-      if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC)
-        return util::failure("cannot write the cache database " + file + " (" + detail +
-                             "); check the disk and free space");
-      return util::failure("cannot read the cache database " + file + " (" + detail +
-                           "); check the disk, then run `photoagent cache check`");
+      if (code == SQLITE_IOERR_READ || code == SQLITE_IOERR_SHORT_READ)
+        return util::failure("cannot read the cache database " + file + " (" + detail +
+                             "); check the disk, then run `photoagent cache check`");
+      // A write, a sync or growing the WAL index: a full disk or `ulimit -f` shows here too.
+      return util::failure("cannot write the cache database " + file + " (" + detail +
+                           "); the disk may be full or a file-size limit reached: free some space, then run "
+                           "`photoagent cache check`");
     case SQLITE_CANTOPEN:
       return util::failure("cannot open the cache database " + file + "; check the permissions of it and its folder");
     default:

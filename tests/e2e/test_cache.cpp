@@ -165,7 +165,8 @@ TEST_SUITE("e2e::cache") {
     Cache c;
     const fs::path tmp = c.box.data_dir() / "tmp";
     const fs::path stale = tmp / "ada-99999999.zip", fresh = tmp / "bob-99999999.zip";
-    fs::create_directories(tmp);
+    REQUIRE(fs::is_directory(tmp));  // made by the first sweep, private like the data folder
+    CHECK((fs::status(tmp).permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
     e2e::write_file(stale, "zip");
     e2e::write_file(fresh, "zip");
     age(stale, 30min);
@@ -291,6 +292,21 @@ TEST_SUITE("e2e::cache") {
     CHECK(write.err.find("internal error") == std::string::npos);
     ::chmod(c.db().c_str(), 0644);
     CHECK(c.box.run({"project", "create", "bob", "--kind", "person"}).code == 0);
+  }
+
+  TEST_CASE("the disk full while writing the database (ulimit -f): one line naming space and the check, exit 1") {
+    Cache c;
+    const std::string cmd = std::string("ulimit -f 4; exec '") + PHOTOAGENT_BIN +
+                            "' project create bob --kind person --description \"$(printf '%03000d' 0)\"";
+    auto r = e2e::run_process({"/bin/sh", "-c", cmd}, c.box.env);
+    CHECK(r.code == 1);
+    CHECK(r.err.rfind("error: cannot write the cache database " + c.db().string() + " (", 0) == 0);
+    CHECK(r.err.find("the disk may be full or a file-size limit reached") != std::string::npos);
+    CHECK(r.err.find("internal error") == std::string::npos);
+    // Nothing half-done: with room again the same command works, and the cache is sound.
+    auto again = c.box.run({"project", "create", "bob", "--kind", "person"});
+    CHECK_MESSAGE(again.code == 0, again.err);
+    CHECK(c.box.run({"cache", "check"}).code == 0);
   }
 
   TEST_CASE("a damaged cache database: one line naming cache check and backups, exit 1; cache check says what is wrong") {
