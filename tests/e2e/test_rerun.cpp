@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "harness.hpp"
+#include "pictures.hpp"
 
 using e2e::FakeCloud;
 using e2e::Sandbox;
@@ -172,6 +173,34 @@ TEST_SUITE("e2e::rerun") {
     CHECK(again["files"].size() == 1);
     CHECK(lab.cloud.stats()["hf_images_generated"] == 2);
     CHECK(lab.created() == 0);  // nothing on Replicate
+  }
+
+  TEST_CASE("a trained project's generation reruns by its version, in its project, with the trigger word") {
+    Lab lab;
+    lab.cloud.post("/_fake/config", {{"training_duration_ms", 300}});
+    REQUIRE(lab.box.run({"project", "create", "ada", "--kind", "person"}).code == 0);
+    const auto photos = lab.out.path() / "photos";
+    fs::create_directories(photos);
+    for (int i = 0; i < 10; ++i)
+      e2e::write_file(photos / ("p" + std::to_string(i) + ".jpg"),
+                      e2e::encode_jpeg(e2e::pattern(200, 200, 3, static_cast<unsigned>(i))));
+    REQUIRE(lab.box.run({"upload", "ada", photos.string()}).code == 0);
+    REQUIRE(lab.box.run({"train", "ada", "--wait"}, "", {}, 120).code == 0);
+    const auto first = lab.generate({"ada", "on a sailboat"});
+    const json in = lab.remote(first)["input"];
+    REQUIRE(in["prompt"] == "TOK_ADA on a sailboat");
+    // A second project as the default: the rerun still runs in ada's.
+    REQUIRE(lab.box.run({"project", "create", "bob", "--kind", "person"}).code == 0);
+    REQUIRE(lab.box.run({"project", "use", "bob"}).code == 0);
+    const auto again = lab.generate({"--rerun", first["id"].get<std::string>(), "--prompt", "on a mountain top"});
+    const json rerun = lab.remote(again);
+    CHECK(rerun["version"] == lab.remote(first)["version"]);
+    CHECK(rerun["input"]["prompt"] == "TOK_ADA on a mountain top");
+    CHECK(without(rerun["input"], {"prompt"}) == without(in, {"prompt"}));
+    CHECK(again["model"] == first["model"]);
+    auto images = lab.box.run({"project", "images", "ada", "--source", "generated", "--json"});
+    REQUIRE(images.code == 0);
+    CHECK(images.json().size() == 2);  // the rerun's output is kept with ada's outputs
   }
 
   TEST_CASE("a rerun keeps to the spend caps") {
