@@ -17,6 +17,7 @@
 #include "photoagent/net/retry.hpp"
 #include "photoagent/util/paths.hpp"
 #include "photoagent/util/time.hpp"
+#include "photoagent/workflows/download.hpp"
 #include "photoagent/workflows/training.hpp"
 #include "training_notice.hpp"
 
@@ -32,21 +33,16 @@ std::string hf_url(const services::Api* hf, const std::string& repo) {
 
 // Downloads the weights tar and pulls out the LoRA, never trusting the
 // archive's paths (util::extract_matching refuses any that escape).
-fs::path fetch_lora(const services::Api& replicate, const store::TrainingRow& row, const fs::path& dir) {
+fs::path fetch_lora(const Config& config, const services::Api& replicate, const store::TrainingRow& row,
+                    const fs::path& dir) {
   if (row.weights_url.empty()) throw util::remote_error("Replicate reported no weights for this training");
   util::ensure_dir(dir, 0700);
   const fs::path tar = dir / "weights.tar";
-  net::Request req;
-  req.url = row.weights_url;
+  const auto limits = weights_download_limits(config);
+  net::Request req = download_request(replicate, row.weights_url, limits);
   req.response_file = tar;
-  req.follow_redirects = true;
   req.stall_timeout = std::chrono::seconds(60);
-  net::Response r;
-  try {
-    r = replicate.client().send(req);  // a delivery URL: no credentials go there
-  } catch (const net::TransportError& e) {
-    services::throw_unreachable(services::Service::replicate, e);
-  }
+  const net::Response r = download(replicate, req, limits, "the trained weights");
   if (r.status != 200)
     throw util::remote_error("could not download the trained weights (" + std::to_string(r.status) + ")");
   auto files = util::extract_matching(tar, ".safetensors", dir / "extracted");
@@ -68,7 +64,7 @@ void push_to_hub(store::Database& db, const Config& config, const Services& s, s
     const auto trainer = find_trainer(config, row.trainer);
     // A token that may not write there fails before the weights are fetched.
     services::huggingface::require_write_access(*s.huggingface, row.hf_repo);
-    const fs::path lora = fetch_lora(*s.replicate, row, dir);
+    const fs::path lora = fetch_lora(config, *s.replicate, row, dir);
     services::huggingface::create_repo(*s.huggingface, row.hf_repo, /*private=*/true);
     auto result = services::huggingface::upload_files(
         *s.huggingface, row.hf_repo,

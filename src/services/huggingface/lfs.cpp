@@ -4,6 +4,7 @@
 // may be on another host, so they go through the unauthenticated client.
 #include "lfs.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,7 +36,7 @@ class TempRange {
  public:
   TempRange(const LfsObject& o, std::uint64_t offset, std::uint64_t length) {
     std::string name = (std::filesystem::temp_directory_path() / "photoagent-lfs-XXXXXX").string();
-    const int fd = ::mkstemp(name.data());
+    const int fd = ::mkostemp(name.data(), O_CLOEXEC);
     if (fd < 0) throw util::failure("cannot create a temporary file: " + std::string(std::strerror(errno)));
     path_ = name;
     try {
