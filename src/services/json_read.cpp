@@ -54,9 +54,34 @@ bool nesting_within(std::string_view text, std::size_t max_depth) {
   return true;
 }
 
+namespace {
+
+// nlohmann's parser is iterative; its callback sees each container start
+// with its depth (0 = the top). Containers below the limit are skipped, not
+// built, and the container at the limit that held them becomes kTooDeep.
+json parse_cut(std::string_view body) {
+  constexpr int kLast = static_cast<int>(kMaxJsonDepth) - 1;
+  bool cut = false;
+  auto limit = [&cut](int depth, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if ((event == E::array_start || event == E::object_start) && depth > kLast) {
+      cut = true;
+      return false;
+    }
+    if ((event == E::array_end || event == E::object_end) && depth == kLast && cut) {
+      parsed = std::string(kTooDeep);
+      cut = false;
+    }
+    return true;
+  };
+  return json::parse(body, limit, false);
+}
+
+}  // namespace
+
 json parse_answer_lenient(std::string_view body) {
-  if (body.size() > kMaxJsonBytes || !nesting_within(body)) return json(json::value_t::discarded);
-  return json::parse(body, nullptr, false);
+  if (body.size() > kMaxJsonBytes) return json(json::value_t::discarded);
+  return parse_cut(body);
 }
 
 json parse_answer(Service s, std::string_view body, std::string_view what) {
@@ -67,11 +92,7 @@ json parse_answer(Service s, std::string_view body, std::string_view what) {
                                  " MiB of JSON, more than the " + std::to_string(kMaxJsonBytes >> 20) +
                                  " MiB photoagent reads",
                              hint);
-  if (!nesting_within(body))
-    throw util::remote_error(who + "JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                 " levels, which photoagent refuses",
-                             hint);
-  json j = json::parse(body, nullptr, false);
+  json j = parse_cut(body);
   if (j.is_discarded()) throw util::remote_error(who + "something that is not JSON", hint);
   return j;
 }

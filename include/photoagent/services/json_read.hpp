@@ -18,19 +18,27 @@
 
 namespace photoagent::services {
 
-// Deeper nesting than any real answer; nlohmann's dump() and destructor
-// recurse per level, so a 100,000-deep `output` would overflow the stack.
+// Deeper nesting than any real answer; nlohmann's dump() recurses per level,
+// so a 100,000-deep `output` (a third-party model controls it) would
+// overflow the stack wherever it is written out.
 inline constexpr std::size_t kMaxJsonDepth = 64;
+// What a container at the deepest level allowed becomes when it holds
+// deeper ones: the rest of the answer stays readable (one prediction of a
+// list page, the other fields of a prediction), and readers can tell.
+inline constexpr std::string_view kTooDeep = "(photoagent: nested deeper than 64 levels, not read)";
 // Far above any real answer (a page of 100 predictions with data-URI inputs).
 inline constexpr std::size_t kMaxJsonBytes = std::size_t{64} << 20;
 
 // True when no array or object in `text` nests deeper than `max_depth`
-// (a plain scan that skips strings; it never recurses and reads each byte once).
+// (a plain scan that skips strings; it never recurses and reads each byte
+// once). For callers that must refuse rather than cut.
 bool nesting_within(std::string_view text, std::size_t max_depth = kMaxJsonDepth);
 
-// A service's answer parsed within the limits. `what` completes "answered
-// ... with": "the upload", "/account". Throws util::Error (exit 5) when the
-// body is too large, too deep or not JSON.
+// A service's answer parsed within the limits: a container at level 64
+// that holds deeper ones is replaced by the string kTooDeep (never built, so
+// nothing later recurses through it). `what` completes "answered ... with":
+// "the upload", "/account". Throws util::Error (exit 5) when the body is
+// larger than kMaxJsonBytes or not JSON.
 nlohmann::json parse_answer(Service s, std::string_view body, std::string_view what);
 
 // The same limits, for bodies that may hold anything (error answers): a

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/time.hpp"
 
 namespace photoagent::cli {
@@ -84,7 +85,9 @@ std::vector<std::string> training_cells(Context& ctx, const store::TrainingRow& 
   char cost[32], pct[16] = "";
   std::snprintf(cost, sizeof cost, "$%.2f", workflows::training_cost(ctx.config(), r));
   if (r.progress >= 0) std::snprintf(pct, sizeof pct, "%.0f%%", r.progress * 100);
-  std::string version = r.version.substr(r.version.find(':') == std::string::npos ? 0 : r.version.find(':') + 1, 12);
+  // Replicate's words: no terminal controls in a table cell.
+  std::string version = util::printable_line(
+      r.version.substr(r.version.find(':') == std::string::npos ? 0 : r.version.find(':') + 1, 12));
   return {workflows::training_ref(r.id), r.project, store::to_string(r.status), pct, elapsed(r), cost, hf_word(r), notify_word(r), version};
 }
 

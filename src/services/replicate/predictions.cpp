@@ -14,6 +14,7 @@ namespace {
 
 // The body went through parse_answer, so `input` and `output` (which a
 // model's author controls) nest at most kMaxJsonDepth deep and dump safely.
+// An output cut there fails this prediction alone, with the reason.
 Prediction from_json(const JsonReader& j) {
   Prediction p;
   p.id = j.str("id");
@@ -27,6 +28,12 @@ Prediction from_json(const JsonReader& j) {
   p.input = input != nullptr ? input->dump() : "{}";
   const json* output = j.raw("output");
   p.output = output != nullptr ? output->dump() : "null";
+  if (p.output.find(kTooDeep) != std::string::npos) {
+    p.output = "null";
+    p.status = "failed";
+    p.error = "the model answered an output nested deeper than " + std::to_string(kMaxJsonDepth) +
+              " levels, which photoagent does not read";
+  }
   p.data_removed = j.opt_bool("data_removed").value_or(false);
   if (auto m = j.opt_object("metrics"))
     if (auto t = m->opt_number("predict_time")) p.predict_time = *t;

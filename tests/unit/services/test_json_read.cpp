@@ -55,12 +55,31 @@ TEST_SUITE("services::json_read") {
     CHECK(services::nesting_within(nested(100000), 100000));
   }
 
-  TEST_CASE("a prediction whose output nests 100,000 deep fails with a clear error") {
-    const std::string body = "{\"id\":\"p1\",\"status\":\"succeeded\",\"output\":" + nested(100000) + "}";
-    const auto msg = error_of([&] { rep::parse_prediction(body); });
-    CHECK(has(msg, "Replicate answered the prediction with JSON nested deeper than 64 levels"));
-    // One deep item takes a list page down with a clear error too, not the process.
-    error_of([&] { rep::parse_prediction_page("{\"results\":[" + body + "],\"next\":null}"); });
+  TEST_CASE("a prediction whose output nests 100,000 deep fails alone, with the reason") {
+    const std::string deep = "{\"id\":\"p1\",\"status\":\"succeeded\",\"output\":" + nested(100000) + "}";
+    const auto p = rep::parse_prediction(deep);
+    CHECK(p.status == "failed");
+    CHECK(has(p.error, "output nested deeper than 64 levels"));
+    CHECK(p.output == "null");
+    // On a list page only that prediction fails; the others read as usual.
+    const auto page = rep::parse_prediction_page("{\"results\":[" + deep +
+                                                 R"(,{"id":"p2","status":"succeeded","output":["https://x/a.png"]}],"next":null})");
+    REQUIRE(page.items.size() == 2);
+    CHECK(page.items[0].status == "failed");
+    CHECK(page.items[1].status == "succeeded");
+    CHECK(page.items[1].output == R"(["https://x/a.png"])");
+  }
+
+  TEST_CASE("containers below level 64 are cut, never built; the cut is visible to readers") {
+    const auto j = services::parse_answer(services::Service::replicate, "{\"a\":" + nested(100000) + ",\"b\":1}", "x");
+    CHECK(j["b"] == 1);
+    CHECK(j.dump().find(services::kTooDeep) != std::string::npos);
+    CHECK(j.dump().size() < 300);
+    CHECK(services::parse_answer(services::Service::replicate, nested(64), "x").dump() == nested(64));
+    const auto deep_file = services::parse_answer(services::Service::replicate,
+                                                  R"({"urls":)" + nested(70) + "}", "the upload");
+    CHECK(has(error_of([&] { services::JsonReader(services::Service::replicate, deep_file, "the upload").object("urls"); }),
+              "`urls` is an array, expected an object"));
   }
 
   TEST_CASE("a prediction nested within the limit still reads, output kept as JSON") {
@@ -72,7 +91,8 @@ TEST_SUITE("services::json_read") {
     CHECK(has(error_of([] { rep::parse_account("<html>502</html>"); }), "Replicate answered /account with something that is not JSON"));
     const std::string huge(services::kMaxJsonBytes + 1, ' ');
     CHECK(has(error_of([&] { rep::parse_prediction(huge); }), "MiB"));
-    CHECK(services::parse_answer_lenient(nested(100)).is_discarded());
+    CHECK(services::parse_answer_lenient("{\"a\":" + nested(100) + "}")["a"].is_array());
+    CHECK(services::parse_answer_lenient("not json").is_discarded());
   }
 
   TEST_CASE("account with wrong types names the field") {
