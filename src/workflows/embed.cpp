@@ -1,8 +1,10 @@
 #include "photoagent/workflows/embed.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "photoagent/image/prepare.hpp"
+#include "photoagent/services/replicate/models.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
@@ -64,8 +66,28 @@ std::string embed_thumbnail(const std::filesystem::path& file, std::uint32_t max
          util::base64_encode(std::string_view(reinterpret_cast<const char*>(thumb.jpeg.data()), thumb.jpeg.size()));
 }
 
-Embedder::Embedder(store::Database& db, EmbedSettings settings, RunnerSource runner)
-    : db_(db), settings_(std::move(settings)), runner_(std::move(runner)) {}
+Embedder::Embedder(store::Database& db, EmbedSettings settings, RunnerSource runner, ApiSource api)
+    : db_(db), settings_(std::move(settings)), runner_(std::move(runner)), api_(std::move(api)) {}
+
+void Embedder::check_image_input() {
+  std::lock_guard lock(checked_mu_);
+  if (checked_ || !api_) return;
+  const auto schema = services::replicate::input_schema(api_(), settings_.model);
+  checked_ = true;
+  if (schema.properties.empty()) return;  // not published: send and let the model answer
+  const std::string model = settings_.model.full();
+  const auto has = [](const std::vector<std::string>& v, const char* x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  if (!has(schema.properties, "image"))
+    throw util::usage_error("config embed.model " + model + " has no `image` input",
+                            "Pick a CLIP model that takes `image` and `text`, e.g. 'photoagent config unset embed.model'.");
+  if (!has(schema.uri_properties, "image"))
+    throw util::usage_error("config embed.model " + model + " takes `image` as a plain string, so it needs a URL it can"
+                            " fetch; photoagent sends small thumbnails inline (data URIs), which only a uri-typed input"
+                            " accepts",
+                            "Pick a model whose `image` input has format uri, e.g. 'photoagent config unset embed.model'.");
+}
 
 std::optional<store::VectorSpace> Embedder::space() const {
   const auto& m = settings_.model;
@@ -111,6 +133,7 @@ std::vector<float> Embedder::text(const std::string& query) {
 std::vector<float> Embedder::image(const store::Image& img) {
   if (auto s = space())
     if (auto stored = store::image_vector(db_, *s, img.id)) return *stored;
+  check_image_input();
   const std::string input = json{{"image", embed_thumbnail(db_.data_dir() / img.path, settings_.thumbnail_px)}}.dump();
   auto [v, s] = run("embed", input, img.project_id, img.id);
   store::put_image_vector(db_, s, img.id, v);
@@ -118,6 +141,7 @@ std::vector<float> Embedder::image(const store::Image& img) {
 }
 
 std::vector<float> Embedder::file(const std::filesystem::path& file) {
+  check_image_input();
   const std::string input = json{{"image", embed_thumbnail(file, settings_.thumbnail_px)}}.dump();
   return run("embed", input, 0, 0).first;
 }

@@ -204,7 +204,7 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     if (!hf_) runner_.fetch_predict_times(std::move(without_run_time));
     // embed.auto (Replicate only: the embedding model is there).
     if (!hf_)
-      for (const auto& f : auto_embed_since(db_, config_, runner_, started, "generated"))
+      for (const auto& f : auto_embed_since(db_, config_, runner_, started, "generated", &api_))
         if (events.on_notice)
           events.on_notice("warning: output image " + std::to_string(f.image_id) + " not embedded: " + f.error +
                            " ('photoagent search --index' tries again)");

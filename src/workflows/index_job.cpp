@@ -52,6 +52,7 @@ IndexReport run_index_job(store::Database& db, const Config& config, Embedder& e
   r.missing = ids.size();
   r.estimate_usd = static_cast<double>(ids.size()) * embed_cost_estimate(config);
   if (spec.dry_run || ids.empty()) return r;
+  embedder.check_image_input();  // once, before the pool: a wrong model fails the run, not each image
   r.failed = embed_all(db, embedder, ids, spec.jobs, progress, &r.not_reached);
   r.embedded = ids.size() - r.failed.size() - r.not_reached;
   util::throw_if_interrupted();  // Ctrl-C: exit 130 (143); the next run resumes
@@ -61,17 +62,28 @@ IndexReport run_index_job(store::Database& db, const Config& config, Embedder& e
 bool auto_embed_on(const Config& config) { return embed_settings(config).auto_embed; }
 
 std::vector<IndexFailure> auto_embed(store::Database& db, const Config& config, PredictionRunner& runner,
-                                     const std::vector<std::int64_t>& ids) {
+                                     const std::vector<std::int64_t>& ids, const services::Api* replicate) {
   const auto settings = embed_settings(config);
   if (!settings.auto_embed || ids.empty()) return {};
-  Embedder embedder(db, settings, [&]() -> PredictionRunner& { return runner; });
+  ApiSource api;
+  if (replicate) api = [replicate]() -> const services::Api& { return *replicate; };
+  Embedder embedder(db, settings, [&]() -> PredictionRunner& { return runner; }, api);
+  try {
+    embedder.check_image_input();
+  } catch (const util::Error& e) {
+    if (e.is_interruption()) throw;
+    std::vector<IndexFailure> all;
+    for (auto id : ids) all.push_back({id, e.message()});
+    return all;
+  }
   return embed_all(db, embedder, ids, 8, {}, nullptr);
 }
 
 std::vector<IndexFailure> auto_embed_since(store::Database& db, const Config& config, PredictionRunner& runner,
-                                           const std::string& since, const std::string& source) {
+                                           const std::string& since, const std::string& source,
+                                           const services::Api* replicate) {
   if (!auto_embed_on(config)) return {};
-  return auto_embed(db, config, runner, store::image_ids_since(db, since, source));
+  return auto_embed(db, config, runner, store::image_ids_since(db, since, source), replicate);
 }
 
 }  // namespace photoagent::workflows

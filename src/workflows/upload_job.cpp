@@ -95,7 +95,7 @@ UploadReport run_upload_job(store::Database& db, const Config& cfg, const store:
     PredictionRunner runner(db, *replicate, *limiter);
     std::vector<std::int64_t> ids;
     for (const auto& a : report.ingest.added) ids.push_back(a.image.id);
-    report.embed_failures = auto_embed(db, cfg, runner, ids);
+    report.embed_failures = auto_embed(db, cfg, runner, ids, replicate);
   }
   report.counts = photo_counts(db, cfg, project);
   report.interrupted = report.ingest.interrupted || util::interrupt_signal() != 0;

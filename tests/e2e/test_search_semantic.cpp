@@ -251,6 +251,19 @@ TEST_SUITE("e2e::search semantic") {
     CHECK(lib.box.run({"search", "--threshold", "0.1", "red"}).code == 2);
   }
 
+  TEST_CASE("a model whose schema has no uri-typed `image` input is refused before anything is paid") {
+    Library lib;
+    REQUIRE(lib.box.run({"config", "set", "embed.model", "andreasjansson/clip-features"}).code == 0);
+    const long before = lib.created();
+    auto r = lib.box.run({"search", "--index"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no `image` input") != std::string::npos);
+    CHECK(lib.created() == before);
+    // The default model's schema passes (image: format uri).
+    REQUIRE(lib.box.run({"config", "unset", "embed.model"}).code == 0);
+    CHECK(lib.box.run({"search", "--index"}).code == 0);
+  }
+
   TEST_CASE("embed.auto: photos at upload and outputs at generation get their vectors") {
     Library lib;
     REQUIRE(lib.box.run({"config", "set", "embed.auto", "true"}).code == 0);

@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "photoagent/services/api.hpp"
 #include "photoagent/services/replicate/model_ref.hpp"
 #include "photoagent/store/images.hpp"
 #include "photoagent/store/vectors.hpp"
@@ -46,15 +48,24 @@ std::string query_key(const std::string& text);
 
 // The runner, made when first needed (making it needs the Replicate login).
 using RunnerSource = std::function<PredictionRunner&()>;
+// Replicate's API, for the model's published input schema (also on demand).
+using ApiSource = std::function<const services::Api&()>;
 
 class Embedder {
  public:
-  Embedder(store::Database& db, EmbedSettings settings, RunnerSource runner);
+  // Without `api` the model's input schema is not checked.
+  Embedder(store::Database& db, EmbedSettings settings, RunnerSource runner, ApiSource api = {});
 
   const EmbedSettings& settings() const { return settings_; }
   // The space the configured model's vectors are in: by the pinned version,
   // else the model's newest space. Nothing before the first vector.
   std::optional<store::VectorSpace> space() const;
+
+  // Before images are sent: the model's published input schema must have
+  // an `image` input typed `format: uri`, which takes the inline thumbnail
+  // (a plain-string input would need a URL the model can fetch). Checked
+  // once; an unpublished schema passes. util::Error (usage) naming the fix.
+  void check_image_input();
 
   // A query's vector: from the cache, else one prediction (then cached).
   std::vector<float> text(const std::string& query);
@@ -71,6 +82,9 @@ class Embedder {
   store::Database& db_;
   EmbedSettings settings_;
   RunnerSource runner_;
+  ApiSource api_;
+  std::mutex checked_mu_;
+  bool checked_ = false;
 };
 
 // A small JPEG of the picture as a data URI (long side `max_side`).

@@ -48,11 +48,14 @@ IndexReport run_index_job(store::Database& db, const Config& config, Embedder& e
 // (upload: the photos added; generate: the outputs made since the run
 // began). Failures are warnings (returned); the images stay. Empty when off.
 bool auto_embed_on(const Config& config);
+// `replicate` (may be null) checks the model's input schema first.
 std::vector<IndexFailure> auto_embed(store::Database& db, const Config& config, PredictionRunner& runner,
-                                     const std::vector<std::int64_t>& image_ids);
+                                     const std::vector<std::int64_t>& image_ids,
+                                     const services::Api* replicate = nullptr);
 // The same for the images created at or after `since` (RFC 3339) with this
 // source ("generated" or "upload").
 std::vector<IndexFailure> auto_embed_since(store::Database& db, const Config& config, PredictionRunner& runner,
-                                           const std::string& since, const std::string& source);
+                                           const std::string& since, const std::string& source,
+                                           const services::Api* replicate = nullptr);
 
 }  // namespace photoagent::workflows

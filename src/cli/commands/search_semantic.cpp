@@ -15,9 +15,11 @@ namespace photoagent::cli {
 using nlohmann::json;
 
 SemanticTools::SemanticTools(Context& ctx)
-    : ctx_(ctx), embedder_(ctx.db(), workflows::embed_settings(ctx.config()), [this]() -> workflows::PredictionRunner& {
-        return runner();
-      }) {}
+    : ctx_(ctx),
+      embedder_(
+          ctx.db(), workflows::embed_settings(ctx.config()),
+          [this]() -> workflows::PredictionRunner& { return runner(); },
+          [this]() -> const services::Api& { return ctx_.api(services::Service::replicate); }) {}
 
 SemanticTools::~SemanticTools() = default;
 

@@ -96,6 +96,9 @@ InputSchema parse_input_schema(const std::string& body, bool is_model) {
   }
   for (auto it = input->begin(); it != input->end(); ++it) {
     s.properties.push_back(it.key());
+    if (it->is_object())
+      if (auto f = it->find("format"); f != it->end() && f->is_string() && f->get<std::string>() == "uri")
+        s.uri_properties.push_back(it.key());
     if (it.key() != "num_outputs" || !it->is_object()) continue;
     if (auto m = it->find("maximum"); m != it->end() && m->is_number_integer())
       s.max_outputs = static_cast<int>(std::clamp<std::int64_t>(m->get<std::int64_t>(), 1, 1000));

@@ -4,6 +4,7 @@
 // vectors or an embedder.
 #include <doctest/doctest.h>
 
+#include "photoagent/services/replicate/models.hpp"
 #include "photoagent/util/vectors.hpp"
 #include "photoagent/workflows/embed.hpp"
 #include "photoagent/workflows/search.hpp"
@@ -79,6 +80,19 @@ TEST_SUITE("workflows::search vectors") {
     CHECK_THROWS(workflows::parse_embedding(R"({"embedding":["a"]})"));
     CHECK_THROWS(workflows::parse_embedding("null"));
     CHECK(workflows::query_key("  red \t dress\n") == "red dress");
+  }
+
+  TEST_CASE("the input schema says which inputs take a data URI (format uri)") {
+    const auto s = services::replicate::parse_input_schema(
+        R"({"openapi_schema":{"components":{"schemas":{"Input":{"properties":{
+             "image":{"type":"string","format":"uri"},"text":{"type":"string"},"mask":{"type":"string","format":"binary"}}}}}}})",
+        false);
+    CHECK(s.properties.size() == 3);
+    CHECK(s.uri_properties == std::vector<std::string>{"image"});
+    const auto plain = services::replicate::parse_input_schema(
+        R"({"openapi_schema":{"components":{"schemas":{"Input":{"properties":{"image":{"type":"string"}}}}}}})", false);
+    CHECK(plain.has("image"));
+    CHECK(plain.uri_properties.empty());
   }
 
   TEST_CASE("semantic and hybrid fall back to full text without vectors, and say so") {

@@ -43,6 +43,7 @@ ModelDeletion delete_model(const Api& api, const ModelRef& model);
 // names, and the most outputs one prediction may make (num_outputs maximum).
 struct InputSchema {
   std::vector<std::string> properties;
+  std::vector<std::string> uri_properties;  // those typed `format: uri` (a data URI is accepted)
   int max_outputs = 1;
   bool has(const std::string& name) const;
 };
