@@ -5,6 +5,9 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <thread>
+
 #include "harness.hpp"
 #include "pictures.hpp"
 
@@ -176,5 +179,25 @@ TEST_SUITE("e2e::privacy") {
     CHECK(s.api("GET", "/v1/models/ada-lab/ada").first == 404);
     CHECK(s.cloud.get("/_fake/hf/repos").empty());
     CHECK(s.box.run({"project", "show", "ada"}).code == 3);
+  }
+}
+
+TEST_SUITE("e2e::privacy") {
+  TEST_CASE("without --wait, push or email, the watcher still deletes the training zip") {
+    Studio s(R"({"training_duration_ms":1500})");
+    REQUIRE(s.box.run({"project", "create", "bob", "--kind", "person"}).code == 0);  // no Hugging Face repo
+    REQUIRE(s.box.run({"upload", "bob", s.in.path().string()}).code == 0);
+    auto r = s.box.run({"train", "bob"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    CHECK(r.err.find("watcher") != std::string::npos);
+    CHECK(s.files_online() == 1);
+    bool gone = false;
+    for (int i = 0; i < 80 && !gone; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      gone = s.files_online() == 0;
+    }
+    CHECK(gone);
+    // Only the watcher acted: the cache knows it without asking anyone.
+    CHECK(s.box.run({"status", "--offline", "--json"}).json()["trainings"][0]["upload"] == "deleted");
   }
 }

@@ -136,13 +136,16 @@ int run_train(Context& ctx, const TrainOptions& o) {
   const std::string ref = workflows::training_ref(row.id);
   if (!o.wait) {
     std::string follow = "Follow it: photoagent status " + ref + " --watch";
-    const bool after_work = !row.hf_repo.empty() || !row.notify_to.empty();
+    // The watcher also deletes the training zip from Replicate once the training ends.
+    const bool after_work = !row.hf_repo.empty() || !row.notify_to.empty() || row.upload_state == "pending";
     if (after_work && !o.no_watch) {
       if (util::running_in_ci()) {
-        follow += "\n(No background watcher under CI: use 'train --wait', or run 'photoagent status' later to push and email.)";
+        follow += "\n(No background watcher under CI: use 'train --wait', or run 'photoagent status' later to push, "
+                  "email and delete the training zip.)";
       } else {
         auto log = start_watcher(ctx.db().data_dir(), ctx.profile(), ref);
-        follow += "\nA watcher will push the LoRA and send the email when it is done (log: " + log.string() + ").";
+        follow += "\nA watcher will finish the job when it is done (Hugging Face push, email, deleting the training zip; "
+                  "log: " + log.string() + ").";
       }
     }
     if (ctx.global.json) {
