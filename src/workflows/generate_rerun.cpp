@@ -7,6 +7,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/workflows/generate_job.hpp"
 #include "photoagent/workflows/rerun.hpp"
 #include "photoagent/workflows/spend_cap.hpp"
@@ -23,9 +24,6 @@ namespace rep = services::replicate;
 namespace {
 
 std::string gid(const store::PredictionRow& row) { return "g" + std::to_string(row.id); }
-
-// A ref as the user typed it, short enough for one line.
-std::string shown(const std::string& ref) { return ref.size() > 40 ? ref.substr(0, 40) + "..." : ref; }
 
 // Takes out of `input` what `old` put there (where it still holds the old
 // style's value), then puts in what `now` brings where nothing of the user's
@@ -80,11 +78,13 @@ void restyle_huggingface(json& input, const Style* old, const Style& now) {
 
 store::PredictionRow find_generation(store::Database& db, const std::string& ref) {
   std::optional<store::PredictionRow> row;
-  if (ref.size() > 1 && ref.size() < 19 && ref[0] == 'g' && ref.find_first_not_of("0123456789", 1) == std::string::npos)
-    row = store::find_prediction_by_id(db, std::stoll(ref.substr(1)));
+  // g12: checked parsing (as --collect), so an id too large for a number is simply not found.
+  if (ref.size() > 1 && ref[0] == 'g')
+    if (const auto id = util::parse_int64(std::string_view(ref).substr(1)); id && *id > 0)
+      row = store::find_prediction_by_id(db, *id);
   if (!row && !ref.empty()) row = store::find_prediction_by_replicate_id(db, ref);
   if (!row)
-    throw util::not_found("no generation '" + shown(ref) + "'",
+    throw util::not_found("no generation '" + util::excerpt(ref) + "'",
                           "See the ids with 'photoagent status' or 'photoagent search --json'.");
   if (row->purpose != "generate")
     throw util::usage_error(gid(*row) + " is a " + row->purpose + " step, not a generation: rerun the generation it came from");

@@ -1,6 +1,7 @@
 #include "generate_rerun.hpp"
 
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::cli {
 
@@ -12,7 +13,7 @@ void check_rerun(const GenerateOptions& o) {
     return;
   }
   auto refuse = [&](const std::string& what) {
-    throw util::usage_error("--rerun " + o.rerun + " repeats that generation as it was; " + what,
+    throw util::usage_error("--rerun " + util::excerpt(o.rerun) + " repeats that generation as it was; " + what,
                             "Only --seed, --prompt and --style change a rerun; for anything else run generate anew.");
   };
   if (!o.args.empty() || !o.project.empty()) refuse("it takes no project or prompt arguments (use --prompt)");
