@@ -24,6 +24,7 @@ SemanticTools::SemanticTools(Context& ctx)
 SemanticTools::~SemanticTools() = default;
 
 workflows::PredictionRunner& SemanticTools::runner() {
+  std::lock_guard lock(runner_mu_);
   if (!runner_)
     runner_ = std::make_unique<workflows::PredictionRunner>(
         ctx_.db(), ctx_.api(services::Service::replicate), ctx_.create_limiter());

@@ -5,6 +5,7 @@
 // commands of their own: --index and --duplicates.
 
 #include <memory>
+#include <mutex>
 
 #include "../context.hpp"
 #include "photoagent/workflows/embed.hpp"
@@ -21,6 +22,7 @@ class SemanticTools {
  private:
   workflows::PredictionRunner& runner();
   Context& ctx_;
+  std::mutex runner_mu_;  // --index's workers ask for the runner at once
   std::unique_ptr<workflows::PredictionRunner> runner_;
   workflows::Embedder embedder_;
 };
