@@ -8,6 +8,7 @@
 
 #include "photoagent/util/env.hpp"
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 #include "photoagent/util/paths.hpp"
 
 namespace photoagent::cli {
@@ -26,7 +27,7 @@ Context::Context(Io& io_, GlobalOptions g, const util::Env& env, const util::Clo
     : io(io_), global(std::move(g)), env_(env), clock_(clock) {
   profile_ = !global.profile.empty() ? global.profile : env_.get("PHOTOAGENT_PROFILE").value_or("default");
   if (!valid_profile(profile_))
-    throw util::usage_error("'" + profile_ + "' is not a valid profile name",
+    throw util::usage_error("'" + util::excerpt(profile_) + "' is not a valid profile name",
                             "Use letters, digits, '.', '_' or '-'.");
 }
 

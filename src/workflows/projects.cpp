@@ -59,9 +59,18 @@ store::Project resolve_project(store::Database& db, const Config& config, const 
     chosen = *d;
   }
   if (auto p = store::find_project(db, chosen)) return *p;
-  throw util::not_found("no project named '" + chosen + "'",
-                        "See your projects with 'photoagent project list', or create it with "
-                        "'photoagent project create " + chosen + " --kind person'.");
+  // A name that could never be a project gets no "create it" hint, and a
+  // long one is not echoed whole.
+  bool creatable = true;
+  try {
+    validate_project_name(chosen);
+  } catch (const util::Error&) {
+    creatable = false;
+  }
+  throw util::not_found("no project named '" + util::excerpt(chosen) + "'",
+                        creatable ? "See your projects with 'photoagent project list', or create it with "
+                                    "'photoagent project create " + chosen + " --kind person'."
+                                  : "See your projects with 'photoagent project list'.");
 }
 
 std::optional<store::Project> find_project(store::Database& db, const std::string& name) {

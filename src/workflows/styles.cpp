@@ -5,6 +5,7 @@
 #include "data_table_detail.hpp"
 
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::workflows {
 using nlohmann::json;
@@ -79,7 +80,7 @@ Style find_style(const Config& config, const std::string& name) {
   if (!t.contains(name)) {
     std::string names;
     for (auto it = t.begin(); it != t.end(); ++it) names += (names.empty() ? "" : ", ") + it.key();
-    throw util::usage_error("no style named '" + name + "'", "Styles: " + names + " ('generate --list-styles').");
+    throw util::usage_error("no style named '" + util::excerpt(name) + "'", "Styles: " + names + " ('generate --list-styles').");
   }
   return from(name, t[name]);
 }

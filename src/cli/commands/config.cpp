@@ -6,6 +6,7 @@
 #include "../output/table.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/paths.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::cli {
 using nlohmann::json;
@@ -29,7 +30,7 @@ int run_config(Context& ctx, const ConfigOptions& o) {
   if (o.verb == "get") {
     auto v = cfg.get(o.key);
     std::string value = v ? *v : cfg.get_or_default(o.key);
-    if (!v && value.empty()) throw util::not_found("'" + o.key + "' is not set");
+    if (!v && value.empty()) throw util::not_found("'" + util::excerpt(o.key) + "' is not set");
     if (ctx.global.json) print_json(ctx.io, {{"key", o.key}, {"value", value}});
     else ctx.io.out << value << "\n";
     return 0;
@@ -40,7 +41,7 @@ int run_config(Context& ctx, const ConfigOptions& o) {
     return 0;
   }
   if (o.verb == "unset") {
-    if (!cfg.unset(o.key)) throw util::not_found("'" + o.key + "' is not set");
+    if (!cfg.unset(o.key)) throw util::not_found("'" + util::excerpt(o.key) + "' is not set");
     return 0;
   }
   // list

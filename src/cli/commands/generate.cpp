@@ -101,7 +101,7 @@ void check(GenerateOptions& o) {
   }
   for (const auto& kv : o.inputs) {
     auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) throw util::usage_error("--input takes KEY=VALUE, not '" + kv + "'");
+    if (eq == std::string::npos || eq == 0) throw util::usage_error("--input takes KEY=VALUE, not '" + util::excerpt(kv) + "'");
     o.request.inputs.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   if (!o.request.format.empty() && o.request.format != "png" && o.request.format != "jpg" && o.request.format != "webp")
