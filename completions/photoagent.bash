@@ -26,6 +26,7 @@ _photoagent_opts_with_value+=' --concurrency --rate --collect --source --tag --s
 _photoagent_opts_with_value+=' --shard --rerun --prompt --name'
 _photoagent_opts_with_value+=' -j --jobs --not --sort'
 _photoagent_opts_with_value+=' --file --before'
+_photoagent_opts_with_value+=' --like --threshold'
 _photoagent_opts_with_value+=' --max-cost --max-predictions --by'
 
 # The options of one command path (words joined by "_").

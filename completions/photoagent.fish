@@ -22,6 +22,7 @@ set -g __photoagent_opts_with_value --profile --from --to --kind --trigger --des
     --shard --rerun --prompt --name \
     -j --jobs --not --sort \
     --file --before \
+    --like --threshold \
     --max-cost --max-predictions --by
 
 # Prints the command path ("project image edit", "" for none) on the first
