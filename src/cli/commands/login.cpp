@@ -89,8 +89,10 @@ void report_login(Context& ctx, Service s, const workflows::Verified& v, const s
   if (ctx.global.json) {
     print_json(ctx.io, {{"service", key_of(s)}, {"account", v.account}, {"detail", v.detail}, {"saved_to", where}});
   } else if (!ctx.global.quiet) {
+    // Account names and roles are the service's words (util::printable).
     ctx.io.err << green(ctx.io, "\u2713") << " Logged in to " << services::display_name(s) << " as "
-               << bold(ctx.io, v.account) << (v.detail.empty() ? "" : " (" + v.detail + ")") << "\n"
+               << bold(ctx.io, util::printable_line(v.account))
+               << (v.detail.empty() ? "" : " (" + util::printable_line(v.detail) + ")") << "\n"
                << "  " << where << "\n";
   }
 }
@@ -143,7 +145,7 @@ int login_status(Context& ctx, const LoginOptions& o) {
         row["location"] = c->source.substr(c->source.find(' ') + 1);
         row["token"] = util::mask_token(c->secret);
         source_text = c->source;
-        if (!c->account.empty()) row["account"] = c->account;
+        if (!c->account.empty()) row["account"] = util::printable_line(c->account);
         status = "configured";
         if (!o.offline) {
           workflows::MailAddresses mail{ctx.config().get_or_default("sendgrid.from"),
