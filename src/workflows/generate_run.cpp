@@ -184,6 +184,8 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait, bool retry_
   } catch (const std::exception& e) {
     // Whatever else went wrong stays this item's failure: the batch goes on.
     res.error = std::string("internal error: ") + e.what();
+  } catch (...) {
+    res.error = "internal error: an exception of unknown type";
   }
   return res;
 }
