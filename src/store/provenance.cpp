@@ -25,6 +25,15 @@ std::vector<ImageOrigin> images_with_sha256(Database& db, const std::string& sha
   return out;
 }
 
+std::int64_t prediction_with_file(Database& db, const std::string& path) {
+  auto lock = db.lock();
+  SQLite::Statement q(db.sql(),
+                      "SELECT p.id FROM predictions p, json_each(p.files) f"
+                      " WHERE p.files IS NOT NULL AND json_valid(p.files) AND f.value = ? ORDER BY p.id DESC LIMIT 1");
+  q.bind(1, path);
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
 std::string project_name(Database& db, std::int64_t project_id) {
   auto lock = db.lock();
   SQLite::Statement q(db.sql(), "SELECT name FROM projects WHERE id = ?");

@@ -135,6 +135,11 @@ std::optional<Provenance> provenance_of(store::Database& db, const Config& confi
       const std::string rid = meta.value("replicate_id", "");
       std::optional<store::PredictionRow> row;
       if (!rid.empty()) row = store::find_prediction_by_replicate_id(db, rid);
+      if (!row) {
+        // No Replicate id (Hugging Face runs have none): the file where generate wrote it.
+        if (auto id = store::prediction_with_file(db, p.file.string()))
+          if (auto r = store::find_prediction_by_id(db, id); r && r->model == meta.value("model", "")) row = r;
+      }
       if (row) {
         from_row(db, *row, p);
       } else {

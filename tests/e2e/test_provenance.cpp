@@ -108,6 +108,26 @@ TEST_SUITE("e2e::provenance") {
     CHECK(cmd.find(" --seed 42") != std::string::npos);
   }
 
+  TEST_CASE("Hugging Face output without a project: found by the file generate wrote, command with --provider") {
+    FakeCloud cloud;
+    Sandbox box{cloud};
+    e2e::TempDir files;
+    REQUIRE(box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
+    auto gen = box.run({"generate", "--provider", "huggingface", "--model", "stabilityai/stable-diffusion-3-medium-diffusers",
+                        "a lighthouse at dusk", "--seed", "9", "--steps", "20", "-o", (files.path() / "hf").string(), "--json"});
+    REQUIRE_MESSAGE(gen.code == 0, gen.err);
+    const json made = gen.json();
+    auto r = box.run({"search", "--file", made["files"][0].get<std::string>(), "--json"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const json g = r.json()[0]["generation"];
+    CHECK(r.json()[0]["found_by"] == "metadata");  // no project: no cached copy to match by content
+    CHECK(g["id"] == made["id"]);
+    CHECK(g["model"] == "hf:stabilityai/stable-diffusion-3-medium-diffusers");
+    CHECK(g["seed"] == 9);
+    CHECK(g["command"] == "photoagent generate 'a lighthouse at dusk' --provider huggingface --model "
+                         "stabilityai/stable-diffusion-3-medium-diffusers --seed 9 --input num_inference_steps=20");
+  }
+
   TEST_CASE("unknown files, uploaded photos and usage: exit 1, 3 and 2") {
     Made m;
     const fs::path plain = m.files.path() / "plain.jpg";

@@ -21,6 +21,10 @@ struct ImageOrigin {
 // then the others, oldest first.
 std::vector<ImageOrigin> images_with_sha256(Database& db, const std::string& sha256);
 
+// The prediction whose written files (predictions.files) list this absolute
+// path, newest first; 0 when none. A scan: for one file at a time.
+std::int64_t prediction_with_file(Database& db, const std::string& path);
+
 // A project's name by id; "" when there is no such project (any more).
 std::string project_name(Database& db, std::int64_t project_id);
 
