@@ -135,9 +135,13 @@ int run_check(Context& ctx) {
     }
   }
   if (r.problems.empty()) return 0;
-  if (!ctx.global.quiet && !ctx.global.json)
-    ctx.io.err << "A damaged database can be restored from a copy made by 'photoagent cache backup'; 'photoagent "
-                  "cache prune' and 'cache gc' tidy rows and files.\n";
+  if (!ctx.global.quiet && !ctx.global.json) {
+    const bool database = r.problems.front().rfind("database:", 0) == 0;
+    ctx.io.err << (database ? "Restore the database from a copy made by 'photoagent cache backup' (stop photoagent, "
+                              "copy it over photoagent.db, remove photoagent.db-wal and -shm).\n"
+                            : "A missing or changed file: upload or generate it again, or remove its row with "
+                              "'photoagent project image rm ID'.\n");
+  }
   return 1;
 }
 
