@@ -6,9 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -24,6 +26,74 @@ nlohmann::json Result::json() const {
 }
 
 namespace {
+
+// The secrets audit (tests/secrets/audit.sh) runs the suite with
+// PA_E2E_CANARY=1: the emulator accepts distinctive canary tokens instead of
+// r8_good / hf_good / SG.good, every token a test hands photoagent (stdin,
+// environment) becomes its canary, and the harness reports to the file in
+// PA_E2E_CANARY_REPORT each canary it finds where none may be: photoagent's
+// stdout or stderr, any file a test's folders hold after it (database, logs,
+// cache, outputs; the credentials file excepted), and the emulator's count of
+// a token reaching another service than its own. PA_E2E_DEBUG=1 adds --debug
+// to every run; PA_E2E_CANARY_PLANT=1 plants one in each sandbox (self-check).
+struct Canary {
+  const char* plain;
+  const char* canary;
+  const char* config_key;  // the emulator's name for the token
+  const char* service;     // where token_sightings may count it
+};
+constexpr Canary kCanaries[] = {
+    {"r8_good", "r8_CANARYq7Xw2mRzT9vLk4pB", "replicate_token", "replicate"},
+    {"hf_good", "hf_CANARYh3Jd8sWq1ZyNc6uE", "hf_token", "huggingface"},
+    {"SG.good", "SG.CANARYs5Gf9kPa2.VbX0tYm", "sendgrid_token", "sendgrid"},
+};
+
+bool env_on(const char* name) {
+  const char* v = getenv(name);
+  return v != nullptr && *v != '\0' && std::strcmp(v, "0") != 0;
+}
+
+bool canary_mode() {
+  static const bool on = env_on("PA_E2E_CANARY");
+  return on;
+}
+
+std::string with_canaries(std::string s) {
+  if (!canary_mode()) return s;
+  for (const auto& c : kCanaries)
+    for (auto at = s.find(c.plain); at != std::string::npos; at = s.find(c.plain, at + std::strlen(c.canary)))
+      s.replace(at, std::strlen(c.plain), c.canary);
+  return s;
+}
+
+std::string current_test() {
+  const auto* o = doctest::getContextOptions();
+  return o != nullptr && o->currentTest != nullptr ? o->currentTest->m_name : "?";
+}
+
+void report_leak(const std::string& what) {
+  const char* file = getenv("PA_E2E_CANARY_REPORT");
+  if (file == nullptr) return;
+  std::ofstream(file, std::ios::app) << current_test() << ": " << what << "\n";
+}
+
+// Reports each canary in `text`, saying where it was.
+void scan_for_canaries(const std::string& text, const std::string& where) {
+  if (!canary_mode()) return;
+  for (const auto& c : kCanaries)
+    if (text.find(c.canary) != std::string::npos) report_leak(std::string(c.plain) + " canary in " + where);
+}
+
+void scan_tree_for_canaries(const fs::path& root) {
+  if (!canary_mode()) return;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec) || it->path().filename() == "credentials.json") continue;  // where tokens belong
+    std::ifstream f(it->path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(f)), {});
+    scan_for_canaries(bytes, "file " + it->path().string());
+  }
+}
 
 std::vector<char*> c_strings(std::vector<std::string>& v) {
   std::vector<char*> out;
@@ -112,6 +182,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  scan_tree_for_canaries(path_);
   std::error_code ec;
   fs::remove_all(path_, ec);
 }
@@ -126,6 +197,10 @@ FakeCloud::FakeCloud(const std::vector<std::string>& extra_args) {
   auto cargs = c_strings(args);
   pid_ = fork();
   if (pid_ == 0) {
+    if (canary_mode())  // by environment, so no process list shows them
+      for (const auto& c : kCanaries)
+        setenv((std::string("FAKECLOUD_") + (c.config_key[0] == 'r' ? "REPLICATE" : c.config_key[0] == 'h' ? "HF" : "SENDGRID") +
+                "_TOKEN").c_str(), c.canary, 1);
     dup2(out[1], 1);
     int devnull = open("/dev/null", O_WRONLY);
     if (!getenv("FAKECLOUD_VERBOSE")) dup2(devnull, 2);
@@ -144,6 +219,16 @@ FakeCloud::FakeCloud(const std::vector<std::string>& extra_args) {
 }
 
 FakeCloud::~FakeCloud() {
+  if (canary_mode() && pid_ > 0) {
+    // Each token may reach only its own service (never storage URLs or another service).
+    auto r = run_process({"/usr/bin/curl", "-sS", "--max-time", "20", origin_ + "/_fake/stats"}, {{"PATH", "/usr/bin:/bin"}});
+    auto stats = nlohmann::json::parse(r.out, nullptr, false);
+    if (!stats.is_discarded() && stats.contains("token_sightings"))
+      for (const auto& c : kCanaries)
+        if (stats["token_sightings"].contains(c.config_key))
+          for (const auto& [service, n] : stats["token_sightings"][c.config_key].items())
+            if (service != c.service) report_leak(std::string(c.plain) + " canary sent to " + service + " (" + n.dump() + " requests)");
+  }
   if (pid_ > 0) {
     kill(pid_, SIGTERM);
     int status;
@@ -193,15 +278,23 @@ Sandbox::Sandbox(const FakeCloud& cloud) {
   };
   if (const char* asan = getenv("ASAN_OPTIONS")) env["ASAN_OPTIONS"] = asan;
   if (const char* ubsan = getenv("UBSAN_OPTIONS")) env["UBSAN_OPTIONS"] = ubsan;
+  if (canary_mode() && env_on("PA_E2E_CANARY_PLANT")) {  // the audit's self-check: this must be reported
+    fs::create_directories(data_dir());
+    std::ofstream(data_dir() / "planted-canary.txt") << kCanaries[0].canary;
+  }
 }
 
 Result Sandbox::run_and_signal(const std::vector<std::string>& args, int signal_number, int after_ms,
                               const std::map<std::string, std::string>& extra_env) const {
   auto e = env;
-  for (const auto& [k, v] : extra_env) e[k] = v;
+  for (const auto& [k, v] : extra_env) e[k] = with_canaries(v);
   std::vector<std::string> argv{PHOTOAGENT_BIN};
+  if (env_on("PA_E2E_DEBUG") && std::find(args.begin(), args.end(), "--debug") == args.end()) argv.push_back("--debug");
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, e, {}, 120, signal_number, after_ms);
+  auto r = run_process(argv, e, {}, 120, signal_number, after_ms);
+  scan_for_canaries(r.out, "stdout");
+  scan_for_canaries(r.err, "stderr");
+  return r;
 }
 
 Result Sandbox::run(const std::vector<std::string>& args, const std::string& input,
@@ -209,11 +302,15 @@ Result Sandbox::run(const std::vector<std::string>& args, const std::string& inp
   auto e = env;
   for (const auto& [k, v] : extra_env) {
     if (v.empty()) e.erase(k);
-    else e[k] = v;
+    else e[k] = with_canaries(v);
   }
   std::vector<std::string> argv{PHOTOAGENT_BIN};
+  if (env_on("PA_E2E_DEBUG") && std::find(args.begin(), args.end(), "--debug") == args.end()) argv.push_back("--debug");
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, e, input, timeout_s);
+  auto r = run_process(argv, e, with_canaries(input), timeout_s);
+  scan_for_canaries(r.out, "stdout of photoagent " + (args.empty() ? std::string() : args[0]));
+  scan_for_canaries(r.err, "stderr of photoagent " + (args.empty() ? std::string() : args[0]));
+  return r;
 }
 
 }  // namespace e2e
