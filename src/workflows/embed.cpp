@@ -114,11 +114,24 @@ std::pair<std::vector<float>, store::VectorSpace> Embedder::run(const std::strin
     throw util::remote_error(settings_.model.full() + " is still running (prediction " + row.replicate_id + ")",
                              "Run the command again later to collect it; nothing is paid twice.");
   }
+  if (row.predict_time < 0 && !row.replicate_id.empty()) {
+    std::lock_guard lock(unpriced_mu_);
+    unpriced_.push_back(row);
+  }
   auto v = parse_embedding(row.output);
   // The version that ran names the space (the pinned one, or the one the
   // runner resolved): two versions' vectors never meet.
   auto space = store::vector_space(db_, settings_.model.full(), row.version, static_cast<int>(v.size()));
   return {std::move(v), std::move(space)};
+}
+
+void Embedder::fetch_run_times() {
+  std::vector<store::PredictionRow> rows;
+  {
+    std::lock_guard lock(unpriced_mu_);
+    rows.swap(unpriced_);
+  }
+  if (!rows.empty()) runner_().fetch_predict_times(std::move(rows));
 }
 
 std::vector<float> Embedder::text(const std::string& query) {

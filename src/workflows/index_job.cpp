@@ -54,6 +54,7 @@ IndexReport run_index_job(store::Database& db, const Config& config, Embedder& e
   if (spec.dry_run || ids.empty()) return r;
   embedder.check_image_input();  // once, before the pool: a wrong model fails the run, not each image
   r.failed = embed_all(db, embedder, ids, spec.jobs, progress, &r.not_reached);
+  if (util::interrupt_signal() == 0) embedder.fetch_run_times();
   r.embedded = ids.size() - r.failed.size() - r.not_reached;
   util::throw_if_interrupted();  // Ctrl-C: exit 130 (143); the next run resumes
   return r;
@@ -76,7 +77,9 @@ std::vector<IndexFailure> auto_embed(store::Database& db, const Config& config, 
     for (auto id : ids) all.push_back({id, e.message()});
     return all;
   }
-  return embed_all(db, embedder, ids, 8, {}, nullptr);
+  auto failed = embed_all(db, embedder, ids, 8, {}, nullptr);
+  if (util::interrupt_signal() == 0) embedder.fetch_run_times();
+  return failed;
 }
 
 std::vector<IndexFailure> auto_embed_since(store::Database& db, const Config& config, PredictionRunner& runner,

@@ -75,6 +75,11 @@ class Embedder {
   // as an image (the prediction row keeps the answer: asking again is free).
   std::vector<float> file(const std::filesystem::path& file);
 
+  // Sync answers carry no run time: learn it for the predictions this
+  // embedder made (a list page per 100), so spend is complete (DESIGN §10).
+  // Failures leave them for a later call.
+  void fetch_run_times();
+
  private:
   // One prediction; returns the vector and the space it belongs to.
   std::pair<std::vector<float>, store::VectorSpace> run(const std::string& purpose, const std::string& input_json,
@@ -85,6 +90,8 @@ class Embedder {
   ApiSource api_;
   std::mutex checked_mu_;
   bool checked_ = false;
+  std::mutex unpriced_mu_;
+  std::vector<store::PredictionRow> unpriced_;  // made here, run time not known yet
 };
 
 // A small JPEG of the picture as a data URI (long side `max_side`).
