@@ -25,7 +25,9 @@ void check_repo_id(const std::string& repo_id) {
   // '..'; at most 96 characters), which also keeps the URL path safe.
   static const std::regex part(R"([A-Za-z0-9]([A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?)");
   const auto slash = repo_id.find('/');
-  const bool ok = slash != std::string::npos && std::regex_match(repo_id.substr(0, slash), part) &&
+  // The length check first: std::regex recurses per character, so it only
+  // ever sees text as short as a valid id.
+  const bool ok = repo_id.size() <= 193 && slash != std::string::npos && std::regex_match(repo_id.substr(0, slash), part) &&
                   std::regex_match(repo_id.substr(slash + 1), part) && repo_id.find("--") == std::string::npos &&
                   repo_id.find("..") == std::string::npos;
   if (!ok)
