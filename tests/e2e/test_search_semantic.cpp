@@ -131,7 +131,8 @@ TEST_SUITE("e2e::search semantic") {
   TEST_CASE("--index resumes after an interruption without paying twice") {
     Library lib(R"({"prediction_latency_ms":700})");
     const long before = lib.created();
-    auto stopped = lib.box.run_and_signal({"search", "--index", "-j", "1"}, SIGINT, 1100);
+    // One at a time, 0.7 s each: Ctrl-C lands after one or two, with one in flight.
+    auto stopped = lib.box.run_and_signal({"search", "--index", "-j", "1"}, SIGINT, 1800);
     CHECK(stopped.code == 130);
     const long paid = lib.created() - before;
     CHECK(paid >= 1);
