@@ -1,6 +1,7 @@
 #include "photoagent/image/decode.hpp"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstdio>
 #include <cstring>
@@ -53,6 +54,22 @@ std::uint32_t be32(const unsigned char* p) {
   return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
 }
 
+// CRC-32 of a PNG chunk (ISO 3309, as zlib's crc32), over its type and data.
+std::uint32_t png_crc(const unsigned char* p, std::size_t n) {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  std::uint32_t c = 0xFFFFFFFFu;
+  for (std::size_t i = 0; i < n; ++i) c = table[(c ^ p[i]) & 0xFF] ^ (c >> 8);
+  return c ^ 0xFFFFFFFFu;
+}
+
 Error bad_png(const std::string& why) {
   return Error(ExitCode::error, "not a valid PNG: " + why, "the file may be truncated or damaged; re-export it");
 }
@@ -74,6 +91,7 @@ ImageInfo probe_png(std::span<const unsigned char> b) {
   if (!depth_ok)
     throw bad_png("invalid colour type " + std::to_string(color) + " with bit depth " + std::to_string(depth));
   if (ihdr[10] != 0 || ihdr[11] != 0 || ihdr[12] > 1) throw bad_png("unknown compression, filter or interlace method");
+  if (png_crc(b.data() + 12, 17) != be32(b.data() + 29)) throw bad_png("the IHDR chunk is damaged (CRC mismatch)");
   info.width = w;
   info.height = h;
   info.bit_depth = depth;
@@ -97,6 +115,11 @@ ImageInfo probe_png(std::span<const unsigned char> b) {
     if (name == "IEND") break;
     if (len > 0x7fffffffu || std::uint64_t{len} + 12 > b.size() - off)
       throw bad_png("the file is truncated (chunk \"" + name + "\" runs past the end)");
+    // Critical chunks (upper-case first letter) must match their CRC, as
+    // libpng requires: bytes damaged in transit (a download has no other
+    // checksum) would otherwise decode to wrong pixels or not at all.
+    if (type[0] >= 'A' && type[0] <= 'Z' && png_crc(type, std::size_t{4} + len) != be32(type + 4 + len))
+      throw bad_png("chunk \"" + name + "\" is damaged (CRC mismatch)");
     if (name == "IDAT") {
       if (!seen_idat && len == 0) throw bad_png("empty first IDAT chunk");
       seen_idat = true;
