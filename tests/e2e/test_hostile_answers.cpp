@@ -105,6 +105,26 @@ TEST_SUITE("e2e::hostile_answers") {
     CHECK(s.stat("trainings_created") == 1);
   }
 
+  TEST_CASE("the detached watcher survives the same log on every refresh, and pushes and emails") {
+    Studio s;
+    s.login_all();
+    s.project();
+    const std::string logs = "flux_train_replicate:   5%|" + std::string(50000, '#') + "\x1b]0;pwned\x07";
+    set_faults(s.cloud, {{{"route", "GET /v1/trainings/{id}"}, {"kind", "patch"}, {"patch", {{"logs", logs}}}}});
+    auto r = s.box.run({"train", "ada"});
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    bool done = false;
+    for (int i = 0; i < 80 && !done; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      done = s.cloud.get("/_fake/outbox").size() == 1 && s.stat("hf_commits") == 1;
+    }
+    CHECK(done);
+    const auto log = e2e::read_file(s.box.data_dir() / "logs" / "watch-t1.log");
+    CHECK_FALSE(has(log, "internal error"));
+    CHECK_FALSE(has(log, "\x1b"));
+    CHECK(s.cloud.stats()["faults_injected"].get<long>() >= 1);
+  }
+
   TEST_CASE("API JSON with wrong types: one line naming the service and the field, exit 5") {
     Studio s;
     set_faults(s.cloud, {{{"route", "GET /v1/account"}, {"kind", "patch"}, {"patch", {{"type", 5}}}},
