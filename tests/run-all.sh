@@ -2,7 +2,7 @@
 # Builds and runs every test, as CI does (.ci/run calls exactly this):
 #   1. an ASan+UBSan build: unit tests and the end-to-end suite;
 #   2. a clang libFuzzer build: each harness (tests/fuzz) for ~30 s;
-#   3. a Release build: everything (unit, layering, e2e).
+#   3. a Release build: everything (unit, layering, e2e, chaos, secrets, package).
 # The last lines are ctest's summary of the Release run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
