@@ -76,6 +76,12 @@ TEST_SUITE("services::json_read") {
     CHECK(j.dump().find(services::kTooDeep) != std::string::npos);
     CHECK(j.dump().size() < 300);
     CHECK(services::parse_answer(services::Service::replicate, nested(64), "x").dump() == nested(64));
+    std::string objects;
+    for (int i = 0; i < 1000; ++i) objects += "{\"k\":";
+    objects += "1" + std::string(1000, '}');
+    const auto o = services::parse_answer(services::Service::replicate, objects, "x");
+    CHECK(o.dump().find(services::kTooDeep) != std::string::npos);
+    CHECK(o.dump().size() < 64 * 6 + 100);
     const auto deep_file = services::parse_answer(services::Service::replicate,
                                                   R"({"urls":)" + nested(70) + "}", "the upload");
     CHECK(has(error_of([&] { services::JsonReader(services::Service::replicate, deep_file, "the upload").object("urls"); }),
