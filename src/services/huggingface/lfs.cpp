@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -93,11 +94,25 @@ std::string str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// A header a remote answer asks for must stay one header: a name of token
+// characters, a value without line breaks or NULs (else it could add its own).
+bool safe_header(const std::string& name, const std::string& value) {
+  if (name.empty() || name.size() > 128 || value.size() > 8192) return false;
+  for (unsigned char c : name)
+    if (!std::isalnum(c) && c != '-' && c != '_') return false;
+  return value.find_first_of(std::string("\r\n\0", 3)) == std::string::npos;
+}
+
 // The headers an action asks for, exactly as given (git-lfs spec).
 void add_action_headers(net::Request& req, const json& action) {
   if (auto h = action.find("header"); h != action.end() && h->is_object())
-    for (const auto& [k, v] : h->items())
-      if (v.is_string()) req.header(k, v.get<std::string>());
+    for (const auto& [k, v] : h->items()) {
+      if (!v.is_string()) continue;
+      if (!safe_header(k, v.get<std::string>()))
+        throw util::remote_error("Hugging Face asked for an upload header that is not one (`" +
+                                 util::printable_line(k.substr(0, 64)) + "`)");
+      req.header(k, v.get<std::string>());
+    }
 }
 
 // The text of the first <tag>...</tag> in an XML body (no nested markup),
