@@ -122,6 +122,17 @@ std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& 
 std::vector<std::int64_t> images_without_vector(Database& db, const std::optional<VectorSpace>& space,
                                                 std::optional<std::int64_t> project_id) {
   auto lock = db.lock();
+  if (space) {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(space->file, ec);
+    const auto rows = ec ? 0 : static_cast<std::int64_t>(bytes / detail::row_bytes(space->dim));
+    auto tx = db.write_transaction();
+    SQLite::Statement gone(db.sql(), "DELETE FROM image_vectors WHERE space_id = ? AND row >= ?");
+    gone.bind(1, space->id);
+    gone.bind(2, rows);
+    gone.exec();
+    tx.commit();
+  }
   SQLite::Statement q(db.sql(),
                       "SELECT i.id FROM images i WHERE (?1 IS NULL OR i.project_id = ?1) AND NOT EXISTS"
                       " (SELECT 1 FROM image_vectors v WHERE v.space_id = ?2 AND v.image_id = i.id) ORDER BY i.id");
@@ -138,6 +149,15 @@ std::int64_t count_image_vectors(Database& db, const VectorSpace& space) {
   q.bind(1, space.id);
   q.executeStep();
   return q.getColumn(0).getInt64();
+}
+
+void forget_embedding_output(Database& db, std::int64_t prediction_id) {
+  auto tx = db.write_transaction();
+  SQLite::Statement q(db.sql(), "UPDATE predictions SET output = ? WHERE id = ? AND status = 'succeeded'");
+  q.bind(1, kStoredEmbedding);
+  q.bind(2, prediction_id);
+  q.exec();
+  tx.commit();
 }
 
 std::optional<std::vector<float>> cached_query_vector(Database& db, const VectorSpace& space, const std::string& text) {

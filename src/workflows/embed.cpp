@@ -5,6 +5,8 @@
 
 #include "photoagent/image/prepare.hpp"
 #include "photoagent/services/replicate/models.hpp"
+#include "photoagent/store/predictions.hpp"
+#include "photoagent/store/search.hpp"
 #include "photoagent/util/base64.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
@@ -94,9 +96,8 @@ std::optional<store::VectorSpace> Embedder::space() const {
   return m.version.empty() ? store::latest_vector_space(db_, m.full()) : store::find_vector_space(db_, m.full(), m.version);
 }
 
-std::pair<std::vector<float>, store::VectorSpace> Embedder::run(const std::string& purpose,
-                                                                const std::string& input_json,
-                                                                std::int64_t project_id, std::int64_t image_id) {
+Embedder::Answer Embedder::run(const std::string& purpose, const std::string& input_json, std::int64_t project_id,
+                               std::int64_t image_id) {
   RunSpec spec;
   spec.purpose = purpose;
   spec.model = settings_.model;
@@ -106,7 +107,14 @@ std::pair<std::vector<float>, store::VectorSpace> Embedder::run(const std::strin
   spec.image_id = image_id;
   spec.wait_seconds = settings_.wait_seconds;
   spec.max_poll = std::chrono::minutes(5);
-  const auto row = runner_().run(spec);
+  auto row = runner_().run(spec);
+  if (row.status == store::PredictionStatus::succeeded && row.output == store::kStoredEmbedding) {
+    // Paid before, its vector stored, and the caller did not find it (the
+    // vectors folder was removed): the old row stays as history, one new
+    // prediction replaces it.
+    store::retire_prediction_key(db_, row.id);
+    row = runner_().run(spec);
+  }
   if (row.status != store::PredictionStatus::succeeded) {
     if (store::settled(row.status))
       throw util::remote_error(settings_.model.full() + " " + store::to_string(row.status) +
@@ -122,41 +130,56 @@ std::pair<std::vector<float>, store::VectorSpace> Embedder::run(const std::strin
   // The version that ran names the space (the pinned one, or the one the
   // runner resolved): two versions' vectors never meet.
   auto space = store::vector_space(db_, settings_.model.full(), row.version, static_cast<int>(v.size()));
-  return {std::move(v), std::move(space)};
+  return {std::move(v), std::move(space), row.id};
 }
 
-void Embedder::fetch_run_times() {
+void Embedder::finish(bool fetch_times) {
   std::vector<store::PredictionRow> rows;
+  std::vector<std::int64_t> stored;
   {
     std::lock_guard lock(unpriced_mu_);
     rows.swap(unpriced_);
+    stored.swap(stored_);
   }
-  if (!rows.empty()) runner_().fetch_predict_times(std::move(rows));
+  for (const auto id : stored) store::forget_embedding_output(db_, id);
+  if (fetch_times && !rows.empty()) runner_().fetch_predict_times(std::move(rows));
 }
 
 std::vector<float> Embedder::text(const std::string& query) {
   const std::string key = query_key(query);
   if (auto s = space())
     if (auto cached = store::cached_query_vector(db_, *s, key)) return *cached;
-  auto [v, s] = run("embed_text", json{{"text", key}}.dump(), 0, 0);
-  store::cache_query_vector(db_, s, key, v);
-  return v;
+  auto a = run("embed_text", json{{"text", key}}.dump(), 0, 0);
+  store::cache_query_vector(db_, a.space, key, a.vector);
+  store::forget_embedding_output(db_, a.prediction_id);
+  return a.vector;
 }
 
 std::vector<float> Embedder::image(const store::Image& img) {
-  if (auto s = space())
+  if (auto s = space()) {
     if (auto stored = store::image_vector(db_, *s, img.id)) return *stored;
+    // The same file in another project (or uploaded again): its vector, unpaid.
+    for (const auto other : store::image_ids_with_sha256(db_, img.sha256))
+      if (other != img.id)
+        if (auto stored = store::image_vector(db_, *s, other)) {
+          store::put_image_vector(db_, *s, img.id, *stored);
+          return *stored;
+        }
+  }
   check_image_input();
   const std::string input = json{{"image", embed_thumbnail(db_.data_dir() / img.path, settings_.thumbnail_px)}}.dump();
-  auto [v, s] = run("embed", input, img.project_id, img.id);
-  store::put_image_vector(db_, s, img.id, v);
-  return v;
+  auto a = run("embed", input, img.project_id, img.id);
+  store::put_image_vector(db_, a.space, img.id, a.vector);
+  std::lock_guard lock(unpriced_mu_);
+  stored_.push_back(a.prediction_id);
+  return a.vector;
 }
 
 std::vector<float> Embedder::file(const std::filesystem::path& file) {
   check_image_input();
   const std::string input = json{{"image", embed_thumbnail(file, settings_.thumbnail_px)}}.dump();
-  return run("embed", input, 0, 0).first;
+  // Kept in the prediction's row: the same file asked again costs nothing.
+  return run("embed", input, 0, 0).vector;
 }
 
 }  // namespace photoagent::workflows

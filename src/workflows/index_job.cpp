@@ -54,7 +54,7 @@ IndexReport run_index_job(store::Database& db, const Config& config, Embedder& e
   if (spec.dry_run || ids.empty()) return r;
   embedder.check_image_input();  // once, before the pool: a wrong model fails the run, not each image
   r.failed = embed_all(db, embedder, ids, spec.jobs, progress, &r.not_reached);
-  if (util::interrupt_signal() == 0) embedder.fetch_run_times();
+  embedder.finish(util::interrupt_signal() == 0);
   r.embedded = ids.size() - r.failed.size() - r.not_reached;
   util::throw_if_interrupted();  // Ctrl-C: exit 130 (143); the next run resumes
   return r;
@@ -78,7 +78,7 @@ std::vector<IndexFailure> auto_embed(store::Database& db, const Config& config, 
     return all;
   }
   auto failed = embed_all(db, embedder, ids, 8, {}, nullptr);
-  if (util::interrupt_signal() == 0) embedder.fetch_run_times();
+  embedder.finish(util::interrupt_signal() == 0);
   return failed;
 }
 

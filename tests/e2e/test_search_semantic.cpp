@@ -126,6 +126,15 @@ TEST_SUITE("e2e::search semantic") {
     CHECK(lib.created() == before + 5);
     // The matrix file sits beside the database.
     CHECK(fs::exists(lib.box.data_dir() / "vectors" / "space-1.i8"));
+    // Removed: --index sees the images as missing and embeds them again (the
+    // stored answers were not kept twice, so this pays once more, on request).
+    fs::remove_all(lib.box.data_dir() / "vectors");
+    auto rebuilt = lib.box.run({"search", "--index", "--json"});
+    REQUIRE_MESSAGE(rebuilt.code == 0, rebuilt.err);
+    CHECK(rebuilt.json()["missing"] == 5);
+    CHECK(rebuilt.json()["embedded"] == 5);
+    CHECK(lib.created() == before + 10);
+    CHECK(lib.ranked({"crimson", "--semantic", "--limit", "2"}).size() == 2);
   }
 
   TEST_CASE("--index resumes after an interruption without paying twice") {
@@ -234,7 +243,9 @@ TEST_SUITE("e2e::search semantic") {
     CHECK(exact_only.code == 0);
     CHECK(exact_only.err.find("--index") != std::string::npos);
     CHECK(exact_only.json().size() == 1);
+    const long before = lib.created();
     lib.index();
+    CHECK(lib.created() == before + 5);  // the two identical files share one embedding
     auto r = lib.box.run({"search", "--duplicates", "--json"});
     REQUIRE_MESSAGE(r.code == 0, r.err);
     auto groups = r.json();

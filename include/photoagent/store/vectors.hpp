@@ -48,10 +48,18 @@ void put_image_vectors(Database& db, const VectorSpace& space,
 // The image's current vector (unit length, from its int8 row), if any.
 std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& space, std::int64_t image_id);
 // Images (optionally of one project) with no vector in the space (every
-// image when there is no space yet), by id.
+// image when there is no space yet), by id. Records pointing past the end
+// of the matrix file (removed, or restored from an older copy) are dropped
+// first, so those images count as missing.
 std::vector<std::int64_t> images_without_vector(Database& db, const std::optional<VectorSpace>& space,
                                                 std::optional<std::int64_t> project_id);
 std::int64_t count_image_vectors(Database& db, const VectorSpace& space);
+
+// An embedding prediction's output once its vector is stored (the image's
+// row or the query cache): not kept twice (768 numbers are ~15 kB of JSON a
+// row). A run that meets it while the vector is gone asks again.
+inline constexpr const char* kStoredEmbedding = R"({"embedding":"kept in the vector store"})";
+void forget_embedding_output(Database& db, std::int64_t prediction_id);
 
 // Cached query vectors (unit length), by the exact text.
 std::optional<std::vector<float>> cached_query_vector(Database& db, const VectorSpace& space, const std::string& text);

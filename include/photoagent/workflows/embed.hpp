@@ -75,15 +75,24 @@ class Embedder {
   // as an image (the prediction row keeps the answer: asking again is free).
   std::vector<float> file(const std::filesystem::path& file);
 
-  // Sync answers carry no run time: learn it for the predictions this
-  // embedder made (a list page per 100), so spend is complete (DESIGN §10).
-  // Failures leave them for a later call.
-  void fetch_run_times();
+  // After a batch: the outputs of the images' predictions are dropped now
+  // that their vectors are stored (identical thumbnails within the batch
+  // shared them meanwhile), and, since sync answers carry no run time, it is
+  // learnt for the predictions made (a list page per 100), so spend is
+  // complete (DESIGN §10). Failures leave that for a later call.
+  // `fetch_times` false (Ctrl-C): the local part only.
+  void finish(bool fetch_times = true);
 
  private:
-  // One prediction; returns the vector and the space it belongs to.
-  std::pair<std::vector<float>, store::VectorSpace> run(const std::string& purpose, const std::string& input_json,
-                                                        std::int64_t project_id, std::int64_t image_id);
+  // One prediction; returns the vector, the space it belongs to and the
+  // prediction's row id.
+  struct Answer {
+    std::vector<float> vector;
+    store::VectorSpace space;
+    std::int64_t prediction_id = 0;
+  };
+  Answer run(const std::string& purpose, const std::string& input_json, std::int64_t project_id,
+             std::int64_t image_id);
   store::Database& db_;
   EmbedSettings settings_;
   RunnerSource runner_;
@@ -92,6 +101,7 @@ class Embedder {
   bool checked_ = false;
   std::mutex unpriced_mu_;
   std::vector<store::PredictionRow> unpriced_;  // made here, run time not known yet
+  std::vector<std::int64_t> stored_;             // predictions whose vectors are stored
 };
 
 // A small JPEG of the picture as a data URI (long side `max_side`).

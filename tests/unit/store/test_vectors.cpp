@@ -133,6 +133,19 @@ TEST_SUITE("store::vectors") {
     CHECK(set.rows.size() == 16);
   }
 
+  TEST_CASE("a matrix file removed or cut short: its images count as missing again") {
+    testing::SearchCache c;
+    auto s = store::vector_space(c.db, "m/clip", "v1", 8);
+    for (int id = 1; id <= 3; ++id) store::put_image_vector(c.db, s, id, axis(id));
+    CHECK(store::images_without_vector(c.db, s, std::nullopt).size() == 4);
+    std::filesystem::resize_file(s.file, std::filesystem::file_size(s.file) / 3);  // one row left
+    CHECK(store::images_without_vector(c.db, s, std::nullopt).size() == 6);
+    CHECK(store::count_image_vectors(c.db, s) == 1);
+    std::filesystem::remove(s.file);
+    CHECK(store::images_without_vector(c.db, s, std::nullopt).size() == 7);
+    CHECK(store::nearest_images(c.db, s, axis(1), {}, 10, 0).empty());
+  }
+
   TEST_CASE("query vectors are cached per space and exact text") {
     testing::SearchCache c;
     auto s = store::vector_space(c.db, "m/clip", "v1", 8);
