@@ -1,11 +1,13 @@
 #include "photoagent/workflows/batch_state.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -220,13 +222,28 @@ bool cut_torn_tail(int fd, const fs::path& path) {
   return true;
 }
 
+// True for an atomic write's temp name (NAME.tmp-PID-N, util/file.cpp) whose
+// process is gone: a single generate into the folder takes no batch lock, so
+// only a dead writer's temp files are ours to remove.
+bool dead_writers_temp(const std::string& name) {
+  const auto at = name.rfind(".tmp-");
+  if (at == std::string::npos) return false;
+  const char* p = name.c_str() + at + 5;
+  char* end = nullptr;
+  const long pid = std::strtol(p, &end, 10);
+  if (end == p || *end != '-' || pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
 // Temporary files of atomic writes that a kill left behind (ours and the
-// previous release's); only while holding the lock.
+// previous release's, and output images of a killed writer); only while
+// holding the lock.
 void remove_stale_temps(const fs::path& dir) {
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.starts_with(std::string(kJournal) + ".tmp-") || name.starts_with(std::string(kLegacy) + ".tmp-")) {
+    if (name.starts_with(std::string(kJournal) + ".tmp-") || name.starts_with(std::string(kLegacy) + ".tmp-") ||
+        dead_writers_temp(name)) {
       std::error_code rm;
       fs::remove(it->path(), rm);
     }
