@@ -12,6 +12,11 @@
 
 namespace e2e {
 
+// The photoagent binary the tests run: PA_E2E_PHOTOAGENT when set (to show a
+// test fails on an older build, e.g. PA_E2E_PHOTOAGENT=/work/old/build/photoagent),
+// else the one built with the tests.
+const char* photoagent_bin();
+
 struct Result {
   int code = -1;
   std::string out;
@@ -80,3 +85,8 @@ class Sandbox {
 };
 
 }  // namespace e2e
+
+// Tests name the binary as PHOTOAGENT_BIN in many files; this makes each of
+// them follow PA_E2E_PHOTOAGENT too.
+#undef PHOTOAGENT_BIN
+#define PHOTOAGENT_BIN (::e2e::photoagent_bin())

@@ -1,0 +1,228 @@
+// Rows of issue 13's table whose other tests could not fail on the build
+// before the fixes, or failed there for another reason (a config key it did
+// not know): each case here sets up the audit's exact input and fails on
+// that build for the audit's reason (PA_E2E_PHOTOAGENT runs an older
+// binary; tests/fakecloud/README.md).
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include "harness.hpp"
+#include "pictures.hpp"
+
+using e2e::FakeCloud;
+using e2e::Sandbox;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFlux = "black-forest-labs/flux-schnell";
+constexpr const char* kHuge = "99999999999999999999999";
+constexpr const char* kCreate = "POST /v1/models/{owner}/{name}/predictions";
+constexpr const char* kDelivery = "GET /_delivery/{id}/{file}";
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+long route_count(const FakeCloud& cloud, const std::string& route) {
+  const auto by = cloud.stats()["requests_by_route"];
+  return by.contains(route) ? by[route].get<long>() : 0;
+}
+
+// Settings written to the config file itself, not with `config set`: a build
+// that does not know a key then ignores it and shows its own behaviour.
+void write_config(const Sandbox& box, const json& values) {
+  fs::create_directories(box.config_dir());
+  std::ofstream(box.config_dir() / "config.json") << values.dump();
+}
+
+// A logged-in studio with a project of captioned photos (as in test_train.cpp).
+struct Studio {
+  FakeCloud cloud;
+  Sandbox box{cloud};
+  e2e::TempDir in;
+  explicit Studio(const std::string& config = R"({"training_duration_ms":500})") : cloud({"--config-json", config}) {
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    REQUIRE(box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
+    REQUIRE(box.run({"login", "--sendgrid", "--with-token", "--from", "studio@example.com", "--to", "ada@example.com"},
+                    "SG.good").code == 0);
+    REQUIRE(box.run({"project", "create", "ada", "--kind", "person", "--hf-repo", "ada-hf/ada-lora"}).code == 0);
+    for (int i = 0; i < 10; ++i) {
+      const auto name = "p" + std::to_string(10 + i);
+      e2e::write_file(in.path() / (name + ".jpg"), e2e::encode_jpeg(e2e::pattern(320, 240, 3, static_cast<unsigned>(i))));
+      e2e::write_file(in.path() / (name + ".txt"), "smiling, photo " + std::to_string(i));
+    }
+    REQUIRE(box.run({"upload", "ada", in.path().string()}).code == 0);
+  }
+};
+
+// A 429 whose only hint is `hint` (headers and body as given), once, on the create.
+json throttle_once(const json& headers, const std::string& detail) {
+  return {{{"route", kCreate}, {"kind", "status"}, {"status", 429}, {"count", 1}, {"retry_after", nullptr},
+           {"headers", headers}, {"body", {{"detail", detail}, {"status", 429}}}}};
+}
+
+}  // namespace
+
+TEST_SUITE("e2e::issue 13 rows") {
+  // The other 429 test also sends a huge Retry-After, which the old parser
+  // read first (and overflowed to a short wait); these hints come alone.
+  TEST_CASE("row 429: a huge 'resets in ~Ns' alone waits the longest backoff, never 'internal error: stoll'") {
+    FakeCloud cloud;
+    Sandbox box(cloud);
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    cloud.post("/_fake/config", {{"faults", throttle_once(json::object(), std::string("Request was throttled. Your rate "
+                                                                                       "limit resets in ~") +
+                                                                              kHuge + "s.")}});
+    auto r = box.run_and_signal({"generate", "--model", kFlux, "a fox", "-o", (box.home() / "out").string()}, SIGINT, 2000);
+    CHECK_MESSAGE(r.code == 130, r.err);  // it was waiting when interrupted
+    CHECK(cloud.stats()["faults_injected"] == 1);
+    CHECK_MESSAGE(!has(r.err, "internal error"), r.err);
+    CHECK_FALSE(has(r.err, "stoll"));
+  }
+
+  TEST_CASE("row 429: a huge RateLimit value alone in a batch waits; no item fails with 'internal error: stoll'") {
+    FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":50})"}};
+    Sandbox box(cloud);
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    cloud.post("/_fake/config",
+               {{"faults", throttle_once({{"RateLimit", std::string("\"api\";r=0;t=") + kHuge}}, "Request was throttled.")}});
+    const auto batch = box.home() / "b.jsonl";
+    std::ofstream(batch) << "{\"prompt\":\"one\"}\n{\"prompt\":\"two\"}\n{\"prompt\":\"three\"}\n";
+    auto r = box.run_and_signal({"generate", "--model", kFlux, "--batch", batch.string(), "-o",
+                                 (box.home() / "out").string(), "--concurrency", "2"},
+                                SIGINT, 2500);
+    CHECK_MESSAGE(r.code == 130, r.err);  // before: exit 6, the throttled item failed
+    CHECK(cloud.stats()["faults_injected"] == 1);
+    CHECK_FALSE(has(r.err, "terminate"));
+    CHECK_FALSE(has(r.err, "internal error"));
+  }
+
+  TEST_CASE("row weights: a tar announced at 2 GiB over the configured cap is fetched once and leaves no file") {
+    Studio s;
+    write_config(s.box, {{"download.max_weights_mb", "100"}});
+    s.cloud.post("/_fake/config", {{"faults", {{{"route", kDelivery}, {"kind", "oversize"}, {"length", 2147483648ULL}}}}});
+    auto r = s.box.run({"train", "ada", "--wait", "--json"}, "", {}, 120);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const auto t = r.json();
+    CHECK(t["hf_pushed"] == false);
+    CHECK_MESSAGE(has(t.value("hf_error", ""), "larger than the 100 MiB allowed (Content-Length: 2147483648)"), t.dump());
+    CHECK(route_count(s.cloud, kDelivery) == 1);  // before: the body written without a cap, then fetched 5 more times
+    for (const auto& e : fs::recursive_directory_iterator(s.box.home()))
+      CHECK_MESSAGE(e.path().filename() != "weights.tar", e.path().string());
+  }
+
+  TEST_CASE("row trickle: a body at 2 bytes a second ends at the configured deadline, not when the server likes") {
+    FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":50})"}};
+    Sandbox box(cloud);
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    write_config(box, {{"download.output_deadline_s", "2"}});
+    cloud.post("/_fake/config", {{"faults", {{{"route", kDelivery}, {"kind", "trickle"}, {"bytes_per_s", 2}}}}});
+    const auto start = std::chrono::steady_clock::now();
+    auto r = box.run({"generate", "--model", kFlux, "a lighthouse", "-o", (box.home() / "o").string(), "--json"}, "", {},
+                     30);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK_MESSAGE(took < std::chrono::seconds(20), r.err);  // before: still reading when the harness gave up
+    CHECK(r.code == 1);
+    CHECK_MESSAGE(has(r.out, "took longer than 2 s"), r.out);
+  }
+
+  TEST_CASE("row model card: an API string with backticks and HTML stays inside its code span") {
+    Studio s;
+    const std::string version = "ada-lab/ada:`<img src=x onerror=alert(1)>`";
+    s.cloud.post("/_fake/config", {{"faults", {{{"route", "GET /v1/trainings/{id}"}, {"kind", "patch"},
+                                                {"if_contains", "succeeded"},
+                                                {"patch", {{"output", {{"version", version}}}}}}}}});
+    auto r = s.box.run({"train", "ada", "--wait"}, "", {}, 120);
+    REQUIRE_MESSAGE(r.code == 0, r.err);
+    const auto card = s.cloud.get_text("/_fake/hf/files?repo=ada-hf/ada-lora&path=README.md");
+    // A longer fence, padded because the text ends with a backtick (CommonMark).
+    CHECK_MESSAGE(has(card, "Replicate version: `` " + version + " ``\n"), card);
+    CHECK_FALSE(has(card, "Replicate version: `" + version + "`\n"));  // before: the img tag left the code span
+    auto mail = s.cloud.get("/_fake/outbox");
+    REQUIRE(mail.size() == 1);
+    for (const auto& part : mail[0]["body"]["content"])
+      if (part["type"] == "text/html") CHECK_FALSE(has(part["value"].get<std::string>(), "<img"));
+  }
+
+  TEST_CASE("row corrupted database: a damaged table found after the open is one line naming cache check") {
+    FakeCloud cloud;
+    Sandbox box(cloud);
+    e2e::TempDir files;
+    REQUIRE(box.run({"project", "create", "ada", "--kind", "person"}).code == 0);
+    std::vector<std::string> up{"upload", "ada"};
+    for (unsigned i = 1; i <= 3; ++i) {
+      const auto p = files.path() / ("p" + std::to_string(i) + ".jpg");
+      e2e::write_file(p, e2e::encode_jpeg(e2e::pattern(300, 200, 3, i)));
+      up.push_back(p.string());
+    }
+    REQUIRE(box.run(up).code == 0);
+    const auto db = box.data_dir() / "photoagent.db";
+    REQUIRE(box.run({"project", "list"}).code == 0);  // checkpointed: the rows are in the main file
+    // The images table's root page, found with the sqlite3 shell (as tests/chaos does); the
+    // schema and the header stay sound, so the cache opens and only reading the table fails.
+    auto q = e2e::run_process({"/usr/bin/sqlite3", "-readonly", db.string(),
+                               "PRAGMA wal_checkpoint(TRUNCATE); SELECT rootpage FROM sqlite_master WHERE name='images';"
+                               " PRAGMA page_size;"},
+                              {{"PATH", "/usr/bin:/bin"}});
+    REQUIRE_MESSAGE(q.code == 0, q.err);
+    std::istringstream lines(q.out);
+    std::string busy, root, size;
+    std::getline(lines, busy);
+    std::getline(lines, root);
+    std::getline(lines, size);
+    REQUIRE_MESSAGE(std::stol(root) > 1, q.out);
+    {
+      std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>((std::stol(root) - 1) * std::stol(size)));
+      for (long i = 0; i < std::stol(size); ++i) f.put(static_cast<char>((i * 131 + 7) & 0xff));
+    }
+    REQUIRE(box.run({"project", "list"}).code == 0);  // the open and other tables work
+    auto r = box.run({"project", "images", "ada"});
+    CHECK(r.code == 1);
+    CHECK_MESSAGE(!has(r.err, "internal error"), r.err);
+    CHECK_MESSAGE(r.err ==
+                      "error: the cache database is damaged: run `photoagent cache check`; restore from a backup "
+                      "made with `photoagent cache backup`\n",
+                  r.err);
+  }
+
+  // test_cache.cpp's read-only case runs as whoever runs the suite; as root
+  // a 0444 file is still writable to SQLite, and the old build wrote to it.
+  // Here a user that cannot write it runs photoagent (root drops to nobody).
+  TEST_CASE("row read-only database: a write to a database its user cannot write is one line, exit 1") {
+    FakeCloud cloud;
+    Sandbox box(cloud);
+    REQUIRE(box.run({"project", "create", "ada", "--kind", "person"}).code == 0);
+    const auto db = box.data_dir() / "photoagent.db";
+    auto as_user = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), PHOTOAGENT_BIN);
+      if (::geteuid() == 0)
+        args.insert(args.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+      return e2e::run_process(args, box.env);
+    };
+    if (::geteuid() == 0) {
+      ::chmod(box.home().c_str(), 0755);  // nobody must reach its own files below
+      for (const auto& e : fs::recursive_directory_iterator(box.home())) REQUIRE(::lchown(e.path().c_str(), 65534, 65534) == 0);
+      REQUIRE(::chown(box.home().c_str(), 65534, 65534) == 0);
+    }
+    ::chmod(db.c_str(), 0444);
+    auto list = as_user({"project", "list"});
+    REQUIRE_MESSAGE(list.code == 0, list.err);
+    auto write = as_user({"project", "create", "bob", "--kind", "person"});
+    CHECK(write.code == 1);
+    CHECK_MESSAGE(write.err == "error: the cache database is read-only: " + db.string() + "; check its permissions\n",
+                  write.err);  // before: "internal error: attempt to write a readonly database"
+    // SQLite made the -wal and -shm files of the read-only open with the
+    // database's mode (0444): the fix is to all three.
+    for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((db.string() + suffix).c_str(), 0644);
+    auto again = as_user({"project", "create", "bob", "--kind", "person"});
+    CHECK_MESSAGE(again.code == 0, again.err);
+  }
+}
