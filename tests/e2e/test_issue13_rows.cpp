@@ -68,6 +68,21 @@ json throttle_once(const json& headers, const std::string& detail) {
            {"headers", headers}, {"body", {{"detail", detail}, {"status", 429}}}}};
 }
 
+// Permissions stop only a user who is not root: when the suite runs as
+// root, a sandbox is handed to `nobody` and photoagent runs as nobody.
+void hand_to_user(const fs::path& home) {
+  if (::geteuid() != 0) return;
+  ::chmod(home.c_str(), 0755);  // nobody must reach its own files below
+  for (const auto& e : fs::recursive_directory_iterator(home)) REQUIRE(::lchown(e.path().c_str(), 65534, 65534) == 0);
+  REQUIRE(::chown(home.c_str(), 65534, 65534) == 0);
+}
+
+e2e::Result run_as_user(const Sandbox& box, std::vector<std::string> args) {
+  args.insert(args.begin(), PHOTOAGENT_BIN);
+  if (::geteuid() == 0) args.insert(args.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  return e2e::run_process(args, box.env);
+}
+
 }  // namespace
 
 TEST_SUITE("e2e::issue 13 rows") {
@@ -201,17 +216,8 @@ TEST_SUITE("e2e::issue 13 rows") {
     Sandbox box(cloud);
     REQUIRE(box.run({"project", "create", "ada", "--kind", "person"}).code == 0);
     const auto db = box.data_dir() / "photoagent.db";
-    auto as_user = [&](std::vector<std::string> args) {
-      args.insert(args.begin(), PHOTOAGENT_BIN);
-      if (::geteuid() == 0)
-        args.insert(args.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
-      return e2e::run_process(args, box.env);
-    };
-    if (::geteuid() == 0) {
-      ::chmod(box.home().c_str(), 0755);  // nobody must reach its own files below
-      for (const auto& e : fs::recursive_directory_iterator(box.home())) REQUIRE(::lchown(e.path().c_str(), 65534, 65534) == 0);
-      REQUIRE(::chown(box.home().c_str(), 65534, 65534) == 0);
-    }
+    hand_to_user(box.home());
+    auto as_user = [&](const std::vector<std::string>& args) { return run_as_user(box, args); };
     ::chmod(db.c_str(), 0444);
     auto list = as_user({"project", "list"});
     REQUIRE_MESSAGE(list.code == 0, list.err);
@@ -224,5 +230,35 @@ TEST_SUITE("e2e::issue 13 rows") {
     for (const char* suffix : {"", "-wal", "-shm"}) ::chmod((db.string() + suffix).c_str(), 0644);
     auto again = as_user({"project", "create", "bob", "--kind", "person"});
     CHECK_MESSAGE(again.code == 0, again.err);
+  }
+
+  // test_hostile_input.cpp's read-only -o case is skipped under root.
+  TEST_CASE("row -o: a folder its user cannot write is refused before any prediction is paid") {
+    FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":50})"}};
+    Sandbox box(cloud);
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    const auto ro = box.home() / "ro";
+    fs::create_directories(ro);
+    hand_to_user(box.home());
+    ::chmod(ro.c_str(), 0555);
+    auto r = run_as_user(box, {"generate", "--model", kFlux, "a fox", "-o", ro.string()});
+    CHECK(r.code == 2);
+    CHECK_MESSAGE(has(r.err, "cannot write into"), r.err);
+    CHECK(cloud.stats()["predictions_created"] == 0);  // before: paid, then 'cannot write'
+  }
+
+  // test_hostile_input.cpp's CSV case has a non-UTF-8 line first, which
+  // stopped the old build before it reached the NUL.
+  TEST_CASE("row NUL in a CSV field: that line fails naming the byte, the others keep their exact text") {
+    FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":50})"}};
+    Sandbox box(cloud);
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    const auto batch = box.home() / "b.csv";
+    e2e::write_file(batch, std::string("prompt,seed\nfirst line,1\nzebra") + '\0' + " here,2\nlast line,3\n");
+    auto r = box.run({"generate", "--model", kFlux, "--batch", batch.string(), "-o", (box.home() / "o").string(), "--json"});
+    CHECK_MESSAGE(r.code == 6, r.err);  // before: 0, the line sent cut or whole
+    CHECK_MESSAGE(has(r.err, "b.csv:3: the line holds a NUL character at byte 6"), r.err);
+    CHECK(cloud.stats()["predictions_created"] == 2);
+    CHECK_FALSE(has(r.out, "zebra"));
   }
 }
