@@ -10,7 +10,7 @@ util::Error sqlite_error(int code, const std::string& detail, const std::filesys
   switch (code & 0xff) {
     case SQLITE_READONLY:
     case SQLITE_PERM:
-      return util::failure("the cache database is read-only: " + file + "; check its permissions");
+      return util::failure("the cache database is read-only: " + file + "; check the permissions of it and of its -wal and -shm files");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       return util::failure(

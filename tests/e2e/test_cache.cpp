@@ -288,7 +288,7 @@ TEST_SUITE("e2e::cache") {
     CHECK(list.out.find("ada") != std::string::npos);
     auto write = c.box.run({"project", "create", "bob", "--kind", "person"});
     CHECK(write.code == 1);
-    CHECK(write.err == "error: the cache database is read-only: " + c.db().string() + "; check its permissions\n");
+    CHECK(write.err == "error: the cache database is read-only: " + c.db().string() + "; check the permissions of it and of its -wal and -shm files\n");
     CHECK(write.err.find("internal error") == std::string::npos);
     ::chmod(c.db().c_str(), 0644);
     CHECK(c.box.run({"project", "create", "bob", "--kind", "person"}).code == 0);

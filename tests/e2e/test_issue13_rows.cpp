@@ -223,7 +223,7 @@ TEST_SUITE("e2e::issue 13 rows") {
     REQUIRE_MESSAGE(list.code == 0, list.err);
     auto write = as_user({"project", "create", "bob", "--kind", "person"});
     CHECK(write.code == 1);
-    CHECK_MESSAGE(write.err == "error: the cache database is read-only: " + db.string() + "; check its permissions\n",
+    CHECK_MESSAGE(write.err == "error: the cache database is read-only: " + db.string() + "; check the permissions of it and of its -wal and -shm files\n",
                   write.err);  // before: "internal error: attempt to write a readonly database"
     // SQLite made the -wal and -shm files of the read-only open with the
     // database's mode (0444): the fix is to all three.

@@ -88,7 +88,7 @@ TEST_SUITE("store::cache_care") {
   TEST_CASE("SQLite's codes in the user's words") {
     const fs::path db = "/data/photoagent.db";
     CHECK(store::sqlite_error(SQLITE_READONLY, "attempt to write a readonly database", db).message() ==
-          "the cache database is read-only: /data/photoagent.db; check its permissions");
+          "the cache database is read-only: /data/photoagent.db; check the permissions of it and of its -wal and -shm files");
     CHECK(store::sqlite_error(SQLITE_READONLY_DBMOVED, "", db).message().starts_with("the cache database is read-only"));
     const std::string damaged =
         "the cache database is damaged: run `photoagent cache check`; restore from a backup made with "
@@ -128,7 +128,7 @@ TEST_SUITE("store::cache_care") {
       FAIL("the write went through");
     } catch (const photoagent::util::Error& e) {
       CHECK(e.message() == "the cache database is read-only: " + (dir.path() / "photoagent.db").string() +
-                               "; check its permissions");
+                               "; check the permissions of it and of its -wal and -shm files");
     }
     CHECK(store::stored_files(d).size() == 7);
   }
