@@ -25,6 +25,7 @@
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/interrupt.hpp"
+#include "photoagent/util/printable.hpp"
 #include "photoagent/util/redact.hpp"
 #include "photoagent/util/strings.hpp"
 
@@ -185,7 +186,9 @@ extern "C" int on_debug(CURL*, curl_infotype type, char* data, size_t size, void
     }
   }
   if (body && chunk.size() > 2048) chunk = chunk.substr(0, 2048);
-  std::string text = util::redact_trace(chunk, trace->secrets);
+  // Headers and bodies are the server's text: no terminal controls reach
+  // stderr (carriage returns become line breaks, dropped below as empty lines).
+  std::string text = util::printable(util::redact_trace(chunk, trace->secrets));
   std::string out;
   for (const auto& line : util::split(text, '\n', false)) {
     if (line.empty()) continue;
