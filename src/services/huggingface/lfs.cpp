@@ -22,6 +22,7 @@
 #include "photoagent/util/file.hpp"
 #include "photoagent/util/printable.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::services::huggingface::detail {
 using nlohmann::json;
@@ -163,15 +164,20 @@ void put_basic(const Api& api, const LfsObject& o, const json& upload) {
   storage_send(api, req, "store " + o.path_in_repo);
 }
 
+// A whole positive number that fits 64 bits, as a JSON number or a string
+// of digits (huggingface_hub takes int() of either); a larger one than the
+// file is one part.
 std::uint64_t chunk_size_of(const json& header) {
   const auto it = header.find("chunk_size");
-  std::uint64_t n = 0;
-  if (it->is_number_unsigned()) n = it->get<std::uint64_t>();
-  else if (it->is_string() && !it->get<std::string>().empty() && it->get<std::string>().size() < 19 &&
-           it->get<std::string>().find_first_not_of("0123456789") == std::string::npos)
-    n = std::stoull(it->get<std::string>());
-  if (n == 0) throw util::remote_error("Hugging Face answered the upload with an invalid chunk_size");
-  return n;
+  std::optional<std::uint64_t> n;
+  if (it != header.end() && it->is_number_unsigned()) n = it->get<std::uint64_t>();
+  if (it != header.end() && it->is_string()) n = util::parse_uint64(it->get_ref<const std::string&>());
+  if (n && *n > 0) return *n;
+  std::string shown;  // what was sent, short: a string of any length, an object of any size
+  if (it != header.end())
+    shown = it->is_string() ? it->get_ref<const std::string&>() : it->is_primitive() ? it->dump() : it->type_name();
+  throw util::remote_error("Hugging Face answered the upload with an invalid chunk_size" +
+                           (shown.empty() ? std::string() : " (`" + util::excerpt(shown, 40) + "`)"));
 }
 
 // HF's multipart adapter: header = {chunk_size, "00001": url, ...}; the
@@ -181,9 +187,9 @@ void put_multipart(const Api& api, const LfsObject& o, const json& upload) {
   const std::uint64_t chunk = chunk_size_of(header);
   std::map<std::uint64_t, std::string> urls;
   for (const auto& [k, v] : header.items())
-    if (!k.empty() && k.size() < 10 && k.find_first_not_of("0123456789") == std::string::npos && v.is_string())
-      urls[std::stoull(k)] = v.get<std::string>();
-  const std::uint64_t parts = (o.size + chunk - 1) / chunk;
+    if (auto n = k.size() < 10 ? util::parse_uint64(k) : std::nullopt; n && v.is_string())  // "00001"...
+      urls[*n] = v.get<std::string>();
+  const std::uint64_t parts = o.size / chunk + (o.size % chunk != 0);  // o.size + chunk - 1 could wrap
   if (parts == 0 || urls.size() != parts || urls.begin()->first != 1 || urls.rbegin()->first != parts)
     throw util::remote_error("Hugging Face gave " + std::to_string(urls.size()) + " part URLs for " +
                              o.path_in_repo + ", which needs " + std::to_string(parts));
