@@ -20,14 +20,16 @@ report=$work/report
 : >"$work/proc"
 # The scanner reads its patterns from a file, so its own command line holds none.
 printf '%s\n' r8_CANARY hf_CANARY SG.CANARY >"$work/patterns"
-(
+scan_processes() {
   while :; do
     for f in $(grep -a -l -F -f "$work/patterns" /proc/[0-9]*/cmdline 2>/dev/null); do
-      echo "process list: $(tr '\0' ' ' <"$f" 2>/dev/null | cut -c1-300)" >>"$work/proc"
+      line=$( { tr '\0' ' ' <"$f" | cut -c1-300; } 2>/dev/null)
+      [ -n "$line" ] && echo "process list: $line" >>"$work/proc"
     done
     sleep 0.05
   done
-) &
+}
+scan_processes &
 scanner=$!
 trap 'kill $scanner 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -36,11 +38,15 @@ bash -c 'sleep 1; :' audit-selftest r8_CANARYselftest &
 planted=$!
 sleep 0.5
 wait $planted
+kill $scanner
+wait $scanner 2>/dev/null
 if ! grep -q selftest "$work/proc"; then
   echo "secrets audit: the process-list scanner missed a planted canary"
   exit 1
 fi
 : >"$work/proc"
+scan_processes &
+scanner=$!
 PA_E2E_CANARY=1 PA_E2E_CANARY_PLANT=1 PA_E2E_CANARY_REPORT=$work/planted "$e2e" -tc='usage errors exit 2*' >/dev/null 2>&1
 if ! grep -q planted-canary "$work/planted" 2>/dev/null; then
   echo "secrets audit: the harness's file scan missed a planted canary"
@@ -57,7 +63,7 @@ tail -3 "$work/e2e.log"
 # The suite's own failures are the e2e label's business (--debug changes some
 # messages tests compare); here they are listed, and only a leak fails.
 failed=$(grep -c '^TEST CASE:' "$work/e2e.log")
-echo "secrets audit: e2e exit $rc in $(( $(date +%s) - start )) s ($failed case(s) failed under canaries + --debug); $(grep -c '' "$report") finding(s)"
+echo "secrets audit: e2e exit $rc in $(( $(date +%s) - start )) s ($failed case(s) failed under canaries + --debug); $(sort -u "$report" | grep -c '') finding(s)"
 [ "$failed" -gt 0 ] && grep '^TEST CASE:' "$work/e2e.log" | sort -u | head -40
 if [ -s "$report" ]; then
   sort -u "$report" | head -50
