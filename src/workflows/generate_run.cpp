@@ -183,7 +183,10 @@ GenerateResult Generator::run(const PlannedPrediction& p, bool wait, bool retry_
     res.error = "out of memory";
   } catch (const std::exception& e) {
     // Whatever else went wrong stays this item's failure: the batch goes on.
-    res.error = std::string("internal error: ") + e.what();
+    // The cache database failing under a statement (damaged, full, made
+    // read-only) is said in the store's words, with its way out.
+    if (auto known = db_.explain(e)) res.error = known->message();
+    else res.error = std::string("internal error: ") + e.what();
   } catch (...) {
     res.error = "internal error: an exception of unknown type";
   }

@@ -44,6 +44,7 @@ class Ingestor {
     } catch (const std::bad_alloc&) {
       throw util::failure("out of memory while decoding");
     } catch (const std::exception& e) {
+      if (auto known = db_.explain(e)) throw *known;  // the cache database, with its way out
       throw util::failure(std::string("could not be stored: ") + e.what());
     }
   }

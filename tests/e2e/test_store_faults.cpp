@@ -1,0 +1,88 @@
+// The cache database failing under a statement of one item of a batch
+// (issue 13, "read-only or corrupted database after open"): the item fails
+// with the store's one line and its way out (`cache check`, a backup), never
+// "internal error: ..." or SQLite's bare words.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness.hpp"
+#include "pictures.hpp"
+
+using e2e::FakeCloud;
+using e2e::Sandbox;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// Overwrites the root page of `table` (or index), the header and the schema intact (as
+// test_issue13_rows.cpp does), so the cache opens and only that table fails.
+void damage_table(const fs::path& db, const std::string& table) {
+  auto q = e2e::run_process({"/usr/bin/sqlite3", db.string(),
+                             "PRAGMA wal_checkpoint(TRUNCATE); SELECT rootpage FROM sqlite_master WHERE name='" + table +
+                                 "'; PRAGMA page_size;"},
+                            {{"PATH", "/usr/bin:/bin"}});
+  REQUIRE_MESSAGE(q.code == 0, q.err);
+  std::istringstream lines(q.out);
+  std::string busy, root, size;
+  std::getline(lines, busy);
+  std::getline(lines, root);
+  std::getline(lines, size);
+  REQUIRE_MESSAGE(std::stol(root) > 1, q.out);
+  std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>((std::stol(root) - 1) * std::stol(size)));
+  for (long i = 0; i < std::stol(size); ++i) f.put(static_cast<char>((i * 131 + 7) & 0xff));
+}
+
+}  // namespace
+
+TEST_SUITE("e2e::store faults") {
+  // An index only an insert touches: the photos are read and checked, and
+  // storing each one is what fails.
+  TEST_CASE("upload: a damaged index of the images table fails each photo with the store's line, not SQLite's words") {
+    FakeCloud cloud;
+    Sandbox box(cloud);
+    e2e::TempDir files;
+    REQUIRE(box.run({"project", "create", "ada", "--kind", "person"}).code == 0);
+    const auto first = files.path() / "p1.jpg";
+    e2e::write_file(first, e2e::encode_jpeg(e2e::pattern(300, 200, 3, 1)));
+    REQUIRE(box.run({"upload", "ada", first.string()}).code == 0);
+    damage_table(box.data_dir() / "photoagent.db", "images_by_created");
+    std::vector<std::string> up{"upload", "ada"};
+    for (unsigned i = 2; i <= 3; ++i) {
+      const auto p = files.path() / ("p" + std::to_string(i) + ".jpg");
+      e2e::write_file(p, e2e::encode_jpeg(e2e::pattern(300, 200, 3, i)));
+      up.push_back(p.string());
+    }
+    auto r = box.run(up);
+    const std::string all = r.out + r.err;
+    CHECK(r.code != 0);
+    CHECK_MESSAGE(has(all, "the cache database is damaged: run `photoagent cache check`"), all);
+    CHECK_MESSAGE(!has(all, "malformed"), all);
+    CHECK_MESSAGE(!has(all, "internal error"), all);
+  }
+
+  // An index only new predictions touch: the batch is read and planned,
+  // and recording each item before paying is what fails (nothing is sent).
+  TEST_CASE("generate --batch: a damaged predictions index fails each item with the store's line") {
+    FakeCloud cloud;
+    Sandbox box(cloud);
+    e2e::TempDir dir;
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    auto first = box.run({"generate", "--model", "black-forest-labs/flux-schnell", "first", "-o", dir.path().string()});
+    REQUIRE_MESSAGE(first.code == 0, first.err);  // the table has rows, its index a page of its own
+    damage_table(box.data_dir() / "photoagent.db", "predictions_by_created");
+    const auto batch = dir.path() / "batch.jsonl";
+    e2e::write_file(batch, "{\"prompt\":\"a\"}\n{\"prompt\":\"b\"}\n");
+    auto r = box.run({"generate", "--model", "black-forest-labs/flux-schnell", "--batch", batch.string(), "-o",
+                      (dir.path() / "out").string()});
+    const std::string all = r.out + r.err;
+    CHECK(r.code != 0);
+    CHECK_MESSAGE(has(all, "the cache database is damaged: run `photoagent cache check`"), all);
+    CHECK_MESSAGE(!has(all, "internal error"), all);
+    CHECK_MESSAGE(!has(all, "malformed"), all);
+  }
+}

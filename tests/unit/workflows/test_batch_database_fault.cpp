@@ -1,0 +1,95 @@
+// A batch whose cache database is damaged while an item runs (issue 13: "read-only
+// or corrupted database after open"): a statement of that item fails inside
+// SQLite, and the item's error is the store's one line with its recovery
+// hint, not "internal error: database disk image is malformed".
+#include <doctest/doctest.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "photoagent/store/database.hpp"
+#include "photoagent/workflows/generate.hpp"
+#include "photoagent/workflows/generate_job.hpp"
+#include "support.hpp"
+
+using namespace photoagent;
+using nlohmann::json;
+
+namespace {
+
+std::string model_json() {
+  json props = {{"prompt", {{"type", "string"}}}, {"seed", {{"type", "integer"}}}};
+  json version = {{"id", "dp-1"}};
+  version["openapi_schema"]["components"]["schemas"]["Input"]["properties"] = props;
+  json model = {{"owner", "black-forest-labs"}, {"name", "flux-schnell"}, {"is_official", true}};
+  model["latest_version"] = version;
+  return model.dump();
+}
+
+struct Rig {
+  testing::TempDir dir;
+  store::Database db{dir.path()};
+  workflows::Config config{dir.path() / "config.json", util::FixedEnv({})};
+  std::shared_ptr<testing::ScriptedTransport> t = std::make_shared<testing::ScriptedTransport>();
+  net::Client client{t, net::RetryPolicy{}, [](std::chrono::milliseconds) {}};
+  services::Api api{client, services::Service::replicate, "r8_x", "https://api.example/v1"};
+  net::SlidingWindowLimiter limiter{600, std::chrono::seconds(60)};
+  Rig() { t->on("GET", "/models/black-forest-labs/flux-schnell", 200, model_json()); }
+};
+
+// What another process (or a failing disk) does to the file: the
+// predictions table's root page overwritten, the header and schema intact.
+// A checkpoint first, so the rows are in the main file and every
+// connection's page cache is stale once the WAL restarts.
+void damage_predictions_table(const std::filesystem::path& db_file) {
+  long root = 0, page_size = 0;
+  {
+    SQLite::Database other(db_file.string(), SQLite::OPEN_READWRITE);
+    other.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    root = other.execAndGet("SELECT rootpage FROM sqlite_master WHERE name='predictions'").getInt();
+    page_size = other.execAndGet("PRAGMA page_size").getInt();
+  }
+  REQUIRE(root > 1);
+  std::fstream f(db_file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekp(static_cast<std::streamoff>((root - 1) * page_size));
+  for (long i = 0; i < page_size; ++i) f.put(static_cast<char>((i * 131 + 7) & 0xff));
+}
+
+}  // namespace
+
+TEST_SUITE("workflows::batch database fault") {
+  TEST_CASE("a database damaged while an item runs fails that item with the store's message, not 'internal error'") {
+    Rig rig;
+    rig.t->on("POST", "/models/black-forest-labs/flux-schnell/predictions", [&](const net::Request& req) {
+      damage_predictions_table(rig.db.file());  // after the item's row was written, before its answer is
+      json p = {{"id", "p1"}, {"status", "processing"}, {"input", json::parse(req.body)["input"]},
+                {"created_at", "2026-12-04T10:00:00Z"}};
+      return net::Response{201, {}, p.dump()};
+    });
+    workflows::GenerateJob job(rig.db, rig.config, rig.api, rig.limiter, std::nullopt);
+    testing::TempDir out;
+    std::istringstream in("{\"prompt\":\"a\"}\n");
+    workflows::GenerateJobSpec spec;
+    spec.request.prompt = "unused";
+    spec.request.out_dir = out.path();
+    spec.batch = "-";
+    spec.stdin_stream = &in;
+    spec.concurrency = 1;
+    std::vector<std::string> errors;
+    workflows::GenerateEvents ev;
+    ev.on_result = [&](const workflows::GenerateResult& r) { errors.push_back(r.error); };
+    try {
+      job.run(spec, ev);
+    } catch (const util::Error& e) {
+      // What follows the items may meet the damage too: as the same line.
+      CHECK_MESSAGE(e.message().rfind("the cache database is damaged", 0) == 0, e.message());
+    }
+    REQUIRE(errors.size() == 1);
+    CHECK_MESSAGE(errors[0].rfind("the cache database is damaged: run `photoagent cache check`", 0) == 0, errors[0]);
+    CHECK(errors[0].find("internal error") == std::string::npos);
+  }
+}
