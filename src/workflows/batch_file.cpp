@@ -4,12 +4,13 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <istream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "photoagent/util/error.hpp"
+#include "photoagent/util/input_file.hpp"
 #include "photoagent/util/strings.hpp"
 #include "photoagent/util/text_check.hpp"
 
@@ -86,7 +87,7 @@ std::vector<std::string> csv_fields(const std::string& line) {
 }  // namespace
 
 std::vector<BatchLine> read_batch(std::istream& stdin_stream, const std::string& path, const GenerateRequest& defaults) {
-  std::ifstream file;
+  std::optional<util::InputFile> file;  // close-on-exec, unlike std::ifstream
   std::istream* in = &stdin_stream;
   if (path != "-") {
     // Checked before anything is planned or paid: a folder opens as a stream
@@ -98,9 +99,9 @@ std::vector<BatchLine> read_batch(std::istream& stdin_stream, const std::string&
     if (kind == std::filesystem::file_type::directory)
       throw util::usage_error("--batch " + path + " is a folder, not a file",
                               "Name the JSON Lines or CSV file inside it.");
-    file.open(path);
-    if (!file || ec) throw util::failure("cannot read the batch file " + path + ": " + std::strerror(errno));
-    in = &file;
+    file.emplace(path);
+    if (!file->is_open() || ec) throw util::failure("cannot read the batch file " + path + ": " + std::strerror(errno));
+    in = &file->stream();
   }
   const std::string name = path == "-" ? "stdin" : path;
   const bool csv = util::to_lower(path).ends_with(".csv");

@@ -9,12 +9,12 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/file.hpp"
+#include "photoagent/util/input_file.hpp"
 #include "photoagent/util/paths.hpp"
 
 namespace photoagent::workflows {
@@ -120,10 +120,10 @@ class Merged {
 // Calls `each` with every well-formed record of a journal, in order; counts
 // the others (a torn line, or text that is not a record).
 void replay(const fs::path& path, const std::function<void(json&&)>& each, std::uint64_t& damaged) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return;
+  util::InputFile file(path);  // close-on-exec, unlike std::ifstream
+  if (!file.is_open()) return;
   std::string line;
-  while (std::getline(in, line)) {
+  while (std::getline(file.stream(), line)) {
     if (line.empty()) continue;
     json rec = json::parse(line, nullptr, false);
     if (!rec.is_object() || !rec.contains("key") || !rec["key"].is_string()) {
@@ -159,10 +159,10 @@ void for_each_merged(const fs::path& path, std::size_t keys, const std::function
   for (std::size_t pass = 0; pass < passes; ++pass) {
     auto mine = [&](std::string_view key) { return passes == 1 || hash(key) % passes == pass; };
     Merged merged;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return;
+    util::InputFile file(path);
+    if (!file.is_open()) return;
     std::string line;
-    while (std::getline(in, line)) {
+    while (std::getline(file.stream(), line)) {
       if (line.empty()) continue;
       const std::string_view seen = key_of(line);
       if (!seen.empty() && !mine(seen)) continue;

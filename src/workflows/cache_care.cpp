@@ -217,7 +217,7 @@ void sweep_stale_temps(const fs::path& data_dir, const util::Env& env) noexcept 
     if (auto st = stat_file(stamp); st && now - st->mtime < std::chrono::seconds(kTempMinAge).count()) return;
     std::error_code ec;
     if (::mkdir(tmp.c_str(), 0700) != 0 && errno != EEXIST) return;  // private, as the data folder
-    { util::FileHandle touch(std::fopen(stamp.c_str(), "w")); }  // the next sweep waits kTempMinAge
+    { util::FileHandle touch(std::fopen(stamp.c_str(), "we")); }  // the next sweep waits kTempMinAge
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
     int budget = 500;
     auto sweep = [&](const fs::path& folder, bool outside) {
