@@ -125,7 +125,8 @@ std::vector<CaptionOutcome> auto_caption(store::Database& db, PredictionRunner& 
   };
   util::ItemDoneCallback on_done;
   if (progress) on_done = [&](const util::ItemDone& d) { progress(d.done, d.total); };
-  const auto pool = util::parallel_for_each(images.size(), jobs, caption_one, on_done);
+  const auto pool = util::parallel_for_each(
+      images.size(), jobs, [&](std::size_t i) { db.explained([&] { caption_one(i); }); }, on_done);
 
   for (std::size_t i = 0; i < images.size(); ++i) {
     out[i].image_id = images[i].id;

@@ -85,4 +85,30 @@ TEST_SUITE("e2e::store faults") {
     CHECK_MESSAGE(!has(all, "internal error"), all);
     CHECK_MESSAGE(!has(all, "malformed"), all);
   }
+
+  // The photos are stored; captioning them records a prediction each, and
+  // that insert meets the damaged index inside a worker.
+  TEST_CASE("upload --auto-caption: a damaged predictions index fails each caption with the store's line") {
+    FakeCloud cloud;
+    Sandbox box(cloud);
+    e2e::TempDir files;
+    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
+    REQUIRE(box.run({"project", "create", "ada", "--kind", "person"}).code == 0);
+    auto first = box.run({"generate", "--model", "black-forest-labs/flux-schnell", "first", "-o",
+                          (files.path() / "gen").string()});
+    REQUIRE_MESSAGE(first.code == 0, first.err);
+    damage_table(box.data_dir() / "photoagent.db", "predictions_by_created");
+    std::vector<std::string> up{"upload", "ada", "--auto-caption"};
+    for (unsigned i = 1; i <= 2; ++i) {
+      const auto p = files.path() / ("p" + std::to_string(i) + ".jpg");
+      e2e::write_file(p, e2e::encode_jpeg(e2e::pattern(300, 200, 3, i)));
+      up.push_back(p.string());
+    }
+    auto r = box.run(up);
+    const std::string all = r.out + r.err;
+    CHECK_MESSAGE(has(all, "caption failed"), all);
+    CHECK_MESSAGE(has(all, "the cache database is damaged: run `photoagent cache check`"), all);
+    CHECK_MESSAGE(!has(all, "internal error"), all);
+    CHECK_MESSAGE(!has(all, "malformed"), all);
+  }
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include "photoagent/store/sqlite_error.hpp"
 
@@ -26,6 +27,20 @@ class Database {
   std::filesystem::path file() const { return file_in(data_dir_); }
   // A SQLite exception from this connection in the user's words, else nothing.
   std::optional<util::Error> explain(const std::exception& e) const { return sqlite_error(e, file()); }
+  // Runs `fn`; a SQLite exception from it leaves as explain()'s util::Error.
+  // For work whose catch-all would otherwise show SQLite's bare words (a
+  // worker pool's "internal error: database disk image is malformed").
+  template <class Fn>
+  decltype(auto) explained(Fn&& fn) const {
+    try {
+      return std::forward<Fn>(fn)();
+    } catch (const util::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      if (auto known = explain(e)) throw *known;
+      throw;
+    }
+  }
 
   // The connection's lock. Every store function holds it for its statements
   // and its transaction, so threads sharing the connection need no lock of
