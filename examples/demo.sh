@@ -70,10 +70,19 @@ out="$work/out"
 run generate ada "on a sailboat at golden hour" --style headshot -n 2 -o "$out"
 printf '%s\n' '{"prompt":"reading in a cafe","style":"instagram"}' '{"prompt":"at the summit","style":"cinematic"}' \
   '{"prompt":"lifting weights","style":"gym","id":"gym-1"}' > "$work/prompts.jsonl"
-run generate ada --batch "$work/prompts.jsonl" --concurrency 4 -o "$out" --json --contact-sheet "$out/contact-sheet.jpg"
+step generate ada --batch "$work/prompts.jsonl" --concurrency 4 -o "$out" --json --contact-sheet "$out/contact-sheet.jpg" --max-cost 1
+"$pa" generate ada --batch "$work/prompts.jsonl" --concurrency 4 -o "$out" --json --contact-sheet "$out/contact-sheet.jpg" --max-cost 1 | tee "$work/batch.jsonl"
 step "generate ada --batch ... (again: nothing is paid twice)"
 "$pa" generate ada --batch "$work/prompts.jsonl" -o "$out" -q >/dev/null && echo "rerun done"
+# A CI matrix runs one shard per job (examples/ci/); here both shards of the
+# example prompts file (every style), one after the other.
+run generate ada --batch "$root/examples/prompts.jsonl" --shard 1/2 -o "$work/shards" -q
+run generate ada --batch "$root/examples/prompts.jsonl" --shard 2/2 -o "$work/shards" -q
+# The same generation again with another seed, named by a template.
+gid=$(grep -o '"id":"g[0-9]*"' "$work/batch.jsonl" | head -n 1 | cut -d'"' -f4)
+run generate --rerun "$gid" --seed 7 -o "$out" --name '{project}-{style}-{seed}'
 run status --spend
+run status --spend --by day
 step "(the emulator's view) predictions created"
 curl -s "$origin/_fake/stats" | grep -o '"predictions_created":[0-9]*'
 ls -la "$out"
@@ -81,10 +90,25 @@ run project images ada --source generated
 # Everything photoagent made or saw is searchable, offline and at once.
 run search sailboat
 run search cafe --source generated --paths
+# Search by meaning: embed the backlog once (paid, resumable), then rank by vectors.
+run search --index --dry-run
+run search --index
+# (The emulator's CLIP model sees colour, light and shape; the real one sees content.)
+run search a wide picture --semantic --limit 3
+run search sailboat --hybrid --limit 3
+run search --like 19 --limit 3
+# Where did this file come from, and how to make it again?
+first=$(ls "$out"/*.png | head -n 1)
+run search --file "$first"
+# The cache looks after itself.
+run cache du
+run cache check
+run cache backup "$work/backup.db"
 run search ada --limit 12 --contact-sheet "$out/search.jpg"
 
 echo
 echo "Demo complete: login, projects, upload with captions, training with Hugging Face push and one email,"
 echo "generation with styles, a resumable batch and a contact sheet: $out/contact-sheet.jpg,"
-echo "and search with a sheet of its results: $out/search.jpg"
+echo "shards, a rerun with a named output, spend by day, search by words, meaning and likeness, where a file"
+echo "came from, cache care, and search with a sheet of its results: $out/search.jpg"
 if [ -z "${KEEP:-}" ]; then echo "(run with KEEP=1 to keep the files)"; fi
