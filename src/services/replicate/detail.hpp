@@ -3,10 +3,13 @@
 // optional string fields, creates that must never be repeated blindly, and
 // cursor pages whose `next` links are followed only on the API's own host.
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "photoagent/services/api.hpp"
+#include "photoagent/services/json_read.hpp"
 
 namespace photoagent::services::replicate::detail {
 
@@ -29,5 +32,18 @@ std::string get_page_body(const Api& api, const std::string& first_path, const s
 // `results` array checked.
 nlohmann::json get_page(const Api& api, const std::string& first_path, const std::string& next_url,
                         const std::string& action);
+
+// One page of a list answer ("the list of predictions"): each of `results`
+// read by from_json (a JsonReader on an object -> Item), and the `next` link.
+template <class Page, class FromJson>
+Page parse_page(const std::string& text, std::string_view what, FromJson from_json) {
+  const nlohmann::json j = parse_answer(Service::replicate, text, what);
+  const JsonReader page(Service::replicate, j, what);
+  Page out;
+  const JsonReader results = page.array("results");
+  for (std::size_t i = 0; i < results.size(); ++i) out.items.push_back(from_json(results.at(i).expect_object()));
+  out.next = page.opt_str("next");
+  return out;
+}
 
 }  // namespace photoagent::services::replicate::detail

@@ -64,13 +64,7 @@ Prediction parse_prediction(const std::string& text) {
 }
 
 PredictionPage parse_prediction_page(const std::string& text) {
-  const json j = parse_answer(Service::replicate, text, "the list of predictions");
-  const JsonReader page(Service::replicate, j, "the list of predictions");
-  PredictionPage out;
-  const JsonReader results = page.array("results");
-  for (std::size_t i = 0; i < results.size(); ++i) out.items.push_back(from_json(results.at(i).expect_object()));
-  out.next = page.opt_str("next");
-  return out;
+  return detail::parse_page<PredictionPage>(text, "the list of predictions", from_json);
 }
 
 Prediction create_prediction(const Api& api, const ModelRef& model, const std::string& input_json, int wait_seconds) {

@@ -44,13 +44,7 @@ Training parse_training(const std::string& text) {
 }
 
 TrainingPage parse_training_page(const std::string& text) {
-  const json j = parse_answer(Service::replicate, text, "the list of trainings");
-  const JsonReader page(Service::replicate, j, "the list of trainings");
-  TrainingPage out;
-  const JsonReader results = page.array("results");
-  for (std::size_t i = 0; i < results.size(); ++i) out.items.push_back(from_json(results.at(i).expect_object()));
-  out.next = page.opt_str("next");
-  return out;
+  return detail::parse_page<TrainingPage>(text, "the list of trainings", from_json);
 }
 
 Training create_training(const Api& api, const ModelRef& trainer, const std::string& destination,
