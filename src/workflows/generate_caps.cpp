@@ -29,6 +29,14 @@ UnpaidEstimate estimate_unpaid(store::Database& db, const Config& config, const 
   return e;
 }
 
+RunCap::RunCap(const SpendLimits& limits, const Config& config, PredictionRunner& runner) : runner_(runner) {
+  if (!limits.any()) return;
+  cap_.emplace(limits, [&config](const std::string& model, const std::string& input) {
+    return estimate_prediction_cost(config, model, input);
+  });
+  runner_.set_spend_cap(&*cap_);
+}
+
 }  // namespace photoagent::workflows::detail
 
 namespace photoagent::workflows {

@@ -3,11 +3,14 @@
 // anything is created (spend_cap.hpp).
 
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #include "photoagent/store/database.hpp"
 #include "photoagent/workflows/config.hpp"
 #include "photoagent/workflows/generate.hpp"
+#include "photoagent/workflows/runner.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
 
 namespace photoagent::workflows::detail {
 
@@ -19,5 +22,21 @@ struct UnpaidEstimate {
 // The planned predictions not paid yet (a rerun skips what the cache holds
 // as succeeded or started), with their upscale / face-restore steps.
 UnpaidEstimate estimate_unpaid(store::Database& db, const Config& config, const std::vector<PlannedPrediction>& plans);
+
+// The running cap of one generate run (--max-predictions, --max-cost),
+// set on the runner for this scope only: the runner outlives the run.
+// get() is null when no cap was asked.
+class RunCap {
+ public:
+  RunCap(const SpendLimits& limits, const Config& config, PredictionRunner& runner);
+  ~RunCap() { runner_.set_spend_cap(nullptr); }
+  RunCap(const RunCap&) = delete;
+  RunCap& operator=(const RunCap&) = delete;
+  SpendCap* get() { return cap_ ? &*cap_ : nullptr; }
+
+ private:
+  PredictionRunner& runner_;
+  std::optional<SpendCap> cap_;
+};
 
 }  // namespace photoagent::workflows::detail

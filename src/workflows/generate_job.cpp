@@ -118,17 +118,8 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
   }
   // After the import: what the journal says is paid is not estimated again.
   check_caps(plans, spec);
-  std::optional<SpendCap> cap;
-  if (spec.limits.any()) {
-    cap.emplace(spec.limits, [this](const std::string& model, const std::string& input) {
-      return estimate_prediction_cost(config_, model, input);
-    });
-    runner_.set_spend_cap(&*cap);
-  }
-  struct Uncap {  // the runner outlives this run
-    PredictionRunner& r;
-    ~Uncap() { r.set_spend_cap(nullptr); }
-  } uncap{runner_};
+  detail::RunCap run_cap(spec.limits, config_, runner_);
+  SpendCap* const cap = run_cap.get();
 
   const unsigned concurrency = static_cast<unsigned>(
       spec.concurrency > 0 ? spec.concurrency : config_.get_number("generate.concurrency", 1, 256));

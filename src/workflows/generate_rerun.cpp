@@ -14,6 +14,7 @@
 #include "photoagent/workflows/runner.hpp"
 #include "photoagent/workflows/styles.hpp"
 #include "photoagent/workflows/trainers.hpp"
+#include "generate_caps_detail.hpp"
 #include "generate_detail.hpp"
 
 namespace photoagent::workflows {
@@ -194,17 +195,8 @@ GenerateReport GenerateJob::rerun(const store::PredictionRow& original, const st
     return report;
   }
   // --max-predictions (and the cost) as a running cap, as for any generation.
-  std::optional<SpendCap> cap;
-  if (spec.limits.any()) {
-    cap.emplace(spec.limits, [this](const std::string& model, const std::string& input) {
-      return estimate_prediction_cost(config_, model, input);
-    });
-    runner_.set_spend_cap(&*cap);
-  }
-  struct Uncap {  // the runner outlives this run
-    PredictionRunner& r;
-    ~Uncap() { r.set_spend_cap(nullptr); }
-  } uncap{runner_};
+  detail::RunCap run_cap(spec.limits, config_, runner_);
+  SpendCap* const cap = run_cap.get();
   gen_.set_retry(false, false);
   auto r = gen_.run(p, spec.wait);
   if (cap && r.error.empty() && r.row.replicate_id.empty() &&
