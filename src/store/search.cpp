@@ -24,6 +24,17 @@ using detail::Where;
 
 }  // namespace
 
+SearchHit detail::read_hit_columns(SQLite::Statement& q) {
+  SearchHit h;
+  h.image = read_image_row(q);
+  h.prompt = q.getColumn(15).getString();
+  h.style = q.getColumn(16).getString();
+  h.model = q.getColumn(17).getString();
+  h.version = q.getColumn(18).getString();
+  h.seed = q.getColumn(19).getInt64();
+  return h;
+}
+
 Where detail::filter_clause(const SearchFilters& f) {
   Where w;
   if (f.project_id) w.add("i.project_id = ?", {*f.project_id});
@@ -67,13 +78,7 @@ bool is_fts_error(const std::string& m) {
 }
 
 SearchHit read_hit(SQLite::Statement& q) {
-  SearchHit h;
-  h.image = detail::read_image_row(q);
-  h.prompt = q.getColumn(15).getString();
-  h.style = q.getColumn(16).getString();
-  h.model = q.getColumn(17).getString();
-  h.version = q.getColumn(18).getString();
-  h.seed = q.getColumn(19).getInt64();
+  SearchHit h = detail::read_hit_columns(q);
   h.score = q.getColumn(20).getDouble();
   h.snippet = q.getColumn(21).getString();
   return h;
@@ -90,11 +95,8 @@ std::vector<SearchHit> search_text(Database& db, const TextSearch& s) {
   const std::string ranked = std::string(" AND s.rank MATCH '") + kRank + "'";
   // The columns read_hit reads.
   auto columns = [](const char* score) {
-    return "SELECT i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes, i.width,"
-           " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at,"
-           " COALESCE(pr.prompt, ''), COALESCE(pr.style, ''), COALESCE(pr.model, ''), COALESCE(pr.version, ''),"
-           " COALESCE(pr.seed, -1), " +
-           std::string(score) + ", snippet(search_index, -1, char(2), char(3), '\u2026', 16)";
+    return std::string("SELECT ") + detail::kHitColumns + ", " + score +
+           ", snippet(search_index, -1, char(2), char(3), '\u2026', 16)";
   };
   auto bind_page = [&](SQLite::Statement& q) {
     int n = 1;

@@ -4,7 +4,6 @@
 
 #include <map>
 
-#include "images_detail.hpp"
 #include "photoagent/store/search.hpp"
 #include "photoagent/util/strings.hpp"
 #include "search_detail.hpp"
@@ -15,24 +14,15 @@ std::vector<SearchHit> search_hits_by_id(Database& db, const std::vector<std::in
   auto lock = db.lock();
   SQLite::Statement q(
       db.sql(),
-      "SELECT i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes, i.width,"
-      " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at,"
-      " COALESCE(pr.prompt, ''), COALESCE(pr.style, ''), COALESCE(pr.model, ''), COALESCE(pr.version, ''),"
-      " COALESCE(pr.seed, -1)"
-      " FROM images i JOIN projects p ON p.id = i.project_id LEFT JOIN predictions pr ON pr.id = i.prediction_id"
-      " WHERE i.id = ?");
+      std::string("SELECT ") + detail::kHitColumns +
+          " FROM images i JOIN projects p ON p.id = i.project_id LEFT JOIN predictions pr ON pr.id = i.prediction_id"
+          " WHERE i.id = ?");
   std::vector<SearchHit> hits;
   for (const auto id : ids) {
     q.reset();
     q.bind(1, id);
     if (!q.executeStep()) continue;
-    SearchHit h;
-    h.image = detail::read_image_row(q);
-    h.prompt = q.getColumn(15).getString();
-    h.style = q.getColumn(16).getString();
-    h.model = q.getColumn(17).getString();
-    h.version = q.getColumn(18).getString();
-    h.seed = q.getColumn(19).getInt64();
+    SearchHit h = detail::read_hit_columns(q);
     h.snippet = !h.image.caption.empty() ? h.image.caption : h.prompt;
     hits.push_back(std::move(h));
   }
