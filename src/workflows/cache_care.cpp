@@ -40,6 +40,19 @@ std::optional<Stat> stat_file(const fs::path& p) {
   return Stat{static_cast<std::int64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtime)};
 }
 
+// Every regular file below `dir` (links and unreadable folders skipped),
+// given to fn with its path relative to dir.
+template <class Fn>
+void for_each_file(const fs::path& dir, Fn fn) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto st = stat_file(it->path());
+    if (!st) continue;
+    fn(it->path(), it->path().lexically_relative(dir), *st);
+  }
+}
+
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -125,19 +138,14 @@ DiskUseReport disk_usage(store::Database& db) {
   for (auto& [k, u] : by) out.rows.push_back(u);
   for (const auto& [p, b] : sizes) out.total_bytes += b;
   DiskUse other{"", "other", 0, 0}, database{"", "database", 0, 0};
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto st = stat_file(it->path());
-    if (!st) continue;
-    const fs::path rel = it->path().lexically_relative(dir);
-    if (rel == "tmp/.swept") continue;  // the sweep's stamp
+  for_each_file(dir, [&](const fs::path&, const fs::path& rel, const Stat& st) {
+    if (rel == "tmp/.swept") return;  // the sweep's stamp
     if (is_db_file(rel)) {
-      ++database.files, database.bytes += st->bytes;
+      ++database.files, database.bytes += st.bytes;
     } else if (!sizes.contains(rel.generic_string())) {
-      ++other.files, other.bytes += st->bytes;
+      ++other.files, other.bytes += st.bytes;
     }
-  }
+  });
   out.rows.push_back(other);
   out.rows.push_back(database);
   out.total_bytes += other.bytes + database.bytes;
@@ -178,23 +186,19 @@ GcReport collect_garbage(store::Database& db, const util::Env& env, bool dry_run
     out.items.push_back({p, reason, bytes});
     out.bytes += bytes;
   };
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto st = stat_file(it->path());
-    if (!st) continue;
-    const fs::path rel = it->path().lexically_relative(dir);
-    if (is_db_file(rel)) continue;
-    switch (judge_temp(rel, *st, now, false)) {
-      case TempVerdict::stale: take(it->path(), "temporary", st->bytes); continue;
-      case TempVerdict::young: ++out.kept_young; continue;
+  for_each_file(dir, [&](const fs::path& path, const fs::path& rel, const Stat& st) {
+    if (is_db_file(rel)) return;
+    switch (judge_temp(rel, st, now, false)) {
+      case TempVerdict::stale: take(path, "temporary", st.bytes); return;
+      case TempVerdict::young: ++out.kept_young; return;
       case TempVerdict::not_temp: break;
     }
     if (rel.generic_string().starts_with("images/") && !referenced.contains(rel.generic_string())) {
-      if (now - st->mtime >= std::chrono::seconds(kTempMinAge).count()) take(it->path(), "orphan", st->bytes);
+      if (now - st.mtime >= std::chrono::seconds(kTempMinAge).count()) take(path, "orphan", st.bytes);
       else ++out.kept_young;
     }
-  }
+  });
+  std::error_code ec;
   // photoagent's LFS parts in $TMPDIR: one folder, not walked below.
   for (auto it = fs::directory_iterator(temp_folder(env), ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
     if (!it->path().filename().string().starts_with("photoagent-lfs-")) continue;
