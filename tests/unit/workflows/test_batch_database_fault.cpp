@@ -14,6 +14,7 @@
 #include "photoagent/store/database.hpp"
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/generate_job.hpp"
+#include "flux_rig.hpp"
 #include "support.hpp"
 
 using namespace photoagent;
@@ -21,24 +22,8 @@ using nlohmann::json;
 
 namespace {
 
-std::string model_json() {
-  json props = {{"prompt", {{"type", "string"}}}, {"seed", {{"type", "integer"}}}};
-  json version = {{"id", "dp-1"}};
-  version["openapi_schema"]["components"]["schemas"]["Input"]["properties"] = props;
-  json model = {{"owner", "black-forest-labs"}, {"name", "flux-schnell"}, {"is_official", true}};
-  model["latest_version"] = version;
-  return model.dump();
-}
-
-struct Rig {
-  testing::TempDir dir;
-  store::Database db{dir.path()};
-  workflows::Config config{dir.path() / "config.json", util::FixedEnv({})};
-  std::shared_ptr<testing::ScriptedTransport> t = std::make_shared<testing::ScriptedTransport>();
-  net::Client client{t, net::RetryPolicy{}, [](std::chrono::milliseconds) {}};
-  services::Api api{client, services::Service::replicate, "r8_x", "https://api.example/v1"};
-  net::SlidingWindowLimiter limiter{600, std::chrono::seconds(60)};
-  Rig() { t->on("GET", "/models/black-forest-labs/flux-schnell", 200, model_json()); }
+struct Rig : testing::FluxRig {
+  Rig() : FluxRig({{"prompt", {{"type", "string"}}}, {"seed", {{"type", "integer"}}}}) {}
 };
 
 // What another process (or a failing disk) does to the file: the

@@ -9,6 +9,7 @@
 #include "photoagent/workflows/batch_file.hpp"
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/generate_job.hpp"
+#include "flux_rig.hpp"
 #include "support.hpp"
 
 using namespace photoagent;
@@ -18,30 +19,15 @@ namespace {
 
 // A model whose schema takes prompt, seed, aspect_ratio, output_format and
 // up to 4 num_outputs, served from the stub (official: model route).
-std::string model_json() {
-  json props = {{"prompt", {{"type", "string"}}},
-                {"seed", {{"type", "integer"}}},
-                {"aspect_ratio", {{"type", "string"}}},
-                {"output_format", {{"type", "string"}}},
-                {"num_outputs", {{"type", "integer"}, {"maximum", 4}}}};
-  json version = {{"id", "dp-1"}};
-  version["openapi_schema"]["components"]["schemas"]["Input"]["properties"] = props;
-  json model = {{"owner", "black-forest-labs"}, {"name", "flux-schnell"}, {"is_official", true}};
-  model["latest_version"] = version;
-  return model.dump();
-}
-
-struct Rig {
-  testing::TempDir dir;
-  store::Database db{dir.path()};
-  workflows::Config config{dir.path() / "config.json", util::FixedEnv({})};
-  std::shared_ptr<testing::ScriptedTransport> t = std::make_shared<testing::ScriptedTransport>();
-  net::Client client{t, net::RetryPolicy{}, [](std::chrono::milliseconds) {}};
-  services::Api api{client, services::Service::replicate, "r8_x", "https://api.example/v1"};
-  net::SlidingWindowLimiter limiter{600, std::chrono::seconds(60)};
+struct Rig : testing::FluxRig {
   workflows::PredictionRunner runner{db, api, limiter, [](std::chrono::milliseconds) {}};
   workflows::Generator gen{db, config, api, runner, std::nullopt};
-  Rig() { t->on("GET", "/models/black-forest-labs/flux-schnell", 200, model_json()); }
+  Rig()
+      : FluxRig({{"prompt", {{"type", "string"}}},
+                 {"seed", {{"type", "integer"}}},
+                 {"aspect_ratio", {{"type", "string"}}},
+                 {"output_format", {{"type", "string"}}},
+                 {"num_outputs", {{"type", "integer"}, {"maximum", 4}}}}) {}
 };
 
 workflows::GenerateRequest request(const std::string& prompt, int n = 1) {
