@@ -3,6 +3,7 @@
 #include "photoagent/workflows/status.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -15,10 +16,21 @@ using nlohmann::json;
 
 namespace {
 
+// A send takes at most a few minutes (connect and stall limits, retries only
+// before anything went out); a claim older than this with no outcome is a
+// sender that died between the claim and the answer (kill -9, power loss).
+constexpr std::int64_t kSendWindowSeconds = 600;
+
+bool claim_abandoned(const store::TrainingRow& r) {
+  const auto claimed = util::parse_iso8601(r.notified_at);
+  return claimed && util::unix_now() - *claimed > kSendWindowSeconds;
+}
+
 std::string notify_word(const store::TrainingRow& r) {
   if (r.notify_to.empty()) return "-";
   if (r.notify_state == "sent") return "sent";
-  if (r.notify_state == "claimed") return r.notify_error.empty() ? "sending" : "unknown";
+  // DESIGN §9: an outcome nobody can know is "unknown", never resent silently.
+  if (r.notify_state == "claimed") return r.notify_error.empty() && !claim_abandoned(r) ? "sending" : "unknown";
   if (r.notify_state == "failed") return "failed";
   return "pending";
 }
