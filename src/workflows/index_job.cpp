@@ -12,9 +12,13 @@ namespace {
 // Embeds each image, `jobs` at a time; one failure per image that failed.
 std::vector<IndexFailure> embed_all(store::Database& db, Embedder& embedder, const std::vector<std::int64_t>& ids,
                                     unsigned jobs, const IndexProgress& progress, std::size_t* not_reached) {
+  // SQLite's own exceptions leave as the store's line (a damaged cache says
+  // how to recover), not as the pool's "internal error: ...".
   auto work = [&](std::size_t i) {
-    const auto img = store::find_image(db, ids[i]);
-    if (img) embedder.image(*img);  // deleted meanwhile: nothing to do
+    db.explained([&] {
+      const auto img = store::find_image(db, ids[i]);
+      if (img) embedder.image(*img);  // deleted meanwhile: nothing to do
+    });
   };
   util::ItemDoneCallback on_done;
   if (progress) on_done = [&](const util::ItemDone& d) { progress(d.done, d.total); };

@@ -15,6 +15,7 @@
 #include "photoagent/workflows/generate.hpp"
 #include "photoagent/workflows/generate_job.hpp"
 #include "flux_rig.hpp"
+#include "store_damage.hpp"
 #include "support.hpp"
 
 using namespace photoagent;
@@ -26,31 +27,13 @@ struct Rig : testing::FluxRig {
   Rig() : FluxRig({{"prompt", {{"type", "string"}}}, {"seed", {{"type", "integer"}}}}) {}
 };
 
-// What another process (or a failing disk) does to the file: the
-// predictions table's root page overwritten, the header and schema intact.
-// A checkpoint first, so the rows are in the main file and every
-// connection's page cache is stale once the WAL restarts.
-void damage_predictions_table(const std::filesystem::path& db_file) {
-  long root = 0, page_size = 0;
-  {
-    SQLite::Database other(db_file.string(), SQLite::OPEN_READWRITE);
-    other.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-    root = other.execAndGet("SELECT rootpage FROM sqlite_master WHERE name='predictions'").getInt();
-    page_size = other.execAndGet("PRAGMA page_size").getInt();
-  }
-  REQUIRE(root > 1);
-  std::fstream f(db_file, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekp(static_cast<std::streamoff>((root - 1) * page_size));
-  for (long i = 0; i < page_size; ++i) f.put(static_cast<char>((i * 131 + 7) & 0xff));
-}
-
 }  // namespace
 
 TEST_SUITE("workflows::batch database fault") {
   TEST_CASE("a database damaged while an item runs fails that item with the store's message, not 'internal error'") {
     Rig rig;
     rig.t->on("POST", "/models/black-forest-labs/flux-schnell/predictions", [&](const net::Request& req) {
-      damage_predictions_table(rig.db.file());  // after the item's row was written, before its answer is
+      testing::damage_table(rig.db.file(), "predictions");  // after the item's row was written, before its answer is
       json p = {{"id", "p1"}, {"status", "processing"}, {"input", json::parse(req.body)["input"]},
                 {"created_at", "2026-12-04T10:00:00Z"}};
       return net::Response{201, {}, p.dump()};
