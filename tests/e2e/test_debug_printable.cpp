@@ -4,13 +4,11 @@
 #include <doctest/doctest.h>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 
 using e2e::FakeCloud;
+using e2e::has;
 using e2e::Sandbox;
-
-namespace {
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-}  // namespace
 
 TEST_SUITE("e2e::debug printable") {
   TEST_CASE("--debug prints a hostile answer's headers and body without terminal controls") {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -16,14 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Lab {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir out;
-  explicit Lab(const std::string& config = R"({"prediction_latency_ms":100})") : cloud({"--config-json", config}) {
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-  }
-  long created() { return cloud.stats()["predictions_created"].get<long>(); }
+struct Lab : e2e::ReplicateLab {
+  explicit Lab(const std::string& config = R"({"prediction_latency_ms":100})") : ReplicateLab(config) {}
   std::vector<json> lines(const e2e::Result& r) {
     std::vector<json> out;
     std::size_t start = 0;

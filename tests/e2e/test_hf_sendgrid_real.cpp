@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -25,19 +26,11 @@ long route_hits(const json& stats, const std::string& route) {
 
 // A project with 12 captioned photos, pushing to ada-hf/ada-lora, logged in
 // to Replicate and (with `hf_token`) Hugging Face.
-struct Studio {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir in;
-  explicit Studio(const std::string& config) : cloud({"--config-json", config}) {
-    REQUIRE(box.run({"project", "create", "ada", "--kind", "person", "--hf-repo", "ada-hf/ada-lora"}).code == 0);
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-    for (int i = 0; i < 12; ++i) {
-      const auto name = "p" + std::to_string(10 + i);
-      e2e::write_file(in.path() / (name + ".jpg"), e2e::encode_jpeg(e2e::pattern(320, 240, 3, static_cast<unsigned>(i))));
-      e2e::write_file(in.path() / (name + ".txt"), "smiling, photo " + std::to_string(i));
-    }
-    REQUIRE(box.run({"upload", "ada", in.path().string()}).code == 0);
+struct Studio : e2e::Studio {
+  explicit Studio(const std::string& config) : e2e::Studio({"--config-json", config}) {
+    create_project();
+    login_replicate();
+    upload_photos(12);
   }
   json training() {
     auto r = box.run({"status", "t1", "--json"});

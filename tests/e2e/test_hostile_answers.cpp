@@ -10,18 +10,18 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
+using e2e::has;
+using e2e::kFlux;
 using e2e::Sandbox;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFlux = "black-forest-labs/flux-schnell";
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // A crash shows as 128 + signal (harness); internal errors as their own text.
 void check_no_crash(const e2e::Result& r) {
@@ -32,26 +32,17 @@ void check_no_crash(const e2e::Result& r) {
 void set_faults(const FakeCloud& cloud, const json& faults) { cloud.post("/_fake/config", {{"faults", faults}}); }
 
 // A logged-in studio with a project of captioned photos, as in test_train.cpp.
-struct Studio {
-  FakeCloud cloud{{"--config-json", R"({"training_duration_ms":700,"prediction_latency_ms":100})"}};
-  Sandbox box{cloud};
-  e2e::TempDir in;
-  void login_all() {
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-    REQUIRE(box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
-    REQUIRE(box.run({"login", "--sendgrid", "--with-token", "--from", "studio@example.com", "--to", "ada@example.com"},
-                    "SG.good").code == 0);
+struct Studio : e2e::Studio {
+  Studio() : e2e::Studio({"--config-json", R"({"training_duration_ms":700,"prediction_latency_ms":100})"}) {}
+  void login_all() const {
+    login_replicate();
+    login_huggingface();
+    login_sendgrid();
   }
-  void project(int photos = 10) {
-    REQUIRE(box.run({"project", "create", "ada", "--kind", "person", "--hf-repo", "ada-hf/ada-lora"}).code == 0);
-    for (int i = 0; i < photos; ++i) {
-      const auto name = "p" + std::to_string(10 + i);
-      e2e::write_file(in.path() / (name + ".jpg"), e2e::encode_jpeg(e2e::pattern(320, 240, 3, static_cast<unsigned>(i))));
-      e2e::write_file(in.path() / (name + ".txt"), "smiling, photo " + std::to_string(i));
-    }
-    REQUIRE(box.run({"upload", "ada", in.path().string()}).code == 0);
+  void project(int photos = 10) const {
+    create_project();
+    upload_photos(photos);
   }
-  long stat(const char* k) { return cloud.stats()[k].get<long>(); }
 };
 
 std::size_t pngs_in(const fs::path& dir) {

@@ -15,40 +15,25 @@
 #include <string>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
+using e2e::json_lines;
 using e2e::Sandbox;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Lab {
-  FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":50})"}};
-  Sandbox box{cloud};
-  e2e::TempDir out;
-  Lab() { REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0); }
-  long created() const { return cloud.stats()["predictions_created"].get<long>(); }
+struct Lab : e2e::ReplicateLab {
+  Lab() : ReplicateLab(R"({"prediction_latency_ms":50})") {}
   fs::path write(const std::string& name, const std::string& bytes) const {
     const auto p = out.path() / name;
     e2e::write_file(p, bytes);
     return p;
   }
 };
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto nl = text.find('\n', start);
-    const auto line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    if (!line.empty()) out.push_back(json::parse(line));
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  return out;
-}
 
 // One line of error (plus an optional hint), never a crash or "internal error".
 void one_clear_error(const e2e::Result& r, int code, const std::string& says) {

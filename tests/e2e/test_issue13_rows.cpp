@@ -14,21 +14,21 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
+using e2e::has;
+using e2e::kFlux;
 using e2e::Sandbox;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFlux = "black-forest-labs/flux-schnell";
 constexpr const char* kHuge = "99999999999999999999999";
 constexpr const char* kCreate = "POST /v1/models/{owner}/{name}/predictions";
 constexpr const char* kDelivery = "GET /_delivery/{id}/{file}";
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 long route_count(const FakeCloud& cloud, const std::string& route) {
   const auto by = cloud.stats()["requests_by_route"];
@@ -43,22 +43,14 @@ void write_config(const Sandbox& box, const json& values) {
 }
 
 // A logged-in studio with a project of captioned photos (as in test_train.cpp).
-struct Studio {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir in;
-  explicit Studio(const std::string& config = R"({"training_duration_ms":500})") : cloud({"--config-json", config}) {
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-    REQUIRE(box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
-    REQUIRE(box.run({"login", "--sendgrid", "--with-token", "--from", "studio@example.com", "--to", "ada@example.com"},
-                    "SG.good").code == 0);
-    REQUIRE(box.run({"project", "create", "ada", "--kind", "person", "--hf-repo", "ada-hf/ada-lora"}).code == 0);
-    for (int i = 0; i < 10; ++i) {
-      const auto name = "p" + std::to_string(10 + i);
-      e2e::write_file(in.path() / (name + ".jpg"), e2e::encode_jpeg(e2e::pattern(320, 240, 3, static_cast<unsigned>(i))));
-      e2e::write_file(in.path() / (name + ".txt"), "smiling, photo " + std::to_string(i));
-    }
-    REQUIRE(box.run({"upload", "ada", in.path().string()}).code == 0);
+struct Studio : e2e::Studio {
+  explicit Studio(const std::string& config = R"({"training_duration_ms":500})")
+      : e2e::Studio({"--config-json", config}) {
+    login_replicate();
+    login_huggingface();
+    login_sendgrid();
+    create_project();
+    upload_photos(10);
   }
 };
 
@@ -180,24 +172,9 @@ TEST_SUITE("e2e::issue 13 rows") {
     REQUIRE(box.run(up).code == 0);
     const auto db = box.data_dir() / "photoagent.db";
     REQUIRE(box.run({"project", "list"}).code == 0);  // checkpointed: the rows are in the main file
-    // The images table's root page, found with the sqlite3 shell (as tests/chaos does); the
-    // schema and the header stay sound, so the cache opens and only reading the table fails.
-    auto q = e2e::run_process({"/usr/bin/sqlite3", "-readonly", db.string(),
-                               "PRAGMA wal_checkpoint(TRUNCATE); SELECT rootpage FROM sqlite_master WHERE name='images';"
-                               " PRAGMA page_size;"},
-                              {{"PATH", "/usr/bin:/bin"}});
-    REQUIRE_MESSAGE(q.code == 0, q.err);
-    std::istringstream lines(q.out);
-    std::string busy, root, size;
-    std::getline(lines, busy);
-    std::getline(lines, root);
-    std::getline(lines, size);
-    REQUIRE_MESSAGE(std::stol(root) > 1, q.out);
-    {
-      std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
-      f.seekp(static_cast<std::streamoff>((std::stol(root) - 1) * std::stol(size)));
-      for (long i = 0; i < std::stol(size); ++i) f.put(static_cast<char>((i * 131 + 7) & 0xff));
-    }
+    // The images table's root page; the schema and the header stay sound, so
+    // the cache opens and only reading the table fails.
+    e2e::damage_table(db, "images");
     REQUIRE(box.run({"project", "list"}).code == 0);  // the open and other tables work
     auto r = box.run({"project", "images", "ada"});
     CHECK(r.code == 1);

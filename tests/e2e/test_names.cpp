@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -14,12 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Lab {
-  FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":30})"}};
-  Sandbox box{cloud};
-  e2e::TempDir out;
-  Lab() { REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0); }
-  long created() { return cloud.stats()["predictions_created"].get<long>(); }
+struct Lab : e2e::ReplicateLab {
+  Lab() : ReplicateLab(R"({"prediction_latency_ms":30})") {}
   std::vector<std::string> files(const fs::path& dir) {
     std::vector<std::string> names;
     for (const auto& e : fs::directory_iterator(dir))

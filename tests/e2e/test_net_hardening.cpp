@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -99,13 +100,8 @@ long route_count(const json& stats, const std::string& route) {
 
 const char* kDelivery = "GET /_delivery/{id}/{file}";
 
-struct Lab {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir out;
-  explicit Lab(const std::string& config = R"({"prediction_latency_ms":100})") : cloud({"--config-json", config}) {
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-  }
+struct Lab : e2e::ReplicateLab {
+  explicit Lab(const std::string& config = R"({"prediction_latency_ms":100})") : ReplicateLab(config) {}
   void faults(const json& rules) { cloud.post("/_fake/config", {{"faults", rules}}); }
   e2e::Result generate(const std::string& prompt, int timeout_s = 60) {
     return box.run({"generate", "--model", "black-forest-labs/flux-schnell", prompt, "-o", (out.path() / "o").string(),
@@ -115,20 +111,13 @@ struct Lab {
 };
 
 // A logged-in studio with a project of 12 captioned photos.
-struct Studio {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir in;
-  explicit Studio(const std::string& config = R"({"training_duration_ms":500})") : cloud({"--config-json", config}) {
-    REQUIRE(box.run({"project", "create", "ada", "--kind", "person", "--hf-repo", "ada-hf/ada-lora"}).code == 0);
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-    REQUIRE(box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
-    for (int i = 0; i < 12; ++i) {
-      const auto name = "p" + std::to_string(10 + i);
-      e2e::write_file(in.path() / (name + ".jpg"), e2e::encode_jpeg(e2e::pattern(320, 240, 3, static_cast<unsigned>(i))));
-      e2e::write_file(in.path() / (name + ".txt"), "smiling, photo " + std::to_string(i));
-    }
-    REQUIRE(box.run({"upload", "ada", in.path().string()}).code == 0);
+struct Studio : e2e::Studio {
+  explicit Studio(const std::string& config = R"({"training_duration_ms":500})")
+      : e2e::Studio({"--config-json", config}) {
+    create_project();
+    login_replicate();
+    login_huggingface();
+    upload_photos(12);
   }
 };
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -18,22 +19,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Studio {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir in;
-  explicit Studio(const std::string& config = R"({"training_duration_ms":700})") : cloud({"--config-json", config}) {
-    REQUIRE(box.run({"project", "create", "ada", "--kind", "person", "--hf-repo", "ada-hf/ada-lora"}).code == 0);
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-    REQUIRE(box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
-    for (int i = 0; i < 12; ++i) {
-      const auto name = "p" + std::to_string(10 + i);
-      e2e::write_file(in.path() / (name + ".jpg"), e2e::encode_jpeg(e2e::pattern(320, 240, 3, static_cast<unsigned>(i))));
-      e2e::write_file(in.path() / (name + ".txt"), "smiling, photo " + std::to_string(i));
-    }
-    REQUIRE(box.run({"upload", "ada", in.path().string()}).code == 0);
+struct Studio : e2e::Studio {
+  explicit Studio(const std::string& config = R"({"training_duration_ms":700})")
+      : e2e::Studio({"--config-json", config}) {
+    create_project();
+    login_replicate();
+    login_huggingface();
+    upload_photos(12);
   }
-  long stat(const char* k) { return cloud.stats()[k].get<long>(); }
   // What the real API answers, with a token: status code and body.
   std::pair<int, json> api(const std::string& method, const std::string& path, const std::string& token = "r8_good") {
     auto r = e2e::run_process({"/usr/bin/curl", "-sS", "--max-time", "20", "-X", method, "-H", "Authorization: Bearer " + token,

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -14,12 +15,9 @@ namespace {
 
 constexpr const char* kOld = "39ed52f2a78e934b3ba6e2a89f5b1c712de7dfea535525255b1aa35c5565e08b";
 
-struct Lab {
+struct Lab : e2e::ReplicateLab {
   // The emulator answers with the version asked for, so what was sent can be read back.
-  FakeCloud cloud{{"--config-json", R"({"prediction_latency_ms":50,"answer_latest_version":false})"}};
-  Sandbox box{cloud};
-  e2e::TempDir out;
-  Lab() { REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0); }
+  Lab() : ReplicateLab(R"({"prediction_latency_ms":50,"answer_latest_version":false})") {}
 
   json generate(std::vector<std::string> args) {
     args.insert(args.begin(), "generate");
@@ -39,7 +37,6 @@ struct Lab {
     REQUIRE(r.code == 0);
     return json::parse(r.out);
   }
-  long created() { return cloud.stats()["predictions_created"].get<long>(); }
 };
 
 // `a` without the keys in `except`.

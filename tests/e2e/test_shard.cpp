@@ -7,9 +7,11 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
+using e2e::json_lines;
 using e2e::Sandbox;
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -26,14 +28,6 @@ std::size_t pngs_under(const fs::path& dir) {
     ++n;
   }
   return n;
-}
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(json::parse(line));
-  return out;
 }
 
 fs::path write_batch(const fs::path& dir, int n) {

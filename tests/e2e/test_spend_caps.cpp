@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -14,14 +15,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Till {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir out;
-  explicit Till(const std::string& config = R"({"prediction_latency_ms":100})") : cloud({"--config-json", config}) {
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-  }
-  long created() { return cloud.stats()["predictions_created"].get<long>(); }
+struct Till : e2e::ReplicateLab {
+  explicit Till(const std::string& config = R"({"prediction_latency_ms":100})") : ReplicateLab(config) {}
   fs::path batch(const std::string& name, int n) {
     auto path = out.path() / name;
     std::ofstream f(path);

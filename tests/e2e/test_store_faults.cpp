@@ -8,34 +8,16 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
+using e2e::damage_table;
+using e2e::has;
 using e2e::Sandbox;
 namespace fs = std::filesystem;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-// Overwrites the root page of `table` (or index), the header and the schema intact (as
-// test_issue13_rows.cpp does), so the cache opens and only that table fails.
-void damage_table(const fs::path& db, const std::string& table) {
-  auto q = e2e::run_process({"/usr/bin/sqlite3", db.string(),
-                             "PRAGMA wal_checkpoint(TRUNCATE); SELECT rootpage FROM sqlite_master WHERE name='" + table +
-                                 "'; PRAGMA page_size;"},
-                            {{"PATH", "/usr/bin:/bin"}});
-  REQUIRE_MESSAGE(q.code == 0, q.err);
-  std::istringstream lines(q.out);
-  std::string busy, root, size;
-  std::getline(lines, busy);
-  std::getline(lines, root);
-  std::getline(lines, size);
-  REQUIRE_MESSAGE(std::stol(root) > 1, q.out);
-  std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekp(static_cast<std::streamoff>((std::stol(root) - 1) * std::stol(size)));
-  for (long i = 0; i < std::stol(size); ++i) f.put(static_cast<char>((i * 131 + 7) & 0xff));
-}
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "helpers.hpp"
 #include "pictures.hpp"
 
 using e2e::FakeCloud;
@@ -16,26 +17,16 @@ namespace fs = std::filesystem;
 namespace {
 
 // A logged-in studio with a project of `photos` captioned photos.
-struct Studio {
-  FakeCloud cloud;
-  Sandbox box{cloud};
-  e2e::TempDir in;
+struct Studio : e2e::Studio {
   explicit Studio(int photos = 12, const std::vector<std::string>& flags = {"--config-json", R"({"training_duration_ms":700})"})
-      : cloud(flags) {
-    REQUIRE(box.run({"project", "create", "ada", "--kind", "person", "--hf-repo", "ada-hf/ada-lora"}).code == 0);
-    REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
-    REQUIRE(box.run({"login", "--huggingface", "--with-token"}, "hf_good").code == 0);
-    REQUIRE(box.run({"login", "--sendgrid", "--with-token", "--from", "studio@example.com", "--to", "ada@example.com"},
-                    "SG.good").code == 0);
-    for (int i = 0; i < photos; ++i) {
-      const auto name = "p" + std::to_string(10 + i);
-      e2e::write_file(in.path() / (name + ".jpg"), e2e::encode_jpeg(e2e::pattern(320, 240, 3, static_cast<unsigned>(i))));
-      e2e::write_file(in.path() / (name + ".txt"), "smiling, photo " + std::to_string(i));
-    }
-    REQUIRE(box.run({"upload", "ada", in.path().string()}).code == 0);
+      : e2e::Studio(flags) {
+    create_project();
+    login_replicate();
+    login_huggingface();
+    login_sendgrid();
+    upload_photos(photos);
   }
   json stats() { return cloud.stats(); }
-  long stat(const char* k) { return stats()[k].get<long>(); }
   json status(const std::string& target = "") {
     std::vector<std::string> args{"status", "--json"};
     if (!target.empty()) args.insert(args.begin() + 1, target);
