@@ -56,8 +56,8 @@ const std::vector<Fault>& fault_table() {
       {"reset after the create took effect", kCreate, "drop_after", 0.01, {{"rst", true}}, true},
       // slower than the client's read timeout on a create (Prefer: wait=1 + 10 s)
       {"answer slower than the client timeout", kCreate, "hold", 0.0, {{"ms", 12500}}, true},
-      {"poll 503", "GET /v1/predictions/{id}", "status", 0.03, {{"status", 503}}, false},
-      {"poll reset", "GET /v1/predictions/{id}", "drop", 0.03, {{"rst", true}}, false},
+      {"poll 503", "GET /v1/predictions/{id}", "status", 0.03, {{"status", 503}}, true},
+      {"poll reset", "GET /v1/predictions/{id}", "drop", 0.03, {{"rst", true}}, true},
       {"poll slow", "GET /v1/predictions/{id}", "slow", 0.04, {{"ms", 300}}, false},
       {"list 502", "GET /v1/predictions", "status", 0.05, {{"status", 502}}, false},
       {"list dropped", "GET /v1/predictions", "drop", 0.05, json::object(), false},
@@ -86,7 +86,9 @@ Storm storm(std::mt19937_64& rng, long held_skip = -1) {
     s.add("held create (kill window)", {{"route", kCreate}, {"kind", "hold"}, {"ms", 4000}, {"skip", held_skip}, {"count", 1}});
   for (const auto& f : fault_table()) {
     if (!f.once) continue;
-    json r = {{"route", f.route}, {"kind", f.kind}, {"count", 1}, {"skip", std::uniform_int_distribution<long>(0, 25)(rng)}};
+    // Polls are fewer than creates and downloads (only predictions slower than Prefer: wait).
+    const long max_skip = f.route.starts_with("GET /v1/predictions/") ? 3 : 25;
+    json r = {{"route", f.route}, {"kind", f.kind}, {"count", 1}, {"skip", std::uniform_int_distribution<long>(0, max_skip)(rng)}};
     r.update(f.extra);
     s.add(f.label, r);
   }
@@ -175,7 +177,8 @@ TEST_SUITE("chaos") {
     std::mt19937_64 rng(opt.seed);
     const int items = opt.items();
     MESSAGE("seed " << opt.seed << ", " << items << " items, " << opt.kills() << " kills");
-    FakeCloud cloud({"--config-json", json{{"prediction_latency_ms", json::array({50, 200})}, {"seed", opt.seed % 100000}}.dump()});
+    // A fifth of the predictions outlast Prefer: wait=1, so polls happen (and fail) too.
+    FakeCloud cloud({"--config-json", json{{"prediction_latency_ms", json::array({50, 1300})}, {"seed", opt.seed % 100000}}.dump()});
     Sandbox box(cloud);
     e2e::TempDir work;
     REQUIRE(box.run({"login", "--replicate", "--with-token"}, "r8_good").code == 0);
