@@ -410,7 +410,7 @@ complete -c photoagent -n '__photoagent_is search' -s j -l jobs -x -d '--index: 
 # cache
 complete -c photoagent -n '__photoagent_is cache' -a du -d 'Space used, by project and kind'
 complete -c photoagent -n '__photoagent_is cache' -a prune -d 'Remove cached outputs older than a date and images of deleted projects'
-complete -c photoagent -n '__photoagent_is cache' -a gc -d 'Remove unreferenced files and stale temporary files'
+complete -c photoagent -n '__photoagent_is cache' -a gc -d 'Remove unreferenced files and stale temporary files, compact vector files'
 complete -c photoagent -n '__photoagent_is cache' -a backup -d 'Copy the database consistently, even while photoagent runs'
 complete -c photoagent -n '__photoagent_is cache' -a check -d "Integrity check and every stored file's sha256"
 complete -c photoagent -n '__photoagent_is "cache prune"' -l before -x -d 'Outputs made before: a date, a time or an age (90d)'

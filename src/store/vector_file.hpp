@@ -20,9 +20,40 @@ struct VectorRow {
   std::int64_t image_id = 0;
   util::QuantisedVector q;
 };
+
+// The exclusive lock on a matrix file, held by appenders until their rows
+// are recorded and by compaction until the rewritten file is recorded, so
+// neither sees the other's half-done work. Always taken before the database
+// write transaction (one order: no deadlock). On the file the path names
+// now: a lock won on a file compaction replaced meanwhile is taken again.
+class VectorFileLock {
+ public:
+  VectorFileLock() = default;
+  // create: make the file when missing; else no file leaves locked() false.
+  VectorFileLock(const std::filesystem::path& file, bool create);
+  ~VectorFileLock();
+  VectorFileLock(VectorFileLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  VectorFileLock& operator=(VectorFileLock&&) = delete;
+  VectorFileLock(const VectorFileLock&) = delete;
+  bool locked() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+struct AppendedRows {
+  std::int64_t first = 0;  // index of the first row appended
+  VectorFileLock lock;     // held until the caller has recorded them
+};
 // Appends rows in one write and one sync (after cutting a trailing partial
-// row); returns the index of the first.
-std::int64_t append_vector_rows(const std::filesystem::path& file, int dim, const std::vector<VectorRow>& rows);
+// row).
+AppendedRows append_vector_rows(const std::filesystem::path& file, int dim, const std::vector<VectorRow>& rows);
+
+// Replaces the file (locked by `lock`) with the rows `keep` of it, in that
+// order: a temporary file beside it, synced, then renamed over it.
+void rewrite_vector_rows(const std::filesystem::path& file, int dim, const std::vector<std::size_t>& keep,
+                         const VectorFileLock& lock);
 
 class MatrixView {
  public:
@@ -35,6 +66,7 @@ class MatrixView {
   int dim() const { return dim_; }
   std::int64_t image_id(std::size_t r) const;
   float scale(std::size_t r) const;
+  const unsigned char* row(std::size_t r) const { return base_ + r * stride_; }  // row_bytes(dim) bytes
   const std::int8_t* components(std::size_t r) const {
     return reinterpret_cast<const std::int8_t*>(base_ + r * stride_ + kRowHeader);
   }

@@ -4,7 +4,11 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/time.hpp"
@@ -82,8 +86,11 @@ void put_image_vectors(Database& db, const VectorSpace& space,
                                std::to_string(space.dim));
     rows.push_back({id, util::quantise(unit_copy(v))});
   }
-  // On disk first, then recorded (a crash in between leaves unused rows).
-  const std::int64_t first = detail::append_vector_rows(space.file, space.dim, rows);
+  // On disk first, then recorded (a crash in between leaves unused rows);
+  // the file stays locked until the commit, so compaction never drops rows
+  // that are about to be recorded.
+  const auto appended = detail::append_vector_rows(space.file, space.dim, rows);
+  const std::int64_t first = appended.first;
   auto tx = db.write_transaction();
   SQLite::Statement ins(db.sql(),
                         "INSERT INTO image_vectors (space_id, image_id, row) SELECT ?, id, ? FROM images WHERE id = ?"
@@ -141,6 +148,78 @@ std::vector<std::int64_t> images_without_vector(Database& db, const std::optiona
   std::vector<std::int64_t> ids;
   while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
   return ids;
+}
+
+std::vector<VectorCompaction> compact_vector_files(Database& db, bool dry_run) {
+  std::vector<VectorSpace> spaces;
+  {
+    auto lock = db.lock();
+    SQLite::Statement q(db.sql(), std::string(kSpaceColumns) + " ORDER BY id");
+    while (q.executeStep()) spaces.push_back(read_space(db, q));
+  }
+  std::vector<VectorCompaction> out;
+  for (const auto& space : spaces) {
+    // The file's lock before the transaction, as appenders take them.
+    const detail::VectorFileLock file_lock(space.file, false);
+    if (!file_lock.locked()) continue;  // no file: nothing stored in this space
+    auto tx = db.write_transaction();
+    const detail::MatrixView view(space.file, space.dim);
+    struct stat st {};
+    if (::fstat(file_lock.fd(), &st) != 0) throw util::failure("cannot read the size of " + space.file.string());
+    std::map<std::int64_t, std::size_t> last_row;  // image id -> its last row in the file
+    for (std::size_t r = 0; r < view.rows(); ++r) last_row[view.image_id(r)] = r;
+    std::vector<std::pair<std::size_t, std::int64_t>> kept;  // row, image id
+    std::vector<std::int64_t> dropped;
+    bool moved = false;
+    {
+      SQLite::Statement q(db.sql(), "SELECT image_id, row FROM image_vectors WHERE space_id = ?");
+      q.bind(1, space.id);
+      while (q.executeStep()) {
+        const auto id = q.getColumn(0).getInt64();
+        const auto row = q.getColumn(1).getInt64();
+        if (row >= 0 && static_cast<std::size_t>(row) < view.rows() && view.image_id(static_cast<std::size_t>(row)) == id) {
+          kept.emplace_back(static_cast<std::size_t>(row), id);
+        } else if (auto it = last_row.find(id); it != last_row.end()) {
+          kept.emplace_back(it->second, id);  // a rewrite whose records were lost: the image's row in it
+          moved = true;
+        } else {
+          dropped.push_back(id);
+        }
+      }
+    }
+    std::sort(kept.begin(), kept.end());
+    VectorCompaction c;
+    c.space = space;
+    c.rows = static_cast<std::int64_t>(view.rows());
+    c.kept = static_cast<std::int64_t>(kept.size());
+    c.bytes = static_cast<std::int64_t>(st.st_size) - c.kept * static_cast<std::int64_t>(detail::row_bytes(space.dim));
+    if (c.bytes == 0 && dropped.empty() && !moved) continue;
+    out.push_back(c);
+    if (dry_run) continue;  // the transaction rolls back
+    // Records, then the file, then the commit: they disagree for one rename
+    // at most, and a crash there is mended by the next compaction (above).
+    SQLite::Statement set(db.sql(), "UPDATE image_vectors SET row = ? WHERE space_id = ? AND image_id = ?");
+    std::vector<std::size_t> keep;
+    keep.reserve(kept.size());
+    for (const auto& [row, id] : kept) {
+      set.reset();
+      set.bind(1, static_cast<std::int64_t>(keep.size()));
+      set.bind(2, space.id);
+      set.bind(3, id);
+      set.exec();
+      keep.push_back(row);
+    }
+    SQLite::Statement gone(db.sql(), "DELETE FROM image_vectors WHERE space_id = ? AND image_id = ?");
+    for (const auto id : dropped) {
+      gone.reset();
+      gone.bind(1, space.id);
+      gone.bind(2, id);
+      gone.exec();
+    }
+    if (c.bytes != 0 || moved) detail::rewrite_vector_rows(space.file, space.dim, keep, file_lock);
+    tx.commit();
+  }
+  return out;
 }
 
 std::int64_t count_image_vectors(Database& db, const VectorSpace& space) {

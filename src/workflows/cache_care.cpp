@@ -210,6 +210,8 @@ GcReport collect_garbage(store::Database& db, const util::Env& env, bool dry_run
   }
   if (!dry_run)
     for (const auto& i : out.items) remove_file(i.path);
+  out.vectors = store::compact_vector_files(db, dry_run);
+  for (const auto& v : out.vectors) out.vector_bytes += v.bytes;
   return out;
 }
 

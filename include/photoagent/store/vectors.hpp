@@ -9,7 +9,8 @@
 // written and synced under an exclusive lock, then recorded; a trailing
 // partial row (a crash mid-write) is ignored and overwritten by the next
 // append. Rows no longer recorded (re-embedded or deleted images, a crash
-// before the record) are skipped by every reader.
+// before the record) are skipped by every reader, until `cache gc` rewrites
+// the file without them (compact_vector_files).
 
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,22 @@ std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& 
 std::vector<std::int64_t> images_without_vector(Database& db, const std::optional<VectorSpace>& space,
                                                 std::optional<std::int64_t> project_id);
 std::int64_t count_image_vectors(Database& db, const VectorSpace& space);
+
+// `cache gc`: each space's matrix file without the rows no image uses now
+// (older vectors of re-embedded images, vectors of deleted images, rows a
+// crash left unrecorded): rewritten beside itself and renamed over it, its
+// records moved in one transaction, all under the file's append lock. A
+// record whose row holds another image (a crash between the rename and the
+// commit) is pointed at the image's row when the file has one, else dropped
+// (the image counts as not embedded). dry_run: counts only. Lists the spaces
+// that had something to reclaim.
+struct VectorCompaction {
+  VectorSpace space;
+  std::int64_t rows = 0;   // whole rows in the file before
+  std::int64_t kept = 0;   // rows images use
+  std::int64_t bytes = 0;  // reclaimed (or that would be)
+};
+std::vector<VectorCompaction> compact_vector_files(Database& db, bool dry_run);
 
 // An embedding prediction's output once its vector is stored (the image's
 // row or the query cache): not kept twice (768 numbers are ~15 kB of JSON a

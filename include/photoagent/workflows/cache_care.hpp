@@ -2,7 +2,8 @@
 // `photoagent cache`: looking after the local cache (issue 12 item 5).
 //   du      space by project and kind (photos, outputs, other, database)
 //   prune   rows and files of outputs older than a date and of deleted projects
-//   gc      files no row refers to, and temporary files a killed photoagent left
+//   gc      files no row refers to, temporary files a killed photoagent left,
+//           and vector rows no image uses (the matrix files compacted)
 //   backup  a consistent copy of the database while others use it (VACUUM INTO)
 //   check   SQLite's integrity check, and every stored file present with its hash
 // Plus the cheap sweep of stale temporary files run when the cache opens.
@@ -15,6 +16,7 @@
 
 #include "photoagent/store/cache_care.hpp"
 #include "photoagent/store/database.hpp"
+#include "photoagent/store/vectors.hpp"
 #include "photoagent/util/clock.hpp"
 #include "photoagent/util/env.hpp"
 
@@ -64,6 +66,9 @@ struct GcReport {
   std::vector<GcItem> items;
   std::int64_t bytes = 0;
   std::size_t kept_young = 0;  // candidates left because they are recent or their process runs
+  // Vector matrix files rewritten without their dead rows (store/vectors.hpp).
+  std::vector<store::VectorCompaction> vectors;
+  std::int64_t vector_bytes = 0;
 };
 GcReport collect_garbage(store::Database& db, const util::Env& env, bool dry_run,
                          const util::Clock& clock = util::system_clock());

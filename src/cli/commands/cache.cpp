@@ -93,14 +93,32 @@ int run_gc(Context& ctx, bool dry_run) {
   if (ctx.global.json) {
     json items = json::array();
     for (const auto& i : r.items) items.push_back({{"path", i.path.string()}, {"reason", i.reason}, {"bytes", i.bytes}});
-    print_json(ctx.io, {{"dry_run", r.dry_run}, {"files", items}, {"bytes", r.bytes}, {"kept_recent", r.kept_young}});
+    json vectors = json::array();
+    for (const auto& v : r.vectors)
+      vectors.push_back({{"model", v.space.model},
+                         {"version", v.space.version},
+                         {"path", v.space.file.string()},
+                         {"rows", v.rows},
+                         {"rows_kept", v.kept},
+                         {"bytes", v.bytes}});
+    print_json(ctx.io, {{"dry_run", r.dry_run},
+                        {"files", items},
+                        {"bytes", r.bytes},
+                        {"kept_recent", r.kept_young},
+                        {"vectors", vectors},
+                        {"vector_bytes", r.vector_bytes}});
     return 0;
   }
   Table t({"reason", "size", "path"});
   for (const auto& i : r.items) t.add({i.reason, human(i.bytes), i.path.string()});
+  for (const auto& v : r.vectors)
+    t.add({std::to_string(v.rows - v.kept) + " vector rows", human(v.bytes), v.space.file.string()});
   t.print(ctx.io);
   if (!ctx.global.quiet) {
     ctx.io.err << (r.dry_run ? "Would remove " : "Removed ") << r.items.size() << " files (" << human(r.bytes) << ")";
+    if (!r.vectors.empty())
+      ctx.io.err << (r.dry_run ? "; would compact " : "; compacted ") << r.vectors.size() << " vector files ("
+                 << human(r.vector_bytes) << ")";
     if (r.kept_young > 0) ctx.io.err << "; kept " << r.kept_young << " recent or in use";
     ctx.io.err << ".\n";
   }
@@ -187,13 +205,15 @@ never touched.)";
   CommandSpec gc;
   gc.path = {"cache", "gc"};
   gc.man = "photoagent-cache";
-  gc.description = "Remove stored files no row refers to and temporary files a killed photoagent left";
+  gc.description =
+      "Remove stored files no row refers to and temporary files a killed photoagent left; compact the vector files";
   gc.footer = R"(Examples:
   photoagent cache gc --dry-run
   photoagent cache gc
 
 Files younger than 10 minutes, and temporary files of a photoagent still
-running, are kept.)";
+running, are kept. The vector files of search --semantic are rewritten
+without the rows of deleted or re-embedded images.)";
   gc.add("--dry-run", *gc_dry, "List what would go and its size; change nothing");
   gc.run = [gc_dry](Context& ctx) { return run_gc(ctx, *gc_dry); };
 
