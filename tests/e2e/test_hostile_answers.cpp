@@ -22,7 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
 // A crash shows as 128 + signal (harness); internal errors as their own text.
 void check_no_crash(const e2e::Result& r) {
   CHECK_MESSAGE(r.code < 128, "exit " << r.code << "\n" << r.err);

@@ -24,6 +24,7 @@
 #include "photoagent/store/images.hpp"
 #include "photoagent/store/projects.hpp"
 #include "photoagent/store/search.hpp"
+#include "photoagent/util/vectors.hpp"
 #include "support.hpp"
 
 namespace testing {
@@ -130,5 +131,15 @@ struct SearchCache {
  private:
   int n_ = 0;
 };
+
+// For the vector tests on this cache: a unit vector pointing mostly along
+// axis `k` (of 8), with a little of axis 7.
+inline std::vector<float> axis(int k, float tilt = 0.1f) {
+  std::vector<float> v(8, 0.0f);
+  v[static_cast<std::size_t>(k)] = 1.0f;
+  v[7] += tilt;
+  photoagent::util::normalise(v);
+  return v;
+}
 
 }  // namespace testing

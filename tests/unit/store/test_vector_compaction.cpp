@@ -20,14 +20,7 @@ using namespace photoagent;
 
 namespace {
 
-// A unit vector pointing mostly along axis `k` (of 8), with a little of axis 7.
-std::vector<float> axis(int k, float tilt = 0.1f) {
-  std::vector<float> v(8, 0.0f);
-  v[static_cast<std::size_t>(k % 8)] = 1.0f;
-  v[7] += tilt;
-  util::normalise(v);
-  return v;
-}
+using testing::axis;
 
 constexpr std::uintmax_t kRow = 16 + 8;  // header + 8 int8 components
 
@@ -127,7 +120,7 @@ TEST_SUITE("store::vector compaction") {
     std::thread writer([&] {
       for (int i = 0; i < 300; ++i) {
         const std::int64_t id = 1 + i % 7;
-        store::put_image_vector(c.db, s, id, axis(i));
+        store::put_image_vector(c.db, s, id, axis(i % 8));
         last[id] = i;
       }
       stop = true;
@@ -144,7 +137,7 @@ TEST_SUITE("store::vector compaction") {
     for (const auto& [id, k] : last) {
       const auto v = store::image_vector(c.db, s, id);
       REQUIRE_MESSAGE(v, "image " << id);
-      const auto want = axis(k);
+      const auto want = axis(k % 8);
       float dot = 0;
       for (std::size_t i = 0; i < want.size(); ++i) dot += (*v)[i] * want[i];
       CHECK(dot > 0.99f);

@@ -13,18 +13,7 @@
 
 using namespace photoagent;
 
-namespace {
-
-// A unit vector pointing mostly along axis `k` (of 8), with a little of axis 7.
-std::vector<float> axis(int k, float tilt = 0.1f) {
-  std::vector<float> v(8, 0.0f);
-  v[static_cast<std::size_t>(k)] = 1.0f;
-  v[7] += tilt;
-  util::normalise(v);
-  return v;
-}
-
-}  // namespace
+using testing::axis;
 
 TEST_SUITE("store::vectors") {
   TEST_CASE("a space per model and version; its dimension is fixed") {
