@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <ostream>
+#include <string_view>
 
 #include "command_table.hpp"
 #include "photoagent/util/error.hpp"
@@ -35,19 +36,38 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-// CLI11 2.1 has no "did you mean"; an unknown first word gets one here
-// (never a hidden command).
+// The global option an argument names ("--profile" or "--profile=x"), if any.
+const OptionSpec* global_option(const ProgramSpec& program, const std::string& arg) {
+  const std::string name = arg.substr(0, arg.find('='));
+  for (const auto& o : program.root.options)
+    for (std::string_view names = o.names; !names.empty();) {
+      const auto comma = names.find(',');
+      if (names.substr(0, comma) == name) return &o;
+      names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
+    }
+  return nullptr;
+}
+
+// CLI11 2.1 has no "did you mean"; an unknown command word gets one here
+// (never a hidden command), also after global options (`--debug projct`).
 void check_command_name(const ProgramSpec& program, const std::vector<std::string>& args) {
-  if (args.empty() || args[0].empty() || args[0][0] == '-') return;
+  std::size_t i = 0;
+  while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
+    const OptionSpec* o = global_option(program, args[i]);
+    if (!o) return;  // --help, --version or a mistake: CLI11 says what it is
+    i += o->takes_value() && args[i].find('=') == std::string::npos ? 2 : 1;
+  }
+  if (i >= args.size() || args[i].empty()) return;
+  const std::string& word = args[i];
   std::string best;
   std::size_t best_d = 99;
   for (const auto& c : program.commands) {
     if (c.path.size() != 1) continue;
-    if (c.path[0] == args[0]) return;
-    const auto d = edit_distance(c.path[0], args[0]);
+    if (c.path[0] == word) return;
+    const auto d = edit_distance(c.path[0], word);
     if (!c.hidden && d < best_d) best_d = d, best = c.path[0];
   }
-  throw util::usage_error("unknown command '" + args[0] + "'",
+  throw util::usage_error("unknown command '" + word + "'",
                           best_d <= 2 ? "Did you mean '" + program.name + " " + best + "'?"
                                       : "Run '" + program.name + " --help' for the list of commands.");
 }

@@ -31,6 +31,13 @@ TEST_SUITE("e2e::cli") {
     auto typo = box.run({"projet", "list"});
     CHECK(typo.code == 2);
     CHECK(typo.err.find("Did you mean 'photoagent project'") != std::string::npos);
+    // Global options before the word do not hide the suggestion.
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--debug", "projet", "list"}, {"--profile", "work", "projet"}, {"--profile=work", "--json", "projet"}}) {
+      auto after = box.run(args);
+      CHECK(after.code == 2);
+      CHECK_MESSAGE(after.err.find("Did you mean 'photoagent project'") != std::string::npos, after.err);
+    }
     auto flag = box.run({"project", "list", "--bogus"});
     CHECK(flag.code == 2);
     CHECK(flag.err.find("--help") != std::string::npos);
