@@ -150,6 +150,46 @@ std::vector<std::int64_t> images_without_vector(Database& db, const std::optiona
   return ids;
 }
 
+namespace {
+
+// What compaction would do to a space's file as the database records it now.
+struct CompactionPlan {
+  VectorCompaction c;
+  std::vector<std::pair<std::size_t, std::int64_t>> kept;  // row, image id; by row
+  std::vector<std::int64_t> dropped;                       // records with no row of their image
+  bool moved = false;                                      // records mended
+  bool needed() const { return c.bytes != 0 || !dropped.empty() || moved; }
+};
+
+CompactionPlan plan_compaction(Database& db, const VectorSpace& space, const detail::MatrixView& view,
+                               std::int64_t file_bytes) {
+  CompactionPlan p;
+  std::map<std::int64_t, std::size_t> last_row;  // image id -> its last row in the file
+  for (std::size_t r = 0; r < view.rows(); ++r) last_row[view.image_id(r)] = r;
+  SQLite::Statement q(db.sql(), "SELECT image_id, row FROM image_vectors WHERE space_id = ?");
+  q.bind(1, space.id);
+  while (q.executeStep()) {
+    const auto id = q.getColumn(0).getInt64();
+    const auto row = q.getColumn(1).getInt64();
+    if (row >= 0 && static_cast<std::size_t>(row) < view.rows() && view.image_id(static_cast<std::size_t>(row)) == id) {
+      p.kept.emplace_back(static_cast<std::size_t>(row), id);
+    } else if (auto it = last_row.find(id); it != last_row.end()) {
+      p.kept.emplace_back(it->second, id);  // a rewrite whose records were lost: the image's row in it
+      p.moved = true;
+    } else {
+      p.dropped.push_back(id);
+    }
+  }
+  std::sort(p.kept.begin(), p.kept.end());
+  p.c.space = space;
+  p.c.rows = static_cast<std::int64_t>(view.rows());
+  p.c.kept = static_cast<std::int64_t>(p.kept.size());
+  p.c.bytes = file_bytes - p.c.kept * static_cast<std::int64_t>(detail::row_bytes(space.dim));
+  return p;
+}
+
+}  // namespace
+
 std::vector<VectorCompaction> compact_vector_files(Database& db, bool dry_run) {
   std::vector<VectorSpace> spaces;
   {
@@ -159,49 +199,37 @@ std::vector<VectorCompaction> compact_vector_files(Database& db, bool dry_run) {
   }
   std::vector<VectorCompaction> out;
   for (const auto& space : spaces) {
-    // The file's lock before the transaction, as appenders take them.
-    const detail::VectorFileLock file_lock(space.file, false);
-    if (!file_lock.locked()) continue;  // no file: nothing stored in this space
-    auto tx = db.write_transaction();
-    const detail::MatrixView view(space.file, space.dim);
-    struct stat st {};
-    if (::fstat(file_lock.fd(), &st) != 0) throw util::failure("cannot read the size of " + space.file.string());
-    std::map<std::int64_t, std::size_t> last_row;  // image id -> its last row in the file
-    for (std::size_t r = 0; r < view.rows(); ++r) last_row[view.image_id(r)] = r;
-    std::vector<std::pair<std::size_t, std::int64_t>> kept;  // row, image id
-    std::vector<std::int64_t> dropped;
-    bool moved = false;
+    // First a look without writing (a dry run, or nothing to do, works on a
+    // read-only cache too).
     {
-      SQLite::Statement q(db.sql(), "SELECT image_id, row FROM image_vectors WHERE space_id = ?");
-      q.bind(1, space.id);
-      while (q.executeStep()) {
-        const auto id = q.getColumn(0).getInt64();
-        const auto row = q.getColumn(1).getInt64();
-        if (row >= 0 && static_cast<std::size_t>(row) < view.rows() && view.image_id(static_cast<std::size_t>(row)) == id) {
-          kept.emplace_back(static_cast<std::size_t>(row), id);
-        } else if (auto it = last_row.find(id); it != last_row.end()) {
-          kept.emplace_back(it->second, id);  // a rewrite whose records were lost: the image's row in it
-          moved = true;
-        } else {
-          dropped.push_back(id);
-        }
+      std::error_code ec;
+      const auto bytes = std::filesystem::file_size(space.file, ec);
+      if (ec) continue;  // no file: nothing stored in this space
+      auto lock = db.lock();
+      const detail::MatrixView view(space.file, space.dim);
+      const auto p = plan_compaction(db, space, view, static_cast<std::int64_t>(bytes));
+      if (!p.needed()) continue;
+      if (dry_run) {
+        out.push_back(p.c);
+        continue;
       }
     }
-    std::sort(kept.begin(), kept.end());
-    VectorCompaction c;
-    c.space = space;
-    c.rows = static_cast<std::int64_t>(view.rows());
-    c.kept = static_cast<std::int64_t>(kept.size());
-    c.bytes = static_cast<std::int64_t>(st.st_size) - c.kept * static_cast<std::int64_t>(detail::row_bytes(space.dim));
-    if (c.bytes == 0 && dropped.empty() && !moved) continue;
-    out.push_back(c);
-    if (dry_run) continue;  // the transaction rolls back
+    // Then again under the file's lock (before the transaction, as appenders
+    // take them): an append may have come in between.
+    const detail::VectorFileLock file_lock(space.file, false);
+    if (!file_lock.locked()) continue;
+    auto tx = db.write_transaction();
+    struct stat st {};
+    if (::fstat(file_lock.fd(), &st) != 0) throw util::failure("cannot read the size of " + space.file.string());
+    const detail::MatrixView view(space.file, space.dim);
+    const auto p = plan_compaction(db, space, view, static_cast<std::int64_t>(st.st_size));
+    if (!p.needed()) continue;
     // Records, then the file, then the commit: they disagree for one rename
     // at most, and a crash there is mended by the next compaction (above).
     SQLite::Statement set(db.sql(), "UPDATE image_vectors SET row = ? WHERE space_id = ? AND image_id = ?");
     std::vector<std::size_t> keep;
-    keep.reserve(kept.size());
-    for (const auto& [row, id] : kept) {
+    keep.reserve(p.kept.size());
+    for (const auto& [row, id] : p.kept) {
       set.reset();
       set.bind(1, static_cast<std::int64_t>(keep.size()));
       set.bind(2, space.id);
@@ -210,14 +238,15 @@ std::vector<VectorCompaction> compact_vector_files(Database& db, bool dry_run) {
       keep.push_back(row);
     }
     SQLite::Statement gone(db.sql(), "DELETE FROM image_vectors WHERE space_id = ? AND image_id = ?");
-    for (const auto id : dropped) {
+    for (const auto id : p.dropped) {
       gone.reset();
       gone.bind(1, space.id);
       gone.bind(2, id);
       gone.exec();
     }
-    if (c.bytes != 0 || moved) detail::rewrite_vector_rows(space.file, space.dim, keep, file_lock);
+    if (p.c.bytes != 0 || p.moved) detail::rewrite_vector_rows(space.file, space.dim, keep, file_lock);
     tx.commit();
+    out.push_back(p.c);
   }
   return out;
 }
