@@ -44,6 +44,8 @@ class Client {
   Response send(const Request& request) const;
   Transport& transport() const { return *transport_; }
   const RetryPolicy& policy() const { return policy_; }
+  // Waits as this client waits between retries (tests and fuzzers inject a no-op).
+  void sleep(std::chrono::milliseconds d) const { sleep_(d); }
 
  private:
   std::shared_ptr<Transport> transport_;

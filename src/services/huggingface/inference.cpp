@@ -40,7 +40,7 @@ std::string text_to_image(const Api& api, const std::string& repo, const std::st
       double wait = j.is_object() && j.contains("estimated_time") && j["estimated_time"].is_number()
                         ? j["estimated_time"].get<double>()
                         : 5.0;
-      net::interruptible_sleep(std::chrono::milliseconds(static_cast<long long>(std::clamp(wait, 1.0, 60.0) * 1000)));
+      api.client().sleep(std::chrono::milliseconds(static_cast<long long>(std::clamp(wait, 1.0, 60.0) * 1000)));
       continue;
     }
     if (r.status < 200 || r.status >= 300) throw_http_error(Service::huggingface, r, "generate with " + repo);

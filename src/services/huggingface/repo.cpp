@@ -40,7 +40,7 @@ bool create_repo(const Api& api, const std::string& repo_id, bool private_repo) 
                         std::string::npos;
       if (!busy) return false;
       if (attempt >= 5) detail::throw_error(r, action);
-      net::interruptible_sleep(net::backoff_delay(api.client().policy(), attempt));
+      api.client().sleep(net::backoff_delay(api.client().policy(), attempt));
       continue;
     }
     // A token scoped to one existing repo may not create repos: if the repo
