@@ -2,7 +2,8 @@
 // The matrix file of a vector space (vectors.hpp): fixed-size rows of
 // [int64 image id][float scale][uint32 0][DIM x int8], appended under an
 // exclusive lock and synced; read through a read-only mapping of the whole
-// rows (a trailing partial row is not part of it).
+// rows (a trailing partial row is not part of it). `cache gc` rewrites it
+// without the rows no image uses, under the same lock.
 
 #include <cstddef>
 #include <cstdint>
