@@ -25,9 +25,9 @@
 #include "photoagent/workflows/output_names.hpp"
 #include "photoagent/workflows/projects.hpp"
 #include "photoagent/workflows/shard.hpp"
+#include "photoagent/workflows/spend_cap.hpp"
 #include "photoagent/workflows/styles.hpp"
 #include "photoagent/workflows/trainers.hpp"
-#include "photoagent/workflows/spend_cap.hpp"
 
 namespace photoagent::cli {
 using nlohmann::json;
