@@ -203,14 +203,14 @@ TEST_SUITE("e2e::rerun") {
   TEST_CASE("a rerun keeps to the spend caps") {
     Lab lab;
     const auto id = lab.generate({"--model", "black-forest-labs/flux-schnell", "a red fox"})["id"].get<std::string>();
-    auto over = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-cost", "0.0001"});
+    auto over = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-cost", "0.0001", "-o", lab.out.path().string()});
     CHECK(over.code == 2);  // the estimate ($0.003 an image) is over: nothing paid
     CHECK(over.err.find("0.0001") != std::string::npos);
-    auto held = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-predictions", "0"});
+    auto held = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-predictions", "0", "-o", lab.out.path().string()});
     CHECK_MESSAGE(held.code == 6, held.err);
     CHECK(held.err.find("spend cap reached") != std::string::npos);
     CHECK(lab.created() == 1);
-    auto ok = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-predictions", "1"});
+    auto ok = lab.box.run({"generate", "--rerun", id, "--seed", "3", "--max-predictions", "1", "-o", lab.out.path().string()});
     CHECK_MESSAGE(ok.code == 0, ok.err);
     CHECK(lab.created() == 2);
   }
