@@ -30,10 +30,11 @@ depends=$(dpkg-deb -f "$deb" Depends)
 sonames=$( { ldd "$scratch/root/usr/bin/photoagent" | awk '/=>/ {print $1}';
              strings "$scratch/root/usr/bin/photoagent" | grep -oE '^lib[a-z0-9_+-]+\.so\.[0-9]+$'; } | sort -u)
 for so in $sonames; do
-  path=$(ldconfig -p | awk -v so="$so" '$1 == so {print $NF; exit}')
+  # (awk reads to the end: an early exit would SIGPIPE ldconfig, fatal under pipefail)
+  path=$(ldconfig -p | awk -v so="$so" '$1 == so && !found {print $NF; found = 1}')
   [ -n "$path" ] || fail "$so is not installed here"
-  pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n 1 | cut -d: -f1) \
-    || pkg=$(dpkg -S "$path" | head -n 1 | cut -d: -f1)
+  pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 {print $1}') \
+    || pkg=$(dpkg -S "$path" | awk -F: 'NR == 1 {print $1}')
   case $pkg in libc6|libc-bin) continue ;; esac
   grep -qE "(^|, )$pkg( |,|$)" <<<"$depends" || fail "$so comes from $pkg, which Depends does not list: $depends"
 done
