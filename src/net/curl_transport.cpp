@@ -28,6 +28,7 @@
 #include "photoagent/util/printable.hpp"
 #include "photoagent/util/redact.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::net {
 namespace {
@@ -44,17 +45,11 @@ struct SlistDeleter {
 };
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
-// Saturating parse of a Content-Length value (digits only; anything else is
-// "unknown", not an exception).
+// A Content-Length value, saturating: digits only (anything else is
+// "unknown", not an exception), and one too large for 64 bits is the maximum.
 std::optional<std::uint64_t> content_length(std::string_view v) {
   if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
-  std::uint64_t n = 0;
-  for (char c : v) {
-    const auto d = static_cast<std::uint64_t>(c - '0');
-    if (n > (UINT64_MAX - d) / 10) return UINT64_MAX;
-    n = n * 10 + d;
-  }
-  return n;
+  return util::parse_uint64(v).value_or(UINT64_MAX);  // digits only: nullopt means overflow
 }
 
 std::string size_text(std::uint64_t bytes) {
@@ -272,7 +267,7 @@ class CurlTransport final : public Transport {
         partial.done();
         return r;
       }
-      if (hop >= 5) throw TransportError(TransportError::Kind::other, false, "too many redirects (" + host_of(url) + ")");
+      if (hop >= 5) throw TransportError(TransportError::Kind::other, false, "too many redirects (" + url_authority(url) + ")");
       check_redirect(url, next, req.untrusted_url, req.allow_private_addresses);
       url = std::move(next);
     }
@@ -376,7 +371,7 @@ class CurlTransport final : public Transport {
         throw util::failure("cannot write " + req.response_file.string() + " (disk full?)");
     }
     if (rc != CURLE_OK) {
-      const std::string host = host_of(url);
+      const std::string host = url_authority(url);
       if (!sockets.refused.empty())
         throw TransportError(TransportError::Kind::refused, true,
                              "refused to connect to " + host + ": it resolves to " + sockets.refused +
@@ -428,8 +423,6 @@ class CurlTransport final : public Transport {
     }
     if (!out.empty()) std::cerr << out << std::flush;
   }
-
-  static std::string host_of(const std::string& url) { return url_authority(url); }
 
   TraceOptions trace_;
   std::mutex trace_mu_;
