@@ -67,6 +67,11 @@ class MatrixView {
   int dim() const { return dim_; }
   std::int64_t image_id(std::size_t r) const;
   float scale(std::size_t r) const;
+  // Row `row` exists and is `image_id`'s: a database record that the file
+  // (replaced, cut or compacted) still backs.
+  bool holds(std::int64_t row, std::int64_t image_id) const {
+    return row >= 0 && static_cast<std::size_t>(row) < rows_ && this->image_id(static_cast<std::size_t>(row)) == image_id;
+  }
   const unsigned char* row(std::size_t r) const { return base_ + r * stride_; }  // row_bytes(dim) bytes
   const std::int8_t* components(std::size_t r) const {
     return reinterpret_cast<const std::int8_t*>(base_ + r * stride_ + kRowHeader);

@@ -104,8 +104,7 @@ VectorSet load_vectors(Database& db, const VectorSpace& space, const SearchFilte
   detail::MatrixView view(space.file, space.dim);
   const auto dim = static_cast<std::size_t>(space.dim);
   for (const auto& [id, row] : wanted) {
-    if (row < 0 || static_cast<std::size_t>(row) >= view.rows() || view.image_id(static_cast<std::size_t>(row)) != id)
-      continue;
+    if (!view.holds(row, id)) continue;
     const auto r = static_cast<std::size_t>(row);
     set.image_ids.push_back(id);
     set.scales.push_back(view.scale(r));

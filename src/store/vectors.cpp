@@ -120,8 +120,7 @@ std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& 
     row = q.getColumn(0).getInt64();
   }
   detail::MatrixView view(space.file, space.dim);
-  if (row < 0 || static_cast<std::size_t>(row) >= view.rows() || view.image_id(static_cast<std::size_t>(row)) != image_id)
-    return std::nullopt;  // the file was replaced or cut: treated as not embedded
+  if (!view.holds(row, image_id)) return std::nullopt;  // the file was replaced or cut: treated as not embedded
   const auto r = static_cast<std::size_t>(row);
   return util::dequantise(std::span(view.components(r), static_cast<std::size_t>(space.dim)), view.scale(r));
 }
@@ -171,7 +170,7 @@ CompactionPlan plan_compaction(Database& db, const VectorSpace& space, const det
   while (q.executeStep()) {
     const auto id = q.getColumn(0).getInt64();
     const auto row = q.getColumn(1).getInt64();
-    if (row >= 0 && static_cast<std::size_t>(row) < view.rows() && view.image_id(static_cast<std::size_t>(row)) == id) {
+    if (view.holds(row, id)) {
       p.kept.emplace_back(static_cast<std::size_t>(row), id);
     } else if (auto it = last_row.find(id); it != last_row.end()) {
       p.kept.emplace_back(it->second, id);  // a rewrite whose records were lost: the image's row in it
