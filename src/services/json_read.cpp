@@ -97,6 +97,11 @@ json parse_answer(Service s, std::string_view body, std::string_view what) {
   return j;
 }
 
+std::string string_or_empty(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 JsonReader::JsonReader(Service s, const json& value, std::string_view what, std::string path)
     : service_(s), value_(&value), what_(what), path_(std::move(path)) {}
 

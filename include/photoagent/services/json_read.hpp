@@ -45,6 +45,11 @@ nlohmann::json parse_answer(Service s, std::string_view body, std::string_view w
 // discarded value (is_discarded()) instead of an error.
 nlohmann::json parse_answer_lenient(std::string_view body);
 
+// The string at `key` of `j`, or "" when `j` is not an object or the member
+// is missing or not a string: for fields an answer may leave out or that
+// the caller checks for emptiness itself (JsonReader refuses a wrong type).
+std::string string_or_empty(const nlohmann::json& j, const char* key);
+
 // One value inside an answer, with its path for messages. Required reads
 // throw when the member is missing, null or of another type; optional reads
 // take missing or null as absent but still refuse another type. Holds a

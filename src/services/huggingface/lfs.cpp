@@ -90,11 +90,6 @@ class TempRange {
   std::filesystem::path path_;
 };
 
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // A header a remote answer asks for must stay one header: a name of token
 // characters, a value without line breaks or NULs (else it could add its own).
 bool safe_header(const std::string& name, const std::string& value) {
@@ -155,7 +150,7 @@ net::Response storage_send(const Api& api, const net::Request& req, const std::s
 void put_basic(const Api& api, const LfsObject& o, const json& upload) {
   net::Request req;
   req.method = "PUT";
-  req.url = str(upload, "href");
+  req.url = string_or_empty(upload, "href");
   add_action_headers(req, upload);
   std::optional<TempRange> tmp;
   if (o.content) req.body_file = tmp.emplace(o, 0, o.size).path();
@@ -211,7 +206,7 @@ void put_multipart(const Api& api, const LfsObject& o, const json& upload) {
   }
   net::Request req;
   req.method = "POST";
-  req.url = str(upload, "href");
+  req.url = string_or_empty(upload, "href");
   req.header("Content-Type", std::string(kLfsMediaType));
   req.header("Accept", std::string(kLfsMediaType));
   req.body = json{{"oid", o.oid}, {"parts", done}}.dump();
@@ -222,7 +217,7 @@ void put_multipart(const Api& api, const LfsObject& o, const json& upload) {
 void verify(const Api& api, const LfsObject& o, const json& action) {
   net::Request req;
   req.method = "POST";
-  req.url = str(action, "href");
+  req.url = string_or_empty(action, "href");
   add_action_headers(req, action);
   req.header("Content-Type", std::string(kLfsMediaType));
   req.body = json{{"oid", o.oid}, {"size", o.size}}.dump();
@@ -257,7 +252,7 @@ void upload_batch(const Api& api, const std::string& repo_id, const std::string&
   JsonReader(Service::huggingface, j, "the LFS batch request").array("objects");
   std::map<std::string, const json*> by_oid;
   for (const auto& e : j["objects"])
-    if (e.is_object()) by_oid[str(e, "oid")] = &e;
+    if (e.is_object()) by_oid[string_or_empty(e, "oid")] = &e;
 
   for (const auto* o : objects) {
     auto it = by_oid.find(o->oid);
@@ -265,7 +260,7 @@ void upload_batch(const Api& api, const std::string& repo_id, const std::string&
       throw util::remote_error("Hugging Face did not say where to upload " + o->path_in_repo);
     const json& e = *it->second;
     if (auto err = e.find("error"); err != e.end() && !err->is_null()) {
-      std::string msg = err->is_object() ? str(*err, "message") : err->dump();
+      std::string msg = err->is_object() ? string_or_empty(*err, "message") : err->dump();
       std::string code = err->is_object() && err->contains("code") ? " (" + (*err)["code"].dump() + ")" : "";
       throw util::remote_error("Hugging Face refused to store " + o->path_in_repo + code + ": " + msg);
     }
@@ -274,13 +269,13 @@ void upload_batch(const Api& api, const std::string& repo_id, const std::string&
     auto actions = e.find("actions");
     if (actions == e.end() || !actions->is_object() || !actions->contains("upload")) continue;
     const json& upload = (*actions)["upload"];
-    if (!upload.is_object() || str(upload, "href").empty())
+    if (!upload.is_object() || string_or_empty(upload, "href").empty())
       throw util::remote_error("Hugging Face gave no upload URL for " + o->path_in_repo);
     if (upload.contains("header") && upload["header"].is_object() && upload["header"].contains("chunk_size"))
       put_multipart(api, *o, upload);
     else
       put_basic(api, *o, upload);
-    if (auto v = actions->find("verify"); v != actions->end() && v->is_object() && !str(*v, "href").empty())
+    if (auto v = actions->find("verify"); v != actions->end() && v->is_object() && !string_or_empty(*v, "href").empty())
       verify(api, *o, *v);
   }
 }

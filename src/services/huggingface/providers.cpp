@@ -19,12 +19,8 @@ namespace {
 constexpr const char* kHfInference = "hf-inference";
 constexpr const char* kTask = "text-to-image";
 
-std::string str(const json& o, const char* key) {
-  return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : "";
-}
-
 ProviderMapping one(const std::string& provider, const json& v) {
-  return {provider, str(v, "providerId"), str(v, "task"), str(v, "status")};
+  return {provider, string_or_empty(v, "providerId"), string_or_empty(v, "task"), string_or_empty(v, "status")};
 }
 
 std::string listed(const std::vector<ProviderMapping>& v) {
@@ -64,7 +60,7 @@ std::vector<ProviderMapping> parse_provider_mapping(const std::string& body) {
     for (const auto& [provider, v] : mapping.items()) out.push_back(one(provider, v));
   } else if (mapping.is_array()) {
     for (const auto& v : mapping)
-      if (auto p = str(v, "provider"); !p.empty()) out.push_back(one(p, v));
+      if (auto p = string_or_empty(v, "provider"); !p.empty()) out.push_back(one(p, v));
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.provider < b.provider; });
   return out;

@@ -12,10 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string str(const json& o, const char* key) {
-  return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : "";
-}
-
 const json& member(const json& o, const char* key) {
   static const json none;
   return o.is_object() && o.contains(key) ? o[key] : none;
@@ -28,8 +24,8 @@ std::vector<TokenScope> read_scopes(const json& access_token) {
   if (!scoped.is_array()) return out;
   for (const auto& s : scoped) {
     TokenScope t;
-    t.type = str(member(s, "entity"), "type");
-    t.name = str(member(s, "entity"), "name");
+    t.type = string_or_empty(member(s, "entity"), "type");
+    t.name = string_or_empty(member(s, "entity"), "name");
     for (const auto& p : member(s, "permissions"))
       if (p.is_string()) t.permissions.push_back(p.get<std::string>());
     if (!t.name.empty()) out.push_back(std::move(t));
@@ -54,10 +50,10 @@ WhoAmI parse_whoami(const std::string& body) {
   w.name = who.str("name");
   w.type = who.opt_str("type");
   const json& token = member(member(j, "auth"), "accessToken");
-  w.role = str(token, "role");
+  w.role = string_or_empty(token, "role");
   w.scoped = read_scopes(token);
   for (const auto& o : member(j, "orgs"))
-    if (auto name = str(o, "name"); !name.empty()) w.orgs.push_back(name);
+    if (auto name = string_or_empty(o, "name"); !name.empty()) w.orgs.push_back(name);
   return w;
 }
 

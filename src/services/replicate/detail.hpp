@@ -1,7 +1,7 @@
 #pragma once
-// What Replicate's predictions, trainings and models calls share: reading
-// optional string fields, creates that must never be repeated blindly, and
-// cursor pages whose `next` links are followed only on the API's own host.
+// What Replicate's predictions, trainings and models calls share: creates
+// that must never be repeated blindly, and cursor pages whose `next` links
+// are followed only on the API's own host.
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
@@ -12,11 +12,6 @@
 #include "photoagent/services/json_read.hpp"
 
 namespace photoagent::services::replicate::detail {
-
-inline std::string str(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 // POSTs a create. Returns the 2xx response; throws MaybeCreated when the
 // outcome is unknown (sent, then the connection broke or a 5xx/408 came),

@@ -49,8 +49,8 @@ std::vector<std::string> list_versions(const Api& api, const ModelRef& model) {
     const json j = detail::get_page(api, "/models/" + model.full() + "/versions", next, "list the versions of " + model.full());
     if (auto r = j.find("results"); r != j.end() && r->is_array())
       for (const auto& v : *r)
-        if (v.is_object() && !detail::str(v, "id").empty()) ids.push_back(detail::str(v, "id"));
-    next = detail::str(j, "next");
+        if (v.is_object() && !string_or_empty(v, "id").empty()) ids.push_back(string_or_empty(v, "id"));
+    next = string_or_empty(j, "next");
     if (next.empty()) break;
   }
   return ids;
