@@ -65,8 +65,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host_in) {
 }
 
 ProxyChoice choose_proxy(std::string_view url, const util::Env& env) {
-  const std::string lower = util::to_lower(url.substr(0, 8));
-  if (!lower.starts_with("https://")) return {"", "plain http is never sent through a proxy"};
+  if (!util::starts_with_icase(url, "https://")) return {"", "plain http is never sent through a proxy"};
   if (is_loopback_host(url_authority(url))) return {"", "loopback host"};
   const std::string host = url_host(url);
   if (auto np = first_set(env, {"no_proxy", "NO_PROXY"}); np && no_proxy_matches(np->first, host))

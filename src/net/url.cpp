@@ -104,14 +104,13 @@ bool is_non_public_ip(std::string_view host) {
 }
 
 void check_untrusted_url(std::string_view url, bool allow_private) {
-  const std::string lower = util::to_lower(url.substr(0, 8));
   const std::string host = url_host(url);
-  const bool https = lower.starts_with("https://");
+  const bool https = util::starts_with_icase(url, "https://");
   auto refuse = [&](const std::string& why) {
     throw TransportError(TransportError::Kind::refused, true,
                          "refused to fetch " + (host.empty() ? std::string("a URL") : host) + ": " + why);
   };
-  if (!https && !lower.starts_with("http://")) refuse("only https:// URLs are fetched");
+  if (!https && !util::starts_with_icase(url, "http://")) refuse("only https:// URLs are fetched");
   if (host.empty()) refuse("the URL has no host");
   const bool loopback = is_loopback_host(url_authority(url));
   if (!https && !loopback) refuse("plain http:// is only allowed to loopback hosts");
@@ -120,7 +119,7 @@ void check_untrusted_url(std::string_view url, bool allow_private) {
 }
 
 void check_redirect(std::string_view from, std::string_view to, bool untrusted, bool allow_private) {
-  if (util::to_lower(from.substr(0, 8)) == "https://" && util::to_lower(to.substr(0, 8)) != "https://") {
+  if (util::starts_with_icase(from, "https://") && !util::starts_with_icase(to, "https://")) {
     const auto scheme = to.find("://");
     const std::string origin =
         (scheme == std::string_view::npos ? std::string() : std::string(to.substr(0, scheme + 3))) + url_authority(to);
