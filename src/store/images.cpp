@@ -12,10 +12,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kColumns =
-    "SELECT i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes, i.width,"
-    " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at"
-    " FROM images i JOIN projects p ON p.id = i.project_id";
+const std::string kColumns =
+    std::string("SELECT ") + detail::kImageColumns + " FROM images i JOIN projects p ON p.id = i.project_id";
 
 }  // namespace
 

@@ -9,9 +9,7 @@ namespace photoagent::store {
 std::vector<ImageOrigin> images_with_sha256(Database& db, const std::string& sha256) {
   auto lock = db.lock();
   SQLite::Statement q(db.sql(),
-                      "SELECT i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes,"
-                      " i.width, i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at,"
-                      " COALESCE(i.prediction_id, 0)"
+                      std::string("SELECT ") + detail::kImageColumns + ", COALESCE(i.prediction_id, 0)"
                       " FROM images i JOIN projects p ON p.id = i.project_id WHERE i.sha256 = ?1 OR i.source_sha256 = ?1"
                       " ORDER BY i.prediction_id IS NULL, i.id");
   q.bind(1, sha256);

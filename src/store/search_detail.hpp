@@ -10,6 +10,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "images_detail.hpp"
 #include "photoagent/store/search.hpp"
 
 namespace photoagent::store::detail {
@@ -34,10 +35,9 @@ Where filter_clause(const SearchFilters& f);
 
 // The columns every search hit selects first: the image (images_detail.hpp)
 // and the prediction that made it (LEFT JOIN predictions pr).
-inline constexpr const char* kHitColumns =
-    "i.id, i.project_id, p.name, i.sha256, i.source_sha256, i.path, i.original_name, i.bytes, i.width,"
-    " i.height, i.caption, COALESCE(i.category, ''), i.tags, i.source, i.created_at,"
-    " COALESCE(pr.prompt, ''), COALESCE(pr.style, ''), COALESCE(pr.model, ''), COALESCE(pr.version, ''),"
+inline const std::string kHitColumns =
+    std::string(kImageColumns) +
+    ", COALESCE(pr.prompt, ''), COALESCE(pr.style, ''), COALESCE(pr.model, ''), COALESCE(pr.version, ''),"
     " COALESCE(pr.seed, -1)";
 
 // A hit from those columns (the first 20); score and snippet are the caller's.
