@@ -151,8 +151,8 @@ SearchReport like_search(store::Database& db, const SearchQuery& q, const store:
     // A file the cache already has (same content) uses that image's vector.
     const std::string sha = util::sha256_file(like);
     std::optional<store::Image> known;
-    for (const auto& hit : store::search_hits_by_id(db, store::image_ids_with_sha256(db, sha)))
-      if (!known) known = hit.image;
+    for (const auto id : store::image_ids_with_sha256(db, sha))
+      if ((known = store::find_image(db, id))) break;
     if (known) {
       v = embedder->image(*known);
       self = known->id;
