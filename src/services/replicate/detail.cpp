@@ -39,6 +39,12 @@ std::string get_page_body(const Api& api, const std::string& first_path, const s
   return std::move(r.body);
 }
 
+std::string error_text(const JsonReader& j) {
+  const json* e = j.raw("error");
+  if (e == nullptr || e->is_null()) return "";
+  return e->is_string() ? e->get<std::string>() : e->dump();
+}
+
 json get_page(const Api& api, const std::string& first_path, const std::string& next_url, const std::string& action) {
   json j = parse_answer(Service::replicate, get_page_body(api, first_path, next_url, action), "'" + action + "'");
   JsonReader(Service::replicate, j, "'" + action + "'").array("results");

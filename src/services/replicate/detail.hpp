@@ -28,6 +28,10 @@ std::string get_page_body(const Api& api, const std::string& first_path, const s
 nlohmann::json get_page(const Api& api, const std::string& first_path, const std::string& next_url,
                         const std::string& action);
 
+// A prediction's or training's `error`: a string as it is, any other value
+// as JSON, "" when absent or null.
+std::string error_text(const JsonReader& j);
+
 // One page of a list answer ("the list of predictions"): each of `results`
 // read by from_json (a JsonReader on an object -> Item), and the `next` link.
 template <class Page, class FromJson>

@@ -21,7 +21,7 @@ Prediction from_json(const JsonReader& j) {
   p.model = j.opt_str("model");
   p.version = j.opt_str("version");
   p.status = j.opt_str("status");
-  if (const json* e = j.raw("error"); e != nullptr && !e->is_null()) p.error = e->is_string() ? e->get<std::string>() : e->dump();
+  p.error = detail::error_text(j);
   p.logs = j.opt_str("logs");
   p.created_at = j.opt_str("created_at");
   const json* input = j.raw("input");

@@ -25,7 +25,7 @@ Training from_json(const JsonReader& j) {
   const json* input = j.raw("input");
   t.input = input != nullptr ? input->dump() : "{}";
   t.data_removed = j.opt_bool("data_removed").value_or(false);
-  if (const json* e = j.raw("error"); e != nullptr && !e->is_null()) t.error = e->is_string() ? e->get<std::string>() : e->dump();
+  t.error = detail::error_text(j);
   // Before success `output` is null; after, {version, weights}.
   if (const json* o = j.raw("output"); o != nullptr && o->is_object()) {
     const JsonReader out = j.object("output");
