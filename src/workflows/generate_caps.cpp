@@ -1,7 +1,5 @@
 #include "generate_caps_detail.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "photoagent/store/predictions.hpp"
 #include "photoagent/workflows/generate_job.hpp"
 #include "photoagent/workflows/spend_cap.hpp"
@@ -16,10 +14,7 @@ UnpaidEstimate estimate_unpaid(store::Database& db, const Config& config, const 
       continue;  // paid (or running) already: a rerun does not pay it again
     ++e.predictions;
     e.usd += estimate_prediction_cost(config, p.model.full(), p.input_json);
-    const auto input = nlohmann::json::parse(p.input_json, nullptr, false);
-    std::size_t images = 1;
-    if (input.is_object() && input.contains("num_outputs") && input["num_outputs"].is_number_unsigned())
-      images = std::max<std::size_t>(1, input["num_outputs"].get<std::size_t>());
+    const std::size_t images = requested_images(p.input_json);
     for (const auto& [wanted, key] : {std::pair{p.upscale, "upscale.model"}, std::pair{p.face_restore, "face_restore.model"}})
       if (wanted) {
         e.predictions += images;

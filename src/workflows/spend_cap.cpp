@@ -67,12 +67,16 @@ void check_estimate(const SpendLimits& limits, double estimate_usd, std::size_t 
                             usd(*limits.max_usd) + "; nothing was paid");
 }
 
-double estimate_prediction_cost(const Config& config, const std::string& model, const std::string& input_json) {
+std::size_t requested_images(const std::string& input_json) {
   const json input = json::parse(input_json, nullptr, false);
-  std::size_t images = 1;
   if (input.is_object())
     if (auto it = input.find("num_outputs"); it != input.end() && it->is_number_unsigned())
-      images = std::max<std::size_t>(1, it->get<std::size_t>());
+      return std::max<std::size_t>(1, it->get<std::size_t>());
+  return 1;
+}
+
+double estimate_prediction_cost(const Config& config, const std::string& model, const std::string& input_json) {
+  const std::size_t images = requested_images(input_json);
   const double known = prediction_cost(config, model, -1, images);
   if (known >= 0) return known;
   const double seconds = static_cast<double>(config.get_number("generate.estimate_seconds", 1, 3600));

@@ -79,4 +79,7 @@ class SpendCap {
 // H100 (what a trained Flux LoRA runs on).
 double estimate_prediction_cost(const Config& config, const std::string& model, const std::string& input_json);
 
+// The images one prediction's input asks for: its num_outputs, at least 1.
+std::size_t requested_images(const std::string& input_json);
+
 }  // namespace photoagent::workflows
