@@ -118,7 +118,7 @@ void rewrite_vector_rows(const std::filesystem::path& file, int dim, const std::
   out.commit();
 }
 
-MatrixView::MatrixView(const std::filesystem::path& file, int dim) : stride_(row_bytes(dim)), dim_(dim) {
+MatrixView::MatrixView(const std::filesystem::path& file, int dim, bool populate) : stride_(row_bytes(dim)), dim_(dim) {
   Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return;
@@ -131,7 +131,7 @@ MatrixView::MatrixView(const std::filesystem::path& file, int dim) : stride_(row
   if (mapped_ == 0) return;
   // Populated at once: a scan reads every page anyway, and faulting them in
   // one by one costs more than the arithmetic.
-  void* p = ::mmap(nullptr, mapped_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd.get(), 0);
+  void* p = ::mmap(nullptr, mapped_, PROT_READ, MAP_SHARED | (populate ? MAP_POPULATE : 0), fd.get(), 0);
   if (p == MAP_FAILED) throw file_error("map", file);
   base_ = static_cast<const unsigned char*>(p);
 }

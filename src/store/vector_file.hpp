@@ -58,7 +58,9 @@ void rewrite_vector_rows(const std::filesystem::path& file, int dim, const std::
 
 class MatrixView {
  public:
-  MatrixView(const std::filesystem::path& file, int dim);  // no file: no rows
+  // No file: no rows. `populate`: fault every page in at once (a scan);
+  // false for a look at a row or two, which then reads only their pages.
+  MatrixView(const std::filesystem::path& file, int dim, bool populate = true);
   ~MatrixView();
   MatrixView(const MatrixView&) = delete;
   MatrixView& operator=(const MatrixView&) = delete;

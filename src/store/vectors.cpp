@@ -119,7 +119,7 @@ std::optional<std::vector<float>> image_vector(Database& db, const VectorSpace& 
     if (!q.executeStep()) return std::nullopt;
     row = q.getColumn(0).getInt64();
   }
-  detail::MatrixView view(space.file, space.dim);
+  const detail::MatrixView view(space.file, space.dim, false);  // one row: not the whole file read in
   if (!view.holds(row, image_id)) return std::nullopt;  // the file was replaced or cut: treated as not embedded
   const auto r = static_cast<std::size_t>(row);
   return util::dequantise(std::span(view.components(r), static_cast<std::size_t>(space.dim)), view.scale(r));
