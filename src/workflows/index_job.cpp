@@ -1,10 +1,10 @@
 #include "photoagent/workflows/index_job.hpp"
 
 #include "photoagent/store/images.hpp"
-#include "photoagent/store/projects.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/interrupt.hpp"
 #include "photoagent/util/worker_pool.hpp"
+#include "search_detail.hpp"
 
 namespace photoagent::workflows {
 namespace {
@@ -46,13 +46,7 @@ IndexReport run_index_job(store::Database& db, const Config& config, Embedder& e
   r.version = !embedder.settings().model.version.empty() ? embedder.settings().model.version
               : space                                    ? space->version
                                                          : "";
-  std::optional<std::int64_t> project_id;
-  if (!spec.project.empty()) {
-    auto p = store::find_project(db, spec.project);
-    if (!p) throw util::not_found("no project named '" + spec.project + "'", "List them with 'photoagent project list'.");
-    project_id = p->id;
-  }
-  const auto ids = store::images_without_vector(db, space, project_id);
+  const auto ids = store::images_without_vector(db, space, project_filter(db, spec.project));
   r.missing = ids.size();
   r.estimate_usd = static_cast<double>(ids.size()) * embed_cost_estimate(config);
   if (spec.dry_run || ids.empty()) return r;

@@ -120,13 +120,16 @@ std::pair<std::string, std::vector<std::pair<std::size_t, std::size_t>>> split_s
   return {std::move(text), std::move(ranges)};
 }
 
+std::optional<std::int64_t> project_filter(store::Database& db, const std::string& name) {
+  if (name.empty()) return std::nullopt;
+  auto p = store::find_project(db, name);
+  if (!p) throw util::not_found("no project named '" + name + "'", "List them with 'photoagent project list'.");
+  return p->id;
+}
+
 store::SearchFilters search_filters(store::Database& db, const SearchQuery& q, const util::Clock& clock) {
   store::SearchFilters f;
-  if (!q.project.empty()) {
-    auto p = store::find_project(db, q.project);
-    if (!p) throw util::not_found("no project named '" + q.project + "'", "List them with 'photoagent project list'.");
-    f.project_id = p->id;
-  }
+  f.project_id = project_filter(db, q.project);
   if (!q.source.empty() && q.source != "upload" && q.source != "generated")
     throw util::usage_error("--source is upload or generated, not '" + q.source + "'");
   f.source = q.source;

@@ -7,7 +7,6 @@
 #include <numeric>
 
 #include "photoagent/store/images.hpp"
-#include "photoagent/store/projects.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/hash.hpp"
 #include "photoagent/util/strings.hpp"
@@ -224,11 +223,7 @@ DuplicatesReport find_duplicates(store::Database& db, Embedder* embedder, const 
   if (!(threshold > 0 && threshold <= 2))
     throw util::usage_error("--threshold is a cosine distance above 0 and at most 2, e.g. 0.05");
   store::SearchFilters filters;
-  if (!project.empty()) {
-    auto p = store::find_project(db, project);
-    if (!p) throw util::not_found("no project named '" + project + "'", "List them with 'photoagent project list'.");
-    filters.project_id = p->id;
-  }
+  filters.project_id = project_filter(db, project);
   DuplicatesReport report;
   const auto exact = store::exact_duplicates(db, filters);
   for (const auto& ids : exact) report.groups.push_back({ids, 0.0, true, {}});
