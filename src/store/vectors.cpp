@@ -30,6 +30,13 @@ VectorSpace read_space(Database& db, SQLite::Statement& q) {
 
 constexpr const char* kSpaceColumns = "SELECT id, model, version, dim FROM vector_spaces";
 
+// A vector the model returned for this space: as long as the space's.
+void check_length(const VectorSpace& space, std::size_t size) {
+  if (static_cast<int>(size) != space.dim)
+    throw util::remote_error("the embedding model returned " + std::to_string(size) + " numbers, not " +
+                             std::to_string(space.dim));
+}
+
 std::vector<float> unit_copy(std::span<const float> v) {
   std::vector<float> u(v.begin(), v.end());
   if (u.empty() || !util::normalise(u))
@@ -81,9 +88,7 @@ void put_image_vectors(Database& db, const VectorSpace& space,
   std::vector<detail::VectorRow> rows;
   rows.reserve(vectors.size());
   for (const auto& [id, v] : vectors) {
-    if (static_cast<int>(v.size()) != space.dim)
-      throw util::remote_error("the embedding model returned " + std::to_string(v.size()) + " numbers, not " +
-                               std::to_string(space.dim));
+    check_length(space, v.size());
     rows.push_back({id, util::quantise(unit_copy(v))});
   }
   // On disk first, then recorded (a crash in between leaves unused rows);
@@ -282,9 +287,7 @@ std::optional<std::vector<float>> cached_query_vector(Database& db, const Vector
 }
 
 void cache_query_vector(Database& db, const VectorSpace& space, const std::string& text, std::span<const float> vector) {
-  if (static_cast<int>(vector.size()) != space.dim)
-    throw util::remote_error("the embedding model returned " + std::to_string(vector.size()) + " numbers, not " +
-                             std::to_string(space.dim));
+  check_length(space, vector.size());
   const auto u = unit_copy(vector);
   auto tx = db.write_transaction();
   SQLite::Statement q(db.sql(),
