@@ -25,9 +25,8 @@ std::vector<std::string> parse_scopes(const std::string& body) {
 bool error_names_field(const net::Response& r, std::string_view field) {
   const json j = parse_answer_lenient(r.body);
   if (!j.is_object() || !j.contains("errors") || !j["errors"].is_array()) return false;
-  return std::any_of(j["errors"].begin(), j["errors"].end(), [&](const json& e) {
-    return e.is_object() && e.contains("field") && e["field"].is_string() && e["field"].get<std::string>() == field;
-  });
+  return std::any_of(j["errors"].begin(), j["errors"].end(),
+                     [&](const json& e) { return !field.empty() && string_or_empty(e, "field") == field; });
 }
 
 std::string send_mail(const Api& api, const Mail& m, bool sandbox) {
