@@ -8,9 +8,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -215,11 +215,11 @@ void mark_close_on_exec() {
   if (dir == nullptr) return;
   const int own = ::dirfd(dir);
   while (const dirent* e = ::readdir(dir)) {
-    char* end = nullptr;
-    const long fd = std::strtol(e->d_name, &end, 10);
-    if (end == e->d_name || *end != '\0' || fd <= 2 || fd == own) continue;
-    const int flags = ::fcntl(static_cast<int>(fd), F_GETFD);
-    if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(static_cast<int>(fd), F_SETFD, flags | FD_CLOEXEC);
+    const auto n = util::parse_int64(e->d_name);  // nullopt for "." and ".."
+    if (!n || *n <= 2 || *n > INT_MAX || *n == own) continue;
+    const int fd = static_cast<int>(*n);
+    const int flags = ::fcntl(fd, F_GETFD);
+    if (flags >= 0 && !(flags & FD_CLOEXEC)) ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
   }
   ::closedir(dir);
 }
