@@ -11,6 +11,7 @@
 #include "photoagent/net/url.hpp"
 #include "photoagent/util/error.hpp"
 #include "photoagent/util/strings.hpp"
+#include "photoagent/util/text_check.hpp"
 
 namespace photoagent::net {
 namespace {
@@ -19,14 +20,13 @@ bool cidr_matches(std::string_view entry, const std::string& host) {
   const auto slash = entry.find('/');
   if (slash == std::string_view::npos) return false;
   const std::string net(entry.substr(0, slash)), bits_text(entry.substr(slash + 1));
-  if (bits_text.empty() || bits_text.size() > 2 || bits_text.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  const int bits = std::stoi(bits_text);  // 1-2 digits: cannot throw
+  const auto bits = bits_text.size() <= 2 ? util::parse_uint64(bits_text) : std::nullopt;
   in_addr a{}, b{};
-  if (bits > 32 || ::inet_pton(AF_INET, net.c_str(), &a) != 1 || ::inet_pton(AF_INET, host.c_str(), &b) != 1)
+  if (!bits || *bits > 32 || ::inet_pton(AF_INET, net.c_str(), &a) != 1 ||
+      ::inet_pton(AF_INET, host.c_str(), &b) != 1)
     return false;
-  if (bits == 0) return true;
-  const std::uint32_t mask = bits == 32 ? 0xffffffffu : ~(0xffffffffu >> bits);
+  if (*bits == 0) return true;
+  const std::uint32_t mask = *bits == 32 ? 0xffffffffu : ~(0xffffffffu >> *bits);
   return (ntohl(a.s_addr) & mask) == (ntohl(b.s_addr) & mask);
 }
 
