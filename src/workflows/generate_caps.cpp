@@ -24,6 +24,11 @@ UnpaidEstimate estimate_unpaid(store::Database& db, const Config& config, const 
   return e;
 }
 
+bool held_by_cap(const GenerateResult& r) {
+  return r.error.empty() && r.row.replicate_id.empty() &&
+         (r.row.status == store::PredictionStatus::intent || r.row.status == store::PredictionStatus::sent);
+}
+
 RunCap::RunCap(const SpendLimits& limits, const Config& config, PredictionRunner& runner) : runner_(runner) {
   if (!limits.any()) return;
   cap_.emplace(limits, [&config](const std::string& model, const std::string& input) {

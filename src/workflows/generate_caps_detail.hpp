@@ -23,6 +23,10 @@ struct UnpaidEstimate {
 // as succeeded or started), with their upscale / face-restore steps.
 UnpaidEstimate estimate_unpaid(store::Database& db, const Config& config, const std::vector<PlannedPrediction>& plans);
 
+// A result the cap refused at its create: no error, nothing sent or still
+// only sent (no prediction id). Nothing was paid; it waits for a rerun.
+bool held_by_cap(const GenerateResult& r);
+
 // The running cap of one generate run (--max-predictions, --max-cost),
 // set on the runner for this scope only: the runner outlives the run.
 // get() is null when no cap was asked.

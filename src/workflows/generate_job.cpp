@@ -135,8 +135,7 @@ void GenerateJob::run_plans(const std::vector<PlannedPrediction>& plans, const G
     }
     auto r = gen_.run(plans[i], spec.wait);  // a failed prediction is a result; Ctrl-C throws
     std::lock_guard lock(mu);
-    if (cap && r.error.empty() && r.row.replicate_id.empty() &&
-        (r.row.status == store::PredictionStatus::intent || r.row.status == store::PredictionStatus::sent)) {
+    if (cap && detail::held_by_cap(r)) {
       ++report.held;  // refused by the cap at its create
       return;
     }

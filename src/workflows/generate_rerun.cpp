@@ -199,8 +199,7 @@ GenerateReport GenerateJob::rerun(const store::PredictionRow& original, const st
   SpendCap* const cap = run_cap.get();
   gen_.set_retry(false, false);
   auto r = gen_.run(p, spec.wait);
-  if (cap && r.error.empty() && r.row.replicate_id.empty() &&
-      (r.row.status == store::PredictionStatus::intent || r.row.status == store::PredictionStatus::sent)) {
+  if (cap && detail::held_by_cap(r)) {
     report.held = 1;  // refused by the cap at its create: nothing paid
     report.cap_message = cap->reached_message(1);
     return report;
