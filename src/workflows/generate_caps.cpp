@@ -42,7 +42,6 @@ RunCap::RunCap(const SpendLimits& limits, const Config& config, PredictionRunner
 namespace photoagent::workflows {
 
 void GenerateJob::check_caps(const std::vector<PlannedPrediction>& plans, const GenerateJobSpec& spec) {
-  if (!spec.limits.any()) return;
   if (!spec.limits.max_usd) return;
   // The cost is checked up front; --max-predictions is a running cap (a CI
   // job may take a batch in chunks: each run creates at most N, exits 6, and
